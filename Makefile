@@ -1,0 +1,58 @@
+# The two commands of the README: `make run` and `make test`. Everything else helps them.
+SHELL := /bin/bash
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+PORT ?= 8000
+UV_VERSION := 0.13.9
+
+.PHONY: run test install deps npm messages static migrate demo serve lint check-migrations lock bench clean
+
+run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(PORT)
+	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker --queue-name '*' & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install  ## every check: pytest with coverage (browser tests included), ruff, migrations
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=website.settings.test
+	$(VENV)/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+install: deps npm messages  ## everything both commands need, idempotent
+
+$(PY):
+	$(PYTHON_SYSTEM) -m venv $(VENV)
+
+$(UV): | $(PY)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+
+deps: $(VENV)/.installed
+$(VENV)/.installed: requirements.lock | $(UV)
+	$(UV) pip sync --python $(PY) --quiet requirements.lock
+	touch $@
+
+npm: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+messages: deps  ## compile the Italian catalogue (.mo files are built, never committed)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+migrate: deps
+	$(PY) manage.py migrate --no-input -v0
+
+demo: deps
+	$(PY) manage.py load_demo_content
+
+static: deps npm  ## production: hashed, compressed static files for whitenoise
+	DJANGO_SETTINGS_MODULE=website.settings.production SECRET_KEY=collectstatic ALLOWED_HOSTS=localhost \
+		$(PY) manage.py collectstatic --no-input -v0
+
+lock:  ## re-resolve requirements.lock from pyproject.toml (then commit it)
+	$(UV) pip compile pyproject.toml --extra dev -p 3.11 --generate-hashes --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) node_modules static_collected var

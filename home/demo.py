@@ -1,0 +1,312 @@
+"""Demo content for the site-wide pages, from the City of Milan's press release.
+
+Every Italian string goes through `t(italian, english)`, which also records its English
+translation: the English pages are then made by wagtail-localize from the same table.
+"""
+
+from wagtail.models import Locale, Page, Site
+
+from .localize import translate
+from .models import ContactDetails, FooterLinks, HomePage, StandardPage
+
+
+class Strings(dict):
+    """Italian source string -> English translation, filled while writing the Italian."""
+
+    def __call__(self, italian, english):
+        self[italian] = english
+        return italian
+
+    def rich(self, *pairs, tag="p"):
+        return "".join(f"<{tag}>{self(it, en)}</{tag}>" for it, en in pairs)
+
+    def bullets(self, *pairs):
+        return "<ul>" + self.rich(*pairs, tag="li") + "</ul>"
+
+
+def _stream_paragraphs(t, *pairs):
+    return [{"type": "paragraph", "value": t.rich(*pairs)}]
+
+
+def _home_fields(t):
+    return {
+        "title": t("Mutuo aiuto per il lavoro", "Mutual aid for work"),
+        "slug": t("mutuo-aiuto-lavoro", "mutual-aid-for-work"),
+        "seo_title": t(
+            "Gruppi di auto mutuo aiuto per chi cerca lavoro a Milano",
+            "Self-help groups for people looking for work in Milan",
+        ),
+        "search_description": t(
+            "Comune di Milano e Camera del Lavoro: gruppi di auto mutuo aiuto per persone "
+            "disoccupate, inoccupate o in cassa integrazione.",
+            "City of Milan and Camera del Lavoro: self-help groups for people who are "
+            "unemployed, have never had a job, or are on wage support.",
+        ),
+        "intro": t.rich(
+            (
+                "Perdere il lavoro pesa: sull'autostima, sulle relazioni, sulla voglia di "
+                "ricominciare. Nei gruppi di auto mutuo aiuto ci si incontra con altre persone "
+                "nella stessa situazione, con facilitatori formati, per ritrovare fiducia e "
+                "affrontare insieme la ricerca di un nuovo impiego.",
+                "Losing your job weighs on you: on your self-esteem, your relationships, your "
+                "will to start again. In the self-help groups you meet other people in the same "
+                "situation, with trained facilitators, to regain confidence and face the search "
+                "for a new job together.",
+            ),
+            (
+                "Il progetto nasce dal protocollo d'intesa tra l'Assessorato alle Politiche del "
+                "Lavoro del Comune di Milano e la Camera del Lavoro Metropolitana di Milano. "
+                "Partecipare è gratuito.",
+                "The project comes from the protocol signed by the City of Milan's labour "
+                "policy department and the Camera del Lavoro Metropolitana di Milano (the "
+                "metropolitan trade-union chamber). Taking part is free.",
+            ),
+        ),
+        "audience": t.rich(
+            ("I gruppi sono aperti a chi vive a Milano ed è:", "The groups are open to people "
+             "who live in Milan and are:"),
+        )
+        + t.bullets(
+            ("disoccupato o disoccupata, dopo aver perso il lavoro;",
+             "unemployed, after losing their job;"),
+            ("inoccupato o inoccupata, senza aver mai avuto un lavoro;",
+             "looking for their first job, having never had one;"),
+            ("in cassa integrazione.", "on wage support (cassa integrazione)."),
+        ),
+    }
+
+
+def _standard_pages(t):
+    """The pages every municipal site links from its footer, plus the FAQ."""
+    return [
+        {
+            "key": "faq",
+            "title": t("Domande frequenti", "Frequently asked questions"),
+            "slug": t("domande-frequenti", "faq"),
+            "show_in_menus": True,
+            "introduction": t(
+                "Le risposte alle domande che ci fanno più spesso sui gruppi di auto mutuo aiuto.",
+                "Answers to the questions we are asked most often about the self-help groups.",
+            ),
+            "body": [
+                {
+                    "type": "faq",
+                    "value": {
+                        "title": "",
+                        "questions": [
+                            {
+                                "question": t("Quanto costa partecipare?", "How much does it cost?"),
+                                "answer": t.rich((
+                                    "Niente: i gruppi sono gratuiti.",
+                                    "Nothing: the groups are free.",
+                                )),
+                            },
+                            {
+                                "question": t(
+                                    "Che cos'è un gruppo di auto mutuo aiuto?",
+                                    "What is a self-help group?",
+                                ),
+                                "answer": t.rich((
+                                    "Un piccolo gruppo di persone che vivono la stessa difficoltà "
+                                    "e si incontrano regolarmente per ascoltarsi e sostenersi, con "
+                                    "l'aiuto di una facilitatrice o di un facilitatore formato "
+                                    "all'ascolto attivo.",
+                                    "A small group of people going through the same difficulty "
+                                    "who meet regularly to listen to and support each other, with "
+                                    "the help of a facilitator trained in active listening.",
+                                )),
+                            },
+                            {
+                                "question": t("Dove si svolgono gli incontri?", "Where do the groups meet?"),
+                                "answer": t.rich((
+                                    "Negli spazi comunali di Villa Scheibler, a Quarto Oggiaro "
+                                    "(via Felice Orsini 21), aperti dalle 9 alle 18, con 10 "
+                                    "postazioni informatiche, fotocopiatrice e giornali.",
+                                    "In the city's premises at Villa Scheibler, Quarto Oggiaro "
+                                    "(via Felice Orsini 21), open from 9 am to 6 pm, with 10 "
+                                    "computer workstations, a photocopier and newspapers.",
+                                )),
+                            },
+                            {
+                                "question": t(
+                                    "Posso essere segnalato da un'associazione?",
+                                    "Can an association refer me?",
+                                ),
+                                "answer": t.rich((
+                                    "Sì. Partecipano persone selezionate dalla banca dati del "
+                                    "Servizio supporti attivi per il lavoro, indicate dal sindacato "
+                                    "o inviate dalle associazioni e agenzie della rete con cui il "
+                                    "Comune collabora.",
+                                    "Yes. Participants are selected from the database of the "
+                                    "city's active job-support service, put forward by the trade "
+                                    "union or sent by the associations and agencies the City works "
+                                    "with.",
+                                )),
+                            },
+                        ],
+                    },
+                }
+            ],
+        },
+        {
+            "key": "privacy",
+            "title": t("Informativa sulla privacy", "Privacy notice"),
+            "slug": t("privacy", "privacy-notice"),
+            "introduction": t(
+                "Come trattiamo i dati personali di chi ci contatta o chiede di partecipare ai "
+                "gruppi (art. 13 del Regolamento UE 2016/679).",
+                "How we process the personal data of people who contact us or ask to join a "
+                "group (art. 13 of EU Regulation 2016/679).",
+            ),
+            "body": _stream_paragraphs(
+                t,
+                (
+                    "Titolare del trattamento è il Comune di Milano, Direzione Politiche del "
+                    "Lavoro. I dati che ci fornisci servono solo a ricontattarti e a organizzare "
+                    "la tua partecipazione ai gruppi.",
+                    "The data controller is the City of Milan, labour policy department. The data "
+                    "you give us are used only to contact you and to organise your participation "
+                    "in the groups.",
+                ),
+                (
+                    "Chiediamo solo i dati necessari e nessuna informazione sulla salute. I dati "
+                    "sono visibili solo al personale incaricato e, per le persone segnalate da un "
+                    "ente partner, a quell'ente; non sono ceduti a terzi.",
+                    "We ask only for the data we need and for no health information. Only the "
+                    "staff in charge can see the data and, for people referred by a partner "
+                    "organisation, that organisation; they are never passed on to others.",
+                ),
+                (
+                    "Puoi chiedere in ogni momento di accedere ai tuoi dati, correggerli o "
+                    "cancellarli scrivendo a PLO.infolavoro@comune.milano.it.",
+                    "You may ask at any time to see, correct or delete your data by writing to "
+                    "PLO.infolavoro@comune.milano.it.",
+                ),
+            ),
+        },
+        {
+            "key": "accessibility",
+            "title": t("Dichiarazione di accessibilità", "Accessibility statement"),
+            "slug": t("accessibilita", "accessibility"),
+            "introduction": t(
+                "Il Comune di Milano si impegna a rendere questo sito accessibile, secondo la "
+                "Legge 4/2004 e le linee guida AgID.",
+                "The City of Milan is committed to making this website accessible, in line with "
+                "Italian Law 4/2004 and the AgID guidelines.",
+            ),
+            "body": _stream_paragraphs(
+                t,
+                (
+                    "Il sito è progettato per essere conforme ai requisiti WCAG 2.1 di livello AA "
+                    "ed è verificato con strumenti automatici e con la sola tastiera.",
+                    "The site is designed to meet WCAG 2.1 level AA and is checked with automated "
+                    "tools and with the keyboard alone.",
+                ),
+                (
+                    "Se trovi un contenuto che non riesci a usare, scrivici a "
+                    "PLO.infolavoro@comune.milano.it: ti risponderemo entro 30 giorni.",
+                    "If you find content you cannot use, write to us at "
+                    "PLO.infolavoro@comune.milano.it: we will answer within 30 days.",
+                ),
+            ),
+        },
+        {
+            "key": "legal",
+            "title": t("Note legali", "Legal notes"),
+            "slug": t("note-legali", "legal-notes"),
+            "introduction": t(
+                "Condizioni d'uso dei contenuti di questo sito.",
+                "Terms of use of this website's content.",
+            ),
+            "body": _stream_paragraphs(
+                t,
+                (
+                    "I contenuti di questo sito sono pubblicati dal Comune di Milano e dalla "
+                    "Camera del Lavoro Metropolitana di Milano e possono essere riutilizzati "
+                    "citando la fonte.",
+                    "The content of this site is published by the City of Milan and the Camera "
+                    "del Lavoro Metropolitana di Milano and may be reused with attribution.",
+                ),
+            ),
+        },
+    ]
+
+
+def _contact_fields(t):
+    return {
+        "office_name": t(
+            "Servizio supporti attivi per il lavoro – Villa Scheibler",
+            "Active job-support service – Villa Scheibler",
+        ),
+        "street_address": "via Felice Orsini 21",
+        "postal_code": "20157",
+        "city": "Milano",
+        "phone_primary": "02 884 47502",
+        "phone_secondary": "02 884 45019",
+        "email": "PLO.infolavoro@comune.milano.it",
+        "opening_hours": t("dal lunedì al venerdì, 9:00–18:00", "Monday to Friday, 9 am–6 pm"),
+        "facebook_url": "https://www.facebook.com/ComunediMilano",
+    }
+
+
+def _add_or_update_child(parent, model, fields):
+    """Idempotent: the page with this slug under `parent` is created once, then kept."""
+    existing = parent.get_children().filter(slug=fields["slug"]).specific().first()
+    if existing is not None:
+        return existing, False
+    page = model(**fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page, True
+
+
+def build(translate_to="en"):
+    """Build the Italian home page, standard pages and contact details, then translate them.
+
+    Returns the Italian home page and the standard pages by key.
+    """
+    t = Strings()
+    italian = Locale.get_default()
+    root = Page.get_first_root_node()
+
+    home = HomePage.objects.filter(locale=italian).first()
+    if home is None:
+        home = HomePage(**_home_fields(t), locale=italian)
+        root.add_child(instance=home)
+        home.save_revision().publish()
+        site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+        old_root = site.root_page if site.pk else None
+        site.hostname, site.port, site.site_name = "localhost", 80, "Mutuo Aiuto Lavoro"
+        site.root_page = home
+        site.save()
+        if old_root is not None and not isinstance(old_root.specific, HomePage):
+            old_root.delete()  # Wagtail's "Welcome to your new Wagtail site!" page
+    else:
+        _home_fields(t)  # fill the table for the translation
+
+    pages = {}
+    for spec in _standard_pages(t):
+        spec = dict(spec)
+        key = spec.pop("key")
+        pages[key], _created = _add_or_update_child(home, StandardPage, spec)
+
+    contact = ContactDetails.objects.filter(locale=italian).first()
+    if contact is None:
+        contact = ContactDetails.objects.create(locale=italian, **_contact_fields(t))
+    else:
+        _contact_fields(t)
+
+    links = FooterLinks.for_site(Site.objects.get(is_default_site=True))
+    links.privacy_page = pages["privacy"]
+    links.accessibility_page = pages["accessibility"]
+    links.legal_notes_page = pages["legal"]
+    links.faq_page = pages["faq"]
+    links.save()
+
+    # Parents before children: a translated child needs its translated parent. An
+    # existing translation is left alone: an editor may have changed it since.
+    target = Locale.objects.get(language_code=translate_to)
+    for instance in [home, *pages.values(), contact]:
+        if instance.get_translation_or_none(target) is None:
+            translate(instance, translate_to, t)
+    return home, pages

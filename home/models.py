@@ -1,0 +1,185 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Locale, Page, PreviewableMixin, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .blocks import BaseStreamBlock
+
+
+class HomePage(Page):
+    """The programme's front page: what it is, for whom, and where to go next."""
+
+    intro = RichTextField(
+        _("What the programme is"), features=["bold", "italic", "link"], blank=True
+    )
+    audience = RichTextField(
+        _("Who it is for"), features=["bold", "italic", "link", "ul"], blank=True
+    )
+    participate_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("“Take part” leads to"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("“Contact us” leads to"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    news_index = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("Latest news from"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The news section whose latest articles the home page shows."),
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("More content"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("audience"),
+        MultiFieldPanel(
+            [PageChooserPanel("participate_page"), PageChooserPanel("contact_page")],
+            heading=_("Calls to action"),
+        ),
+        PageChooserPanel("news_index"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("audience")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["highlights"] = self.get_children().live().in_menu().specific()
+        # Any section page that knows its latest items can fill the news slot; the home
+        # app does not need to know the news models.
+        news_index = self.news_index.localized.specific if self.news_index else None
+        latest = getattr(news_index, "latest_items", None)
+        context["news_index"] = news_index
+        context["latest_news"] = latest(3) if callable(latest) else []
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page: privacy notice, accessibility statement, legal notes, FAQ."""
+
+    introduction = models.TextField(_("Introduction"), blank=True, max_length=500)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("Body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+@register_snippet
+class ContactDetails(TranslatableMixin, PreviewableMixin, models.Model):
+    """The programme's office and how to reach it, shown in every footer.
+
+    A translatable snippet rather than a site setting: settings cannot be translated,
+    and the opening hours and the office's name read differently in each language.
+    """
+
+    office_name = models.CharField(_("office"), max_length=200)
+    street_address = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=10)
+    city = models.CharField(_("city"), max_length=100)
+    phone_primary = models.CharField(_("phone"), max_length=30)
+    phone_secondary = models.CharField(_("second phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"))
+    opening_hours = models.CharField(_("opening hours"), max_length=250, blank=True)
+    facebook_url = models.URLField(_("Facebook page"), blank=True)
+
+    panels = [
+        FieldPanel("office_name"),
+        MultiFieldPanel(
+            [FieldPanel("street_address"), FieldPanel("postal_code"), FieldPanel("city")],
+            heading=_("Address"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone_primary"), FieldPanel("phone_secondary"), FieldPanel("email")],
+            heading=_("Phone and email"),
+        ),
+        FieldPanel("opening_hours"),
+        FieldPanel("facebook_url"),
+    ]
+
+    # Only the words are translated; the address, numbers and links are the same in
+    # every language and follow the Italian original.
+    translatable_fields = [
+        TranslatableField("office_name"),
+        TranslatableField("opening_hours"),
+        SynchronizedField("street_address"),
+        SynchronizedField("postal_code"),
+        SynchronizedField("city"),
+        SynchronizedField("phone_primary"),
+        SynchronizedField("phone_secondary"),
+        SynchronizedField("email"),
+        SynchronizedField("facebook_url"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+
+    def __str__(self):
+        return self.office_name
+
+    def get_preview_template(self, request, mode_name):
+        return "home/contact_details_preview.html"
+
+    @classmethod
+    def for_active_locale(cls):
+        """The active language's version, else the default language's, else None."""
+        rows = {c.locale_id: c for c in cls.objects.select_related("locale")[:10]}
+        active = Locale.get_active()
+        if active.pk in rows:
+            return rows[active.pk]
+        return next(iter(rows.values()), None)
+
+    @staticmethod
+    def tel_href(number):
+        """A dialable tel: address for a number written the Italian way (02 884 47502)."""
+        digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+        return "tel:" + (digits if digits.startswith("+") else "+39" + digits)
+
+
+@register_setting(icon="link")
+class FooterLinks(BaseSiteSetting):
+    """Pages every footer links to; each link follows the visitor's language."""
+
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("privacy notice"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("accessibility statement"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    legal_notes_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("legal notes"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    faq_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("frequently asked questions"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    panels = [
+        PageChooserPanel("privacy_page"),
+        PageChooserPanel("accessibility_page"),
+        PageChooserPanel("legal_notes_page"),
+        PageChooserPanel("faq_page"),
+    ]
+
+    class Meta:
+        verbose_name = _("footer links")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeConfig(AppConfig):
+    name = "programme"
+    label = "programme"
+    verbose_name = _("Mutual-aid programme")
+    default_auto_field = "django.db.models.BigAutoField"

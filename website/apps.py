@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WebsiteConfig(AppConfig):
+    """The project package as an app, for the commands that wire the apps together."""
+
+    name = "website"
+    label = "website"
+    verbose_name = "Mutuo Aiuto Lavoro"

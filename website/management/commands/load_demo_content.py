@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_EDITOR_EMAIL, ensure_demo_editor
+from home import demo as home_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo site (Italian pages with English translations) from the press "
+        "release. Safe to run again: what exists is kept."
+    )
+
+    def handle(self, *args, **options):
+        home_demo.build()
+        with transaction.atomic():
+            _user, password = ensure_demo_editor()
+        self.stdout.write(self.style.SUCCESS("Demo content ready."))
+        if password:
+            self.stdout.write(
+                "Demo editor (shown only now): "
+                f"{DEMO_EDITOR_EMAIL} / {password}  -> http://127.0.0.1:8000/admin/"
+            )
+        else:
+            self.stdout.write(
+                f"Demo editor {DEMO_EDITOR_EMAIL} already exists; to choose a new password run "
+                "`.venv/bin/python manage.py changepassword redazione`."
+            )
