@@ -1,0 +1,24 @@
+"""Shared fixtures.
+
+The demo content is built once per test session, on top of the migrated test database,
+outside any test transaction (so wagtail-localize's on-commit publishing runs). Each
+test then runs in a transaction that is rolled back, so tests see the demo site and
+cannot change it for the next one.
+"""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo_content", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture
+def demo_editor(db):
+    from accounts.demo import DEMO_EDITOR_EMAIL
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email=DEMO_EDITOR_EMAIL)
