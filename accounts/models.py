@@ -16,3 +16,62 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class Organisation(models.Model):
+    """A partner organisation: association, agency, public body... that may join the protocol."""
+
+    class Kind(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        EMPLOYMENT_AGENCY = "employment_agency", _("Employment agency")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        PUBLIC_BODY = "public_body", _("Public body")
+        TRADE_UNION = "trade_union", _("Trade union")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    tax_code = models.CharField(
+        _("tax code or VAT number"), max_length=16, unique=True,
+        help_text=_("Codice fiscale or partita IVA."),
+    )
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("contact email"))
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in their organisation. A user belongs to one organisation."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        REFERRER = "referrer", _("Referrer")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

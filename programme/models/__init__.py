@@ -1,0 +1,27 @@
+from .adhesions import Adhesion
+from .groups import CancelledMeeting, Group, MeetingSlot
+from .pages import (
+    GroupIndexPage,
+    NewsIndexPage,
+    NewsPage,
+    ProgrammePage,
+    ProgrammePageVenue,
+    ProtocolPage,
+    ProtocolSignatory,
+)
+from .venues import Venue
+
+__all__ = [
+    "Adhesion",
+    "CancelledMeeting",
+    "Group",
+    "GroupIndexPage",
+    "MeetingSlot",
+    "NewsIndexPage",
+    "NewsPage",
+    "ProgrammePage",
+    "ProgrammePageVenue",
+    "ProtocolPage",
+    "ProtocolSignatory",
+    "Venue",
+]

@@ -1,0 +1,156 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Locale, Orderable, PreviewableMixin, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from .venues import WEEKDAYS
+
+
+class GroupQuerySet(models.QuerySet):
+    def canonical(self):
+        """One row per group: the default-language original.
+
+        Schedules, capacity and status are read from the original, so a translation that
+        was not re-synced can never show a stale timetable; only texts are translated.
+        """
+        return self.filter(locale=Locale.get_default())
+
+    def for_listing(self):
+        return (
+            self.canonical()
+            .select_related("venue")
+            .prefetch_related("slots", "cancelled_meetings")
+            .order_by("name")
+        )
+
+
+@register_snippet
+class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel):
+    """A mutual-aid group: who meets, where, when, and whether it takes new people."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open to new participants")
+        FULL = "full", _("Full")
+        PAUSED = "paused", _("Paused")
+
+    class Language(models.TextChoices):
+        ITALIAN = "it", _("Italian")
+        ENGLISH = "en", _("English")
+
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("short description"), max_length=600)
+    venue = models.ForeignKey(
+        "programme.Venue", verbose_name=_("venue"), on_delete=models.PROTECT,
+        related_name="groups",
+    )
+    facilitators = models.CharField(
+        _("facilitators"), max_length=200, blank=True,
+        help_text=_("First names only, separated by commas."),
+    )
+    language = models.CharField(
+        _("language of the meetings"), max_length=5, choices=Language.choices,
+        default=Language.ITALIAN,
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=12, validators=[MinValueValidator(1)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+
+    objects = GroupQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("venue"),
+        FieldPanel("facilitators"),
+        FieldRowPanel([FieldPanel("language"), FieldPanel("capacity"), FieldPanel("status")]),
+        MultiFieldPanel([InlinePanel("slots", min_num=1, label=_("Meeting"))],
+                        heading=_("Weekly schedule")),
+        MultiFieldPanel([InlinePanel("cancelled_meetings", label=_("Cancelled date"))],
+                        heading=_("Cancelled dates")),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("description"),
+                     index.FilterField("locale_id")]
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        TranslatableField("venue"),
+        SynchronizedField("facilitators"),
+        SynchronizedField("language"),
+        SynchronizedField("capacity"),
+        SynchronizedField("status"),
+        SynchronizedField("slots"),
+        SynchronizedField("cancelled_meetings"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_preview_template(self, request, mode_name):
+        return "programme/group_preview.html"
+
+    @property
+    def facilitator_names(self):
+        return [name.strip() for name in self.facilitators.split(",") if name.strip()]
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.OPEN
+
+    @property
+    def calendar_uid(self):
+        # The same in every language, so a calendar app never sees two groups.
+        return f"group-{self.translation_key}@mutuoaiutolavoro"
+
+
+class MeetingSlot(Orderable):
+    """A weekly meeting: every <weekday> from <start> to <end>, local time in Milan."""
+
+    group = ParentalKey(Group, on_delete=models.CASCADE, related_name="slots")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
+    start = models.TimeField(_("starts at"))
+    end = models.TimeField(_("ends at"))
+
+    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("start"), FieldPanel("end")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("weekly meeting")
+        verbose_name_plural = _("weekly meetings")
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The meeting must end after it starts.")})
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class CancelledMeeting(Orderable):
+    """A date on which the group does not meet (holidays, the venue closed, ...)."""
+
+    group = ParentalKey(Group, on_delete=models.CASCADE, related_name="cancelled_meetings")
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("reason")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("cancelled date")
+        verbose_name_plural = _("cancelled dates")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"

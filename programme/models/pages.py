@@ -1,0 +1,255 @@
+"""The programme's pages. Thin: what they show is computed in programme/*.py functions."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from home.blocks import BaseStreamBlock
+
+from .adhesions import Adhesion
+from .groups import Group
+
+
+def _section(label):
+    return StreamField(BaseStreamBlock(), verbose_name=label, blank=True)
+
+
+class ProgrammePage(Page):
+    """The service sheet, in the order of the Italian municipal-site model."""
+
+    introduction = models.TextField(_("introduction"), max_length=500)
+    for_whom = _section(_("Who it is for"))
+    how_to = _section(_("How to take part"))
+    what_you_need = _section(_("What you need"))
+    what_you_get = _section(_("What you get"))
+    timing = _section(_("Times and deadlines"))
+    access = _section(_("Access the service"))
+    conditions = _section(_("Conditions"))
+    contacts = _section(_("Contacts"))
+    intake_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("application form"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Where the “Apply to join a group” button leads."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("for_whom"),
+        FieldPanel("how_to"),
+        FieldPanel("what_you_need"),
+        FieldPanel("what_you_get"),
+        FieldPanel("timing"),
+        FieldPanel("access"),
+        PageChooserPanel("intake_page"),
+        FieldPanel("conditions"),
+        FieldPanel("contacts"),
+        InlinePanel("venue_links", label=_("Venue")),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("for_whom"),
+        index.SearchField("how_to"),
+    ]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("programme page")
+
+    # The sections in display order: (anchor, heading, field name).
+    SECTIONS = [
+        ("a-chi-e-rivolto", _("Who it is for"), "for_whom"),
+        ("come-fare", _("How to take part"), "how_to"),
+        ("cosa-serve", _("What you need"), "what_you_need"),
+        ("cosa-si-ottiene", _("What you get"), "what_you_get"),
+        ("tempi-e-scadenze", _("Times and deadlines"), "timing"),
+        ("accedi-al-servizio", _("Access the service"), "access"),
+        ("condizioni", _("Conditions"), "conditions"),
+        ("contatti", _("Contacts"), "contacts"),
+    ]
+
+    def sections(self):
+        return [
+            {"anchor": anchor, "heading": heading, "body": getattr(self, field), "field": field}
+            for anchor, heading, field in self.SECTIONS
+            if getattr(self, field) or field == "access"
+        ]
+
+    def venues(self):
+        return [link.venue for link in self.venue_links.select_related("venue__photo")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = self.sections()
+        context["venues"] = self.venues()
+        return context
+
+
+class ProgrammePageVenue(Orderable):
+    page = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="venue_links")
+    venue = models.ForeignKey("programme.Venue", verbose_name=_("venue"), on_delete=models.CASCADE,
+                              related_name="+")
+
+    panels = [FieldPanel("venue")]
+
+
+class GroupIndexPage(RoutablePageMixin, Page):
+    """Where and when groups meet: every group, the next meetings, calendar feeds."""
+
+    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
+                                 blank=True)
+    weeks_ahead = models.PositiveSmallIntegerField(
+        _("weeks of meetings shown"), default=4,
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("weeks_ahead")]
+    max_count_per_parent = 1
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("groups and schedule page")
+
+    def get_context(self, request, *args, **kwargs):
+        from programme.schedule import upcoming_meetings, with_translated_texts
+
+        context = super().get_context(request, *args, **kwargs)
+        groups = with_translated_texts(Group.objects.for_listing())
+        context["groups"] = groups
+        context["venues"] = list({g.venue_text.pk: g.venue_text for g in groups}.values())
+        context["meetings"] = upcoming_meetings(
+            groups, start=timezone.localdate(), days=7 * self.weeks_ahead
+        )
+        return context
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @path("calendario.ics", name="calendar_all")
+    def calendar_all(self, request):
+        from programme.calendar import calendar_response
+
+        return calendar_response(Group.objects.for_listing(), filename="gruppi.ics")
+
+    @path("gruppi/<int:group_id>/calendario.ics", name="calendar_group")
+    def calendar_group(self, request, group_id):
+        from django.shortcuts import get_object_or_404
+
+        from programme.calendar import calendar_response
+
+        group = get_object_or_404(Group.objects.for_listing(), pk=group_id)
+        return calendar_response([group], filename=f"gruppo-{group.pk}.ics")
+
+
+class NewsIndexPage(RoutablePageMixin, Page):
+    introduction = models.TextField(_("introduction"), blank=True, max_length=500)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    subpage_types = ["programme.NewsPage"]
+    max_count_per_parent = 1
+    PER_PAGE = 10
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def news(self):
+        return (
+            NewsPage.objects.child_of(self).live().select_related("image")
+            .order_by("-date", "-pk")
+        )
+
+    def latest_items(self, count):
+        """The news slot of the home page asks for this."""
+        return list(self.news()[:count])
+
+    @path("")
+    def index(self, request):
+        paginator = Paginator(self.news(), self.PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        return self.render(request, context_overrides={"news_page": page_obj})
+
+    @path("rss.xml", name="rss")
+    def rss(self, request):
+        from programme.feeds import NewsFeed
+
+        return NewsFeed(self)(request)
+
+
+class NewsPage(Page):
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.TextField(_("summary"), max_length=400)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    image_alt_text = models.CharField(_("image description"), max_length=250, blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt_text")], heading=_("Image")),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["programme.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news article")
+
+
+class ProtocolPage(Page):
+    """The signed protocol, its founding signatories and the organisations that joined."""
+
+    body = StreamField(BaseStreamBlock(), verbose_name=_("text of the protocol"), blank=True)
+    signed_on = models.DateField(_("date of signature"))
+    version = models.CharField(_("version"), max_length=30)
+    signed_document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("signed protocol (PDF)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    join_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("“Join the protocol” leads to"), null=True,
+        blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Leave empty to send organisations to the partner area."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("signed_on"), FieldPanel("version"), FieldPanel("signed_document")],
+            heading=_("Signature"),
+        ),
+        InlinePanel("signatories", label=_("Founding signatory")),
+        FieldPanel("body"),
+        PageChooserPanel("join_page"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("protocol page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["adherents"] = Adhesion.objects.listed()
+        return context
+
+
+class ProtocolSignatory(Orderable):
+    page = ParentalKey(ProtocolPage, on_delete=models.CASCADE, related_name="signatories")
+    organisation = models.CharField(_("organisation"), max_length=200)
+    representative = models.CharField(_("representative"), max_length=150)
+    role = models.CharField(_("role"), max_length=150)
+
+    panels = [FieldPanel("organisation"), FieldPanel("representative"), FieldPanel("role")]
