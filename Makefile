@@ -56,3 +56,7 @@ lock:  ## re-resolve requirements.lock from pyproject.toml (then commit it)
 
 clean:
 	rm -rf $(VENV) node_modules static_collected var
+
+.PHONY: test-postgres
+test-postgres: install  ## pytest again against a throwaway PostgreSQL 15 (scripts/with-postgres.sh)
+	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
