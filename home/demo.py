@@ -260,12 +260,12 @@ def _add_or_update_child(parent, model, fields):
     return page, True
 
 
-def build(translate_to="en"):
-    """Build the Italian home page, standard pages and contact details, then translate them.
+def build(t):
+    """Build the Italian home page, standard pages and contact details.
 
-    Returns the Italian home page and the standard pages by key.
+    Returns the home page, the standard pages by key, and what to translate (parents
+    first: a translated child needs its translated parent).
     """
-    t = Strings()
     italian = Locale.get_default()
     root = Page.get_first_root_node()
 
@@ -302,11 +302,13 @@ def build(translate_to="en"):
     links.legal_notes_page = pages["legal"]
     links.faq_page = pages["faq"]
     links.save()
+    return home, pages, [home, *pages.values(), contact]
 
-    # Parents before children: a translated child needs its translated parent. An
-    # existing translation is left alone: an editor may have changed it since.
-    target = Locale.objects.get(language_code=translate_to)
-    for instance in [home, *pages.values(), contact]:
+
+def translate_all(instances, t, language_code="en"):
+    """Translate each instance through wagtail-localize, unless already translated: an
+    existing translation is left alone, as an editor may have changed it since."""
+    target = Locale.objects.get(language_code=language_code)
+    for instance in instances:
         if instance.get_translation_or_none(target) is None:
-            translate(instance, translate_to, t)
-    return home, pages
+            translate(instance, language_code, t)

@@ -10,6 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BaseStreamBlock
 
@@ -235,6 +236,7 @@ class ProtocolPage(Page):
         PageChooserPanel("join_page"),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
+    override_translatable_fields = [SynchronizedField("version", overridable=False)]
     max_count_per_parent = 1
 
     class Meta:

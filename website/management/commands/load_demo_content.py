@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_EDITOR_EMAIL, ensure_demo_editor
 from home import demo as home_demo
+from programme import demo as programme_demo
 
 
 class Command(BaseCommand):
@@ -12,7 +13,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        home_demo.build()
+        t = home_demo.Strings()
+        home, pages, to_translate = home_demo.build(t)
+        to_translate += programme_demo.build(t, home, pages)
+        home_demo.translate_all(to_translate, t)
         with transaction.atomic():
             _user, password = ensure_demo_editor()
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
