@@ -18,7 +18,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def demo_editor(db):
-    from accounts.demo import DEMO_EDITOR_EMAIL
     from django.contrib.auth import get_user_model
+
+    from accounts.demo import DEMO_EDITOR_EMAIL
 
     return get_user_model().objects.get(email=DEMO_EDITOR_EMAIL)

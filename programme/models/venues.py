@@ -116,7 +116,5 @@ class Venue(TranslatableMixin, PreviewableMixin, index.Indexed, models.Model):
     def openstreetmap_url(self):
         """Directions on OpenStreetMap: a link, never an embedded third-party map."""
         return (
-            "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}".format(
-                lat=self.latitude, lon=self.longitude
-            )
+            f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}#map=17/{self.latitude}/{self.longitude}"
         )
