@@ -22,6 +22,10 @@ from .models import (
     ProtocolSignatory,
     Venue,
 )
+from .workflow import (  # the second one is for load_demo_content, after the translations
+    assign_moderation_workflow,
+    assign_moderation_workflow_to_sections,  # noqa: F401
+)
 
 SIGNED_ON = datetime.date(2012, 5, 8)
 
@@ -389,5 +393,8 @@ def build(t, home, standard_pages):
         home.news_index = news_index
         home.participate_page = home.participate_page or programme
         home.save_revision().publish()
+
+    # The Italian sections now; load_demo_content adds the English ones once translated.
+    assign_moderation_workflow([programme, news_index, protocol])
 
     return [venue, *groups, programme, group_index, news_index, article, protocol]

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         home, pages, to_translate = home_demo.build(t)
         to_translate += programme_demo.build(t, home, pages)
         home_demo.translate_all(to_translate, t)
+        programme_demo.assign_moderation_workflow_to_sections()  # English sections too
         with transaction.atomic():
             _user, password = ensure_demo_editor()
         self.stdout.write(self.style.SUCCESS("Demo content ready."))
