@@ -1,0 +1,133 @@
+"""The groups' weekly meetings as iCalendar feeds (RFC 5545), for calendar apps.
+
+One VEVENT per weekly slot: a weekly RRULE in Milan's local time (TZID=Europe/Rome, so a
+meeting at 18:00 stays at 18:00 across the DST changes) and one EXDATE per cancelled
+date, so calendar apps skip it. Paused groups are left out.
+
+The date logic lives in plain functions (`series_anchor`, `first_occurrence`,
+`excluded_dates`) that take "today" as an argument, so the feed is deterministic for a
+given day and the tests can call them directly.
+"""
+
+import datetime
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone
+
+from programme.schedule import MILAN, with_translated_texts
+
+TZID = "Europe/Rome"
+# RRULE BYDAY codes, indexed like MeetingSlot.weekday (0 = Monday).
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# A series starts with its first meeting on or after this many days before today, so a
+# meeting of the past week still shows (and its cancellation with it).
+DAYS_BACK = 7
+# The VTIMEZONE spells out Milan's DST changes for this many years from the anchor's
+# year; calendar apps that know the IANA name "Europe/Rome" use their own rules anyway.
+TIMEZONE_YEARS = 10
+PRODID = "-//Comune di Milano//Mutuo Aiuto Lavoro//IT"
+
+
+def series_anchor(today):
+    """The date the weekly series of the feed start from: a week before `today`."""
+    return today - datetime.timedelta(days=DAYS_BACK)
+
+
+def first_occurrence(weekday, anchor):
+    """The first date on or after `anchor` that falls on `weekday` (0 = Monday)."""
+    return anchor + datetime.timedelta(days=(weekday - anchor.weekday()) % 7)
+
+
+def local_datetime(day, time):
+    """`day` at `time` wall-clock time in Milan, as an aware datetime."""
+    return datetime.datetime.combine(day, time, tzinfo=MILAN)
+
+
+def excluded_dates(slot, cancelled_dates, since):
+    """The cancelled dates that fall on `slot`'s weekday, on or after `since`, sorted.
+
+    A cancelled date on another weekday belongs to another slot of the group; one before
+    the series starts needs no EXDATE.
+    """
+    return sorted(
+        {day for day in cancelled_dates if day.weekday() == slot.weekday and day >= since}
+    )
+
+
+def location_text(venue):
+    """`Name, street address, postal code city`."""
+    address = f"{venue.street_address}, {venue.postal_code} {venue.city}".strip(", ")
+    return f"{venue.name}, {address}" if address else venue.name
+
+
+def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
+    """The VEVENT of one weekly slot of `group` (given `.text` and `.venue_text`)."""
+    first = first_occurrence(slot.weekday, anchor)
+    event = Event()
+    # The same UID in every language: the group's translation key and the slot's pk.
+    event.add("uid", f"slot-{slot.pk}-{group.calendar_uid}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", local_datetime(first, slot.start))
+    event.add("dtend", local_datetime(first, slot.end))
+    event.add("rrule", {"freq": "weekly", "byday": BYDAY[slot.weekday]})
+    exdates = excluded_dates(slot, cancelled_dates, since=first)
+    if exdates:
+        event.add("exdate", [local_datetime(day, slot.start) for day in exdates])
+    event.add("summary", group.text.name)
+    event.add("description", group.text.description)
+    event.add("location", location_text(group.venue_text))
+    venue = group.venue
+    if venue.latitude is not None and venue.longitude is not None:
+        event.add("geo", (float(venue.latitude), float(venue.longitude)))
+    return event
+
+
+def build_calendar(groups, *, today=None, stamp=None):
+    """The VCALENDAR of `groups` (canonical rows, slots and cancelled dates prefetched)
+    with texts in the active language. Two queries at most, for the translated texts."""
+    today = today or timezone.localdate()
+    stamp = stamp or timezone.now()
+    anchor = series_anchor(today)
+    groups = with_translated_texts(groups)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    site_name = _("Mutual Aid for Work")
+    if len(groups) == 1:
+        calendar.calendar_name = f"{groups[0].text.name} · {site_name}"
+    else:
+        calendar.calendar_name = site_name
+    calendar.description = _("Self-help groups for people looking for work")
+    # Always present: the events refer to it, and a calendar with no events (a paused
+    # group) still needs one component to be valid RFC 5545.
+    calendar.add_component(
+        Timezone.from_tzid(
+            TZID,
+            first_date=datetime.date(anchor.year, 1, 1),
+            last_date=datetime.date(anchor.year + TIMEZONE_YEARS, 1, 1),
+        )
+    )
+    for group in groups:
+        if group.status == group.Status.PAUSED:
+            continue
+        cancelled = [c.date for c in group.cancelled_meetings.all()]
+        for slot in group.slots.all():
+            calendar.add_component(
+                slot_event(group, slot, anchor=anchor, stamp=stamp, cancelled_dates=cancelled)
+            )
+    return calendar
+
+
+def calendar_response(groups, filename):
+    """An HTTP response with the iCalendar feed of `groups`, in the active language."""
+    calendar = build_calendar(groups)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Language"] = get_language()
+    return response
