@@ -7,7 +7,14 @@ translation: the English pages are then made by wagtail-localize from the same t
 from wagtail.models import Locale, Page, Site
 
 from .localize import translate
-from .models import ContactDetails, FooterLinks, HomePage, StandardPage
+from .models import (
+    ContactDetails,
+    ContactFormField,
+    ContactPage,
+    FooterLinks,
+    HomePage,
+    StandardPage,
+)
 
 
 class Strings(dict):
@@ -249,6 +256,52 @@ def _contact_fields(t):
     }
 
 
+def _contact_page(t, home):
+    page, created = _add_or_update_child(home, ContactPage, {
+        "title": t("Contattaci", "Contact us"),
+        "slug": t("contatti", "contact"),
+        "show_in_menus": True,
+        "introduction": t.rich((
+            "Scrivici per avere informazioni sui gruppi di auto mutuo aiuto. Ti rispondiamo "
+            "entro 5 giorni lavorativi. Non scrivere informazioni sulla tua salute.",
+            "Write to us for information about the self-help groups. We answer within 5 "
+            "working days. Please do not write about your health.",
+        )),
+        "thank_you_text": t.rich((
+            "Se hai bisogno di una risposta urgente, telefona al 02 884 47502.",
+            "If you need an urgent answer, call 02 884 47502.",
+        )),
+        "to_address": "PLO.infolavoro@comune.milano.it",
+        "subject": t("Nuovo messaggio dal sito Mutuo Aiuto Lavoro",
+                     "New message from the Mutual Aid for Work website"),
+    })
+    if created:
+        page.form_fields = [
+            ContactFormField(label=t("Nome e cognome", "Full name"), clean_name="nome",
+                             field_type="singleline", required=True),
+            ContactFormField(label=t("Email", "Email"), clean_name="email",
+                             field_type="email", required=True),
+            ContactFormField(label=t("Telefono", "Phone"), clean_name="telefono",
+                             field_type="singleline", required=False,
+                             help_text=t("Facoltativo.", "Optional.")),
+            ContactFormField(label=t("Messaggio", "Message"), clean_name="messaggio",
+                             field_type="multiline", required=True,
+                             help_text=t("Al massimo 2000 caratteri.", "At most 2,000 characters.")),
+        ]
+        page.save_revision().publish()
+    return page
+
+
+def short_address(old_path, page):
+    """A flyer-friendly address kept as a Wagtail redirect, which editors can change."""
+    from wagtail.contrib.redirects.models import Redirect
+
+    Redirect.objects.get_or_create(
+        old_path=Redirect.normalise_path(old_path), site=None,
+        defaults={"redirect_page": page, "is_permanent": False},
+    )
+
+
 def _add_or_update_child(parent, model, fields):
     """Idempotent: the page with this slug under `parent` is created once, then kept."""
     existing = parent.get_children().filter(slug=fields["slug"]).specific().first()
@@ -295,6 +348,12 @@ def build(t):
         contact = ContactDetails.objects.create(locale=italian, **_contact_fields(t))
     else:
         _contact_fields(t)
+
+    pages["contact"] = _contact_page(t, home)
+    short_address("/contatti", pages["contact"])
+    if home.contact_page_id is None:
+        home.contact_page = pages["contact"]
+        home.save_revision().publish()
 
     links = FooterLinks.for_site(Site.objects.get(is_default_site=True))
     links.privacy_page = pages["privacy"]

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page, PreviewableMixin, TranslatableMixin
@@ -183,3 +185,55 @@ class FooterLinks(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("footer links")
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey("home.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    # The stored key of each answer must be the same in every language, or the English
+    # page's submissions would be filed under other names.
+    override_translatable_fields = [SynchronizedField("clean_name", overridable=False)]
+
+
+class ContactPage(AbstractEmailForm):
+    """"Contattaci": editors choose the fields, the texts and who receives the messages."""
+
+    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
+                                 blank=True)
+    thank_you_text = RichTextField(_("text after sending"), features=["bold", "italic", "link"],
+                                   blank=True)
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FieldPanel("introduction"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldPanel("to_address"), FieldPanel("subject")],
+            heading=_("Who receives the messages"),
+        ),
+    ]
+    # Translators must not redirect the messages elsewhere.
+    override_translatable_fields = [
+        SynchronizedField("to_address", overridable=False),
+        SynchronizedField("from_address", overridable=False),
+    ]
+    max_count_per_parent = 1
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_form_class(self):
+        from .contact import contact_form_class
+
+        return contact_form_class(super().get_form_class())
+
+    def serve(self, request, *args, **kwargs):
+        from .contact import serve_contact_page
+
+        return serve_contact_page(self, request, super().serve, *args, **kwargs)
+
+    def process_form_submission(self, form):
+        from .contact import store_and_notify
+
+        return store_and_notify(self, form)

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
-from home.demo import _add_or_update_child
+from home.demo import _add_or_update_child, short_address
 
 from .models import (
     Group,
@@ -16,6 +16,7 @@ from .models import (
     MeetingSlot,
     NewsIndexPage,
     NewsPage,
+    ParticipationPage,
     ProgrammePage,
     ProgrammePageVenue,
     ProtocolPage,
@@ -389,12 +390,32 @@ def build(t, home, standard_pages):
         for signatory in protocol.signatories.all():
             t(signatory.organisation, signatory.organisation)
 
-    if home.news_index_id is None or home.participate_page_id is None:
+    intake, _created = _add_or_update_child(home, ParticipationPage, {
+        "title": t("Richiesta di partecipazione", "Apply to join a group"),
+        "slug": t("partecipa", "apply"),
+        "introduction": t.rich((
+            "Compila il modulo: ti ricontattiamo entro 5 giorni lavorativi per conoscerti e "
+            "proporti un gruppo. Non serve registrarsi.",
+            "Fill in the form: we will contact you within 5 working days to get to know you and "
+            "suggest a group. You do not need an account.",
+        )),
+        "privacy_page": standard_pages["privacy"],
+        "thank_you_text": t.rich((
+            "Se hai fretta, puoi anche telefonare al 02 884 47502 dal lunedì al venerdì.",
+            "If you are in a hurry, you can also call 02 884 47502, Monday to Friday.",
+        )),
+    })
+    short_address("/partecipa", intake)
+
+    if programme.intake_page_id is None:
+        programme.intake_page = intake
+        programme.save_revision().publish()
+    if home.news_index_id is None or home.participate_page_id != intake.pk:
         home.news_index = news_index
-        home.participate_page = home.participate_page or programme
+        home.participate_page = intake
         home.save_revision().publish()
 
     # The Italian sections now; load_demo_content adds the English ones once translated.
     assign_moderation_workflow([programme, news_index, protocol])
 
-    return [venue, *groups, programme, group_index, news_index, article, protocol]
+    return [venue, *groups, programme, group_index, news_index, article, protocol, intake]

@@ -1,5 +1,6 @@
 from .adhesions import Adhesion
 from .groups import CancelledMeeting, Group, MeetingSlot
+from .participation import ParticipationPage, ParticipationRequest, StatusChange
 from .pages import (
     GroupIndexPage,
     NewsIndexPage,
@@ -19,9 +20,12 @@ __all__ = [
     "MeetingSlot",
     "NewsIndexPage",
     "NewsPage",
+    "ParticipationPage",
+    "ParticipationRequest",
     "ProgrammePage",
     "ProgrammePageVenue",
     "ProtocolPage",
     "ProtocolSignatory",
+    "StatusChange",
     "Venue",
 ]

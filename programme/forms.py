@@ -1,0 +1,156 @@
+import datetime
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import dates, timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Locale
+
+from .models import ParticipationRequest, Venue
+
+NO_MARKUP_MESSAGE = _("Please use letters only, without the characters < and >.")
+
+
+def reject_markup(value):
+    if "<" in value or ">" in value:
+        raise ValidationError(NO_MARKUP_MESSAGE, code="markup")
+
+
+def normalise_phone(value):
+    """An Italian or international number in E.164 form, or a clear error."""
+    try:
+        number = phonenumbers.parse(value, "IT")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Enter a valid phone number, for example 02 884 47502 or +39 333 123 4567."),
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class VenueChoiceField(forms.ModelChoiceField):
+    """Venues by their original rows, labelled in the visitor's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Venue.objects.none(), **kwargs)
+
+    def prepare(self):
+        default = Locale.get_default()
+        self.queryset = Venue.objects.filter(locale=default).order_by("name")
+        active = Locale.get_active()
+        self.labels = {}
+        if active.pk != default.pk:
+            self.labels = dict(
+                Venue.objects.filter(locale=active).values_list("translation_key", "name")
+            )
+
+    def label_from_instance(self, obj):
+        return getattr(self, "labels", {}).get(obj.translation_key, obj.name)
+
+
+class ParticipationRequestForm(forms.ModelForm):
+    """What a person tells us to be contacted and placed in a group. Nothing about health."""
+
+    since_month = forms.TypedChoiceField(
+        label=_("Since (month)"), coerce=int,
+        choices=[("", _("Month"))] + [(n, name) for n, name in dates.MONTHS.items()],
+    )
+    since_year = forms.TypedChoiceField(label=_("Since (year)"), coerce=int, choices=())
+    preferred_times = forms.MultipleChoiceField(
+        label=_("When would you prefer to meet?"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("mornings", _("Weekday mornings")), ("afternoons", _("Weekday afternoons"))],
+    )
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy notice and I agree that my data are used to contact "
+                "me about the groups."),
+        error_messages={"required": _("Please confirm you have read the privacy notice.")},
+    )
+    preferred_venue = VenueChoiceField(label=_("Preferred venue"), required=False,
+                                       empty_label=_("No preference"))
+
+    CHOICES = {"employment_status": "EmploymentStatus", "heard_from": "HeardFrom"}
+
+    class Meta:
+        model = ParticipationRequest
+        fields = [
+            "first_name", "last_name", "email", "phone", "preferred_channel",
+            "employment_status", "preferred_venue", "heard_from", "note",
+        ]
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "preferred_channel": _("How would you like to be contacted?"),
+            "employment_status": _("Your situation"),
+            "heard_from": _("How did you hear about the groups?"),
+            "note": _("Anything you would like to tell us (optional)"),
+        }
+        help_texts = {
+            "email": _("Give an email address, a phone number, or both."),
+            "phone": _("Italian or international number."),
+            "note": _("At most 500 characters. Please do not write about your health."),
+        }
+        widgets = {
+            "preferred_channel": forms.RadioSelect,
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_venue"].prepare()
+        this_year = timezone.localdate().year
+        self.fields["since_year"].choices = [("", _("Year"))] + [
+            (year, str(year)) for year in range(this_year, this_year - 51, -1)
+        ]
+        # Radio buttons need no empty choice; selects get a readable one.
+        self.fields["preferred_channel"].choices = ParticipationRequest.Channel.choices
+        for name in ("employment_status", "heard_from"):
+            self.fields[name].choices = [("", _("Choose…"))] + list(
+                getattr(ParticipationRequest, self.CHOICES[name]).choices
+            )
+        for name in ("first_name", "last_name"):
+            self.fields[name].validators.append(reject_markup)
+        self.fields["note"].widget.attrs["maxlength"] = self.fields["note"].max_length
+        autocomplete = {"first_name": "given-name", "last_name": "family-name",
+                        "email": "email", "phone": "tel"}
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        if not email and not phone and "email" not in self.errors and "phone" not in self.errors:
+            raise ValidationError(
+                _("Give us at least an email address or a phone number, so we can contact you."),
+                code="no_contact",
+            )
+        channel = cleaned.get("preferred_channel")
+        if channel == ParticipationRequest.Channel.EMAIL and not email and "email" not in self.errors:
+            self.add_error("email", _("You chose to be contacted by email: enter your email."))
+        if channel == ParticipationRequest.Channel.PHONE and not phone and "phone" not in self.errors:
+            self.add_error("phone", _("You chose to be contacted by phone: enter your number."))
+        month, year = cleaned.get("since_month"), cleaned.get("since_year")
+        if month and year:
+            since = datetime.date(year, month, 1)
+            if since > timezone.localdate():
+                self.add_error("since_month", _("This date is in the future."))
+            cleaned["situation_since"] = since
+        return cleaned
+
+    def request_data(self):
+        """The cleaned data as ParticipationRequest fields."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        times = self.cleaned_data.get("preferred_times") or []
+        data["prefers_mornings"] = "mornings" in times
+        data["prefers_afternoons"] = "afternoons" in times
+        data["situation_since"] = self.cleaned_data["situation_since"]
+        return data

@@ -1,0 +1,174 @@
+"""Requests to join a group, and what staff did with each one."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+NOTE_MAX_LENGTH = 500
+
+
+class ParticipationRequest(models.Model):
+    """One person asking to join a mutual-aid group (or referred by a partner)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        ASSIGNED = "assigned", _("Assigned to a group")
+        ATTENDING = "attending", _("Attending")
+        COMPLETED = "completed", _("Completed")
+        WAITING_LIST = "waiting_list", _("Waiting list")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        UNREACHABLE = "unreachable", _("Unreachable")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Self (public form)")
+        PARTNER_REFERRAL = "partner_referral", _("Partner referral")
+        TRADE_UNION = "trade_union", _("Trade union")
+        JOB_SERVICE = "job_service", _("Job service")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone call")
+
+    class EmploymentStatus(models.TextChoices):
+        UNEMPLOYED = "unemployed", _("Unemployed (I lost my job)")
+        NEVER_EMPLOYED = "never_employed", _("Never employed")
+        WAGE_SUPPORT = "wage_support", _("On wage support (cassa integrazione)")
+        OTHER = "other", _("Other")
+
+    class HeardFrom(models.TextChoices):
+        FLYER = "flyer", _("Brochure or flyer")
+        WEBSITE = "website", _("Website")
+        FACEBOOK = "facebook", _("Facebook")
+        TRADE_UNION = "trade_union", _("Trade union")
+        JOB_SERVICE = "job_service", _("Job service")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True,
+                                 editable=False)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True,
+                             help_text=_("Stored in international format."))
+    preferred_channel = models.CharField(_("preferred contact channel"), max_length=10,
+                                         choices=Channel.choices)
+    employment_status = models.CharField(_("employment situation"), max_length=20,
+                                         choices=EmploymentStatus.choices)
+    situation_since = models.DateField(_("since"), help_text=_("First day of the month."))
+    preferred_venue = models.ForeignKey(
+        "programme.Venue", verbose_name=_("preferred venue"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    prefers_mornings = models.BooleanField(_("weekday mornings"), default=False)
+    prefers_afternoons = models.BooleanField(_("weekday afternoons"), default=False)
+    heard_from = models.CharField(_("heard of the programme from"), max_length=20,
+                                  choices=HeardFrom.choices)
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    privacy_acknowledged_at = models.DateTimeField(_("privacy notice acknowledged"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices,
+                              default=Source.SELF)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("referring organisation"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="referrals",
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("referred by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.NEW)
+    group = models.ForeignKey(
+        "programme.Group", verbose_name=_("group"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="participants",
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("participation request")
+        verbose_name_plural = _("participation requests")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(email="") & models.Q(phone="")),
+                name="participation_request_has_email_or_phone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference or '—'} {self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class StatusChange(models.Model):
+    """One step in a request's history: who changed what, when, and why."""
+
+    request = models.ForeignKey(ParticipationRequest, on_delete=models.CASCADE,
+                                related_name="history")
+    from_status = models.CharField(_("from"), max_length=20,
+                                   choices=ParticipationRequest.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20,
+                                 choices=ParticipationRequest.Status.choices)
+    group = models.ForeignKey("programme.Group", verbose_name=_("group"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"),
+                                   null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.from_status} → {self.to_status}"
+
+
+class ParticipationPage(RoutablePageMixin, Page):
+    """The public "Richiesta di partecipazione" form; its texts are the editors'."""
+
+    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
+                                 blank=True)
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("privacy notice"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    thank_you_text = RichTextField(_("text after sending"),
+                                   features=["bold", "italic", "link"], blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("privacy_page"),
+        FieldPanel("thank_you_text"),
+    ]
+    max_count_per_parent = 1
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("participation request page")
+
+    @path("")
+    def form(self, request):
+        from programme.views import participation_form
+
+        return participation_form(request, self)
+
+    @path("conferma/", name="confirmation")
+    def confirmation(self, request):
+        from programme.views import participation_confirmation
+
+        return participation_confirmation(request, self)

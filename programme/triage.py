@@ -1,0 +1,145 @@
+"""Triage of participation requests in the Wagtail admin, for the Segreteria only."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from .models import Group, ParticipationRequest
+from .participation import TRANSITIONS, can_triage, change_status
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A cell a spreadsheet would run as a formula is exported as plain text instead."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class TriagePermissionPolicy(BasePermissionPolicy):
+    """Segreteria and superusers may read requests; nobody adds or deletes them here."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and can_triage(user)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        return get_user_model().objects.filter(is_active=True).filter(
+            models_q_triage()
+        ).distinct()
+
+
+def models_q_triage():
+    from django.db.models import Q
+
+    from accounts.roles import TRIAGE_GROUP
+
+    return Q(is_superuser=True) | Q(groups__name=TRIAGE_GROUP)
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    group = forms.ModelChoiceField(
+        label=_("Group"), required=False, queryset=Group.objects.none(),
+        help_text=_("Required when assigning to a group."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[ParticipationRequest.Status(participation.status)]
+        self.fields["status"].choices = [
+            (value, label) for value, label in ParticipationRequest.Status.choices
+            if value in allowed
+        ]
+        self.fields["group"].queryset = Group.objects.canonical().select_related("venue")
+
+
+class TriageIndexView(IndexView):
+    def write_csv_row(self, writer, row_dict):
+        return super().write_csv_row(
+            writer, {field: neutralise_formula(value) for field, value in row_dict.items()}
+        )
+
+
+class TriageInspectView(InspectView):
+    template_name = "programme/triage/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["history"] = self.object.history.select_related("changed_by", "group")
+        if TRANSITIONS[ParticipationRequest.Status(self.object.status)]:
+            context["status_form"] = StatusChangeForm(participation=self.object)
+            context["status_url"] = reverse("participation_requests:status",
+                                            args=[self.object.pk])
+        return context
+
+
+@require_POST
+def status_change_view(request, pk):
+    if not can_triage(request.user):
+        raise PermissionDenied
+    participation = get_object_or_404(ParticipationRequest, pk=pk)
+    form = StatusChangeForm(request.POST, participation=participation)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            change_status(participation, form.cleaned_data["status"], by=request.user,
+                          note=form.cleaned_data["note"], group=form.cleaned_data["group"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Status updated."))
+    return redirect("participation_requests:inspect", pk)
+
+
+class ParticipationRequestViewSet(ModelViewSet):
+    model = ParticipationRequest
+    name = "participation_requests"
+    icon = "form"
+    menu_label = _("Participation requests")
+    menu_order = 150
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    index_view_class = TriageIndexView
+    inspect_view_class = TriageInspectView
+    list_display = ["reference", "full_name", "status", "source", "preferred_venue", "group",
+                    "created_at"]
+    list_filter = ["status", "source", "preferred_venue", "group", "created_at"]
+    search_fields = ["reference", "first_name", "last_name", "email"]
+    search_backend_name = None  # plain database search: these rows are not indexed
+    list_export = ["reference", "created_at", "status", "source", "first_name", "last_name",
+                   "email", "phone", "preferred_channel", "employment_status",
+                   "situation_since", "preferred_venue", "prefers_mornings",
+                   "prefers_afternoons", "heard_from", "note", "group", "language",
+                   "organisation"]
+    export_filename = "richieste-di-partecipazione"
+    inspect_view_fields_exclude = ["id"]
+    copy_view_enabled = False
+    # Requests are never edited here: staff change their status (status_change_view).
+    form_fields = ["note"]
+
+    @property
+    def permission_policy(self):
+        return TriagePermissionPolicy(self.model)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/status/", status_change_view, name="status"),
+        ]

@@ -1,0 +1,45 @@
+"""Public views of the programme: the participation request form and its confirmation."""
+
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+
+from .forms import ParticipationRequestForm
+from .participation import submit_request
+
+SESSION_REFERENCE = "participation_reference"
+
+
+def _render(request, page, form, status=200):
+    response = TemplateResponse(
+        request, "programme/participation_page.html", {"page": page, "form": form},
+        status=status,
+    )
+    add_never_cache_headers(response)  # the form carries per-visitor tokens
+    return response
+
+
+def participation_form(request, page):
+    if request.method != "POST":
+        return _render(request, page, ParticipationRequestForm())
+    form = ParticipationRequestForm(request.POST)
+    if not form.is_valid():
+        return _render(request, page, form)
+    participation = submit_request(data=form.request_data(), language=get_language())
+    # The code is shown once, from the session: never in the URL, where it would be
+    # kept in the browser history and server logs.
+    request.session[SESSION_REFERENCE] = participation.reference
+    return redirect(page.url + page.reverse_subpage("confirmation"))
+
+
+def participation_confirmation(request, page):
+    reference = request.session.get(SESSION_REFERENCE)
+    if not reference:
+        return redirect(page.url)
+    response = TemplateResponse(
+        request, "programme/participation_confirmation.html",
+        {"page": page, "reference": reference},
+    )
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,242 @@
+"""The intake form ("Richiesta di partecipazione"): nothing lost, nothing leaked."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group as AuthGroup
+from django.core import mail
+
+from programme.models import Group, ParticipationRequest
+from programme.participation import change_status
+from tests.forms_helpers import intake_data
+
+pytestmark = pytest.mark.django_db
+
+INTAKE = {"it": "/it/partecipa/", "en": "/en/apply/"}
+
+
+def body(response):
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def post_intake(client, language="it", **overrides):
+    return client.post(INTAKE[language], intake_data(**overrides), follow=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "subject_words"),
+    [("it", "Abbiamo ricevuto la tua richiesta"), ("en", "We received your request")],
+)
+def test_valid_request_is_stored_with_language_and_confirmed_by_email(
+    client, language, subject_words
+):
+    response = post_intake(client, language)
+    assert response.status_code == 200
+    stored = ParticipationRequest.objects.get()
+    assert stored.language == language
+    assert stored.source == ParticipationRequest.Source.SELF
+    assert stored.reference.startswith("MA-")
+    assert stored.privacy_notice_version
+    assert stored.history.count() == 1
+    page = response.content.decode()
+    assert stored.reference in page
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["giulia.rossi@example.org"]
+    assert subject_words in message.subject
+    assert stored.reference in message.body
+
+
+def test_reference_codes_are_unique_and_readable(client):
+    post_intake(client)
+    post_intake(client, email="altra@example.org")
+    references = list(ParticipationRequest.objects.values_list("reference", flat=True))
+    assert len(set(references)) == 2
+    for reference in references:
+        prefix, year, number = reference.split("-")
+        assert prefix == "MA" and len(year) == 4 and len(number) == 5
+
+
+def test_confirmation_page_without_a_submission_goes_back_to_the_form(client):
+    response = client.get("/it/partecipa/conferma/")
+    assert response.status_code == 302
+    assert response["Location"] == "/it/partecipa/"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"first_name": ""}, "first_name", "Questo campo è obbligatorio"),
+        ({"email": "not-an-email"}, "email", "indirizzo email valido"),
+        ({"phone": "12"}, "phone", "numero di telefono valido"),
+        ({"note": "x" * 10_000}, "note", "500"),
+        ({"first_name": "<script>alert(1)</script>"}, "first_name", "&lt; e &gt;"),
+        ({"since_year": "abc"}, "since_year", "Scegli un&#x27;opzione valida"),
+        ({"preferred_venue": "999999"}, "preferred_venue", "Scegli un&#x27;opzione valida"),
+        ({"preferred_channel": "fax"}, "preferred_channel", "Scegli un&#x27;opzione valida"),
+        ({"privacy": None}, "privacy", "informativa"),
+        ({"email": "", "phone": ""}, None, "almeno un indirizzo email o un numero"),
+        ({"preferred_channel": "phone", "phone": ""}, "phone", "per telefono"),
+    ],
+)
+def test_bad_input_gets_a_localized_error_and_nothing_is_stored(client, overrides, field, message):
+    response = client.post(INTAKE["it"], intake_data(**overrides))
+    assert response.status_code == 200
+    assert ParticipationRequest.objects.count() == 0
+    body = response.content.decode()
+    assert message in body
+    if field:
+        assert f'id="id_{field}_errors"' in body
+
+
+def test_english_errors_are_in_english(client):
+    response = client.post(INTAKE["en"], intake_data(email="nope"))
+    assert "Enter a valid email address" in response.content.decode()
+
+
+def test_forged_source_is_ignored(client):
+    post_intake(client, source="partner_referral", organisation="1", status="completed")
+    stored = ParticipationRequest.objects.get()
+    assert stored.source == ParticipationRequest.Source.SELF
+    assert stored.organisation is None
+    assert stored.status == ParticipationRequest.Status.NEW
+
+
+def test_markup_in_the_note_is_stored_as_text_and_shown_escaped(client, demo_editor):
+    post_intake(client, note='<script>alert("x")</script><b>bold</b>')
+    stored = ParticipationRequest.objects.get()
+    assert stored.note == '<script>alert("x")</script><b>bold</b>'
+    client.force_login(demo_editor)
+    page = client.get(f"/admin/participation_requests/inspect/{stored.pk}/").content.decode()
+    assert "&lt;script&gt;alert(" in page
+    assert '<script>alert("x")' not in page
+    exported = body(client.get("/admin/participation_requests/?export=csv")).decode()
+    assert '<script>alert(""x"")</script><b>bold</b>' in exported  # text, quoted, never HTML
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(client, demo_editor):
+    post_intake(client, note="=HYPERLINK(\"http://evil.example\")")
+    client.force_login(demo_editor)
+    exported = body(client.get("/admin/participation_requests/?export=csv")).decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    note_column = rows[0].index(next(h for h in rows[0] if h.lower() in {"note", "nota"}))
+    assert rows[1][note_column].startswith("'=")
+
+
+def test_xlsx_export_is_offered_to_triage_staff(client, demo_editor):
+    post_intake(client)
+    client.force_login(demo_editor)
+    response = client.get("/admin/participation_requests/?export=xlsx")
+    assert response.status_code == 200
+    assert body(response)[:2] == b"PK"  # a zip container, as XLSX files are
+
+
+# --- Triage ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def triage_user(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="segreteria", email="segreteria@example.org", password="x" * 12
+    )
+    user.groups.add(AuthGroup.objects.get(name="Segreteria"))
+    return user
+
+
+@pytest.fixture
+def redazione_user(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="redattore", email="redattore@example.org", password="x" * 12
+    )
+    user.groups.add(AuthGroup.objects.get(name="Redazione"))
+    return user
+
+
+def test_triage_staff_list_search_filter_and_open_requests(client, triage_user):
+    post_intake(client)
+    post_intake(client, first_name="Ahmed", last_name="Kaur", email="ak@example.org")
+    client.force_login(triage_user)
+    listing = client.get("/admin/participation_requests/")
+    assert listing.status_code == 200
+    assert "Giulia" in listing.content.decode() and "Ahmed" in listing.content.decode()
+    found = client.get("/admin/participation_requests/", {"q": "Kaur"}).content.decode()
+    assert "Ahmed" in found and "Giulia" not in found
+    ref = ParticipationRequest.objects.get(first_name="Giulia").reference
+    assert "Giulia" in client.get("/admin/participation_requests/", {"q": ref}).content.decode()
+    filtered = client.get("/admin/participation_requests/", {"status": "contacted"})
+    assert "Giulia" not in filtered.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/participation_requests/",
+        "/admin/participation_requests/?export=csv",
+        "/admin/participation_requests/?export=xlsx",
+        "/admin/participation_requests/inspect/{pk}/",
+    ],
+)
+def test_staff_outside_triage_cannot_read_requests(client, redazione_user, url):
+    post_intake(client)
+    stored = ParticipationRequest.objects.get()
+    client.force_login(redazione_user)
+    response = client.get(url.format(pk=stored.pk))
+    assert response.status_code in {302, 403}
+    assert b"Giulia" not in body(response) and b"giulia.rossi" not in body(response)
+
+
+def test_staff_outside_triage_cannot_change_a_status(client, redazione_user):
+    post_intake(client)
+    stored = ParticipationRequest.objects.get()
+    client.force_login(redazione_user)
+    response = client.post(f"/admin/participation_requests/{stored.pk}/status/",
+                           {"status": "contacted"})
+    assert response.status_code in {302, 403}
+    stored.refresh_from_db()
+    assert stored.status == "new"
+
+
+def test_status_changes_record_who_when_and_why(client, triage_user):
+    post_intake(client)
+    stored = ParticipationRequest.objects.get()
+    client.force_login(triage_user)
+    client.post(f"/admin/participation_requests/{stored.pk}/status/",
+                {"status": "contacted", "note": "Chiamata, richiamare lunedì"})
+    stored.refresh_from_db()
+    assert stored.status == "contacted"
+    last = stored.history.last()
+    assert last.changed_by == triage_user and last.note == "Chiamata, richiamare lunedì"
+    page = client.get(f"/admin/participation_requests/inspect/{stored.pk}/").content.decode()
+    assert "Chiamata, richiamare lunedì" in page
+
+
+def test_a_status_change_not_allowed_is_refused_with_a_message(client, triage_user):
+    post_intake(client)
+    stored = ParticipationRequest.objects.get()
+    client.force_login(triage_user)
+    response = client.post(f"/admin/participation_requests/{stored.pk}/status/",
+                           {"status": "completed"}, follow=True)
+    stored.refresh_from_db()
+    assert stored.status == "new"
+    assert b"error" in response.content
+
+
+def test_a_full_group_refuses_one_more_person(client, triage_user):
+    group = Group.objects.canonical().first()
+    group.capacity = 1
+    group.save()
+    for email in ("a@example.org", "b@example.org"):
+        post_intake(client, email=email)
+    first, second = ParticipationRequest.objects.order_by("pk")
+    for request_obj in (first, second):
+        change_status(request_obj, "contacted", by=triage_user)
+    change_status(first, "assigned", by=triage_user, group=group)
+    client.force_login(triage_user)
+    response = client.post(f"/admin/participation_requests/{second.pk}/status/",
+                           {"status": "assigned", "group": group.pk}, follow=True)
+    second.refresh_from_db()
+    assert second.status == "contacted" and second.group is None
+    assert group.name in response.content.decode()
