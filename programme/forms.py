@@ -154,3 +154,39 @@ class ParticipationRequestForm(forms.ModelForm):
         data["prefers_afternoons"] = "afternoons" in times
         data["situation_since"] = self.cleaned_data["situation_since"]
         return data
+
+
+class ReferralForm(ParticipationRequestForm):
+    """A partner refers a person: the same data, and the person's consent on record."""
+
+    privacy = None
+    consent = forms.BooleanField(
+        label=_("The person agreed to be referred and received the programme's privacy "
+                "notice."),
+        error_messages={"required": _("You can refer a person only with their agreement.")},
+    )
+
+    class Meta(ParticipationRequestForm.Meta):
+        pass
+
+
+class AdhesionForm(forms.Form):
+    signatory_name = forms.CharField(label=_("Signatory's full name"), max_length=150,
+                                     validators=[reject_markup])
+    signatory_role = forms.CharField(label=_("Signatory's role"), max_length=150,
+                                     validators=[reject_markup],
+                                     help_text=_("For example: legal representative, "
+                                                 "president, director."))
+    declares_authority = forms.BooleanField(
+        label=_("I declare that the signatory has the authority to sign for the organisation "
+                "and that the organisation accepts the protocol in the version shown."),
+        error_messages={"required": _("Confirm that the signatory may sign for the "
+                                      "organisation.")},
+    )
+
+
+class AdhesionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+                                 label=_("Decision"))
+    reason = forms.CharField(label=_("Reason (required to reject; sent to the organisation)"),
+                             required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -104,8 +104,21 @@ def change_status(request_obj, new_status, *, by, note="", group=None):
         StatusChange.objects.create(request=current, from_status=previous,
                                     to_status=new_status, group=current.group,
                                     note=note, changed_by=by)
+        if current.organisation_id:
+            notify_referrer(current)
     request_obj.refresh_from_db()
     return request_obj
+
+
+def notify_referrer(referral):
+    """Close the loop: the referring organisation learns the new status (the reference
+    and the status only: the person's details stay out of the mail)."""
+    referrer = referral.referred_by
+    recipients = {referral.organisation.email}
+    if referrer is not None and referrer.is_active:
+        recipients.add(referrer.email)
+    queue_email(sorted(recipients), "programme/email/referral_status",
+                {"referral": referral}, referrer.language if referrer else settings.LANGUAGE_CODE)
 
 
 def can_triage(user):

@@ -1,0 +1,106 @@
+"""Staff decide on adhesions to the protocol in the Wagtail admin."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from . import adhesions
+from .forms import AdhesionDecisionForm
+from .models import Adhesion
+
+DECIDE_PERMISSION = "programme.change_adhesion"
+
+
+def can_decide(user):
+    return user.is_active and user.has_perm(DECIDE_PERMISSION)
+
+
+class AdhesionPermissionPolicy(BasePermissionPolicy):
+    """Staff with the right to decide may read adhesions; decisions go through
+    `decide_view`, never through a generic edit form."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and can_decide(user)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        users = get_user_model().objects.filter(is_active=True)
+        if "view" not in actions:
+            return users.none()
+        app_label, codename = DECIDE_PERMISSION.split(".")
+        return users.filter(
+            Q(is_superuser=True)
+            | Q(groups__permissions__codename=codename,
+                groups__permissions__content_type__app_label=app_label)
+            | Q(user_permissions__codename=codename,
+                user_permissions__content_type__app_label=app_label)
+        ).distinct()
+
+
+class AdhesionInspectView(InspectView):
+    template_name = "programme/adhesions/inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.status == Adhesion.Status.PENDING:
+            context["decision_form"] = AdhesionDecisionForm()
+            context["decide_url"] = reverse("adhesions:decide", args=[self.object.pk])
+        return context
+
+
+@require_POST
+def decide_view(request, pk):
+    if not can_decide(request.user):
+        raise PermissionDenied
+    adhesion = get_object_or_404(Adhesion, pk=pk)
+    form = AdhesionDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                adhesions.approve(adhesion, by=request.user)
+                messages.success(request, _("Adhesion approved: the organisation is now listed "
+                                            "on the protocol page."))
+            else:
+                adhesions.reject(adhesion, by=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("Adhesion rejected; the organisation has been told "
+                                            "why."))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        messages.error(request, _("Choose a decision."))
+    return redirect("adhesions:inspect", pk)
+
+
+class AdhesionViewSet(ModelViewSet):
+    model = Adhesion
+    name = "adhesions"
+    icon = "doc-full"
+    menu_label = _("Adhesions to the protocol")
+    menu_order = 160
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    inspect_view_class = AdhesionInspectView
+    copy_view_enabled = False
+    list_display = ["organisation", "status", "signatory_name", "submitted_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["organisation__name", "organisation__tax_code", "signatory_name"]
+    search_backend_name = None
+    form_fields = ["rejection_reason"]  # unused: decisions go through decide_view
+
+    @property
+    def permission_policy(self):
+        return AdhesionPermissionPolicy(self.model)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/decide/", decide_view, name="decide"),
+        ]

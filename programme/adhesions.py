@@ -1,0 +1,120 @@
+"""Joining the protocol: an organisation asks, staff decide, the organisation may leave."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from accounts.organisations import require_role
+from home.mail import queue_email
+
+from .models import Adhesion, ProtocolPage
+
+Status = Adhesion.Status
+
+
+def current_protocol():
+    """The protocol organisations sign today: the live original of the protocol page."""
+    return (
+        ProtocolPage.objects.live().filter(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("-signed_on").first()
+    )
+
+
+def current_adhesion(organisation):
+    """The adhesion that counts now: pending or approved, else the latest one."""
+    adhesions = list(organisation.adhesions.order_by("-submitted_at")[:5])
+    live = [a for a in adhesions if a.status in (Status.PENDING, Status.APPROVED)]
+    return live[0] if live else (adhesions[0] if adhesions else None)
+
+
+def can_refer(organisation):
+    return organisation.adhesions.filter(status=Status.APPROVED).exists()
+
+
+def _notify_organisation(adhesion, template, user=None):
+    user = user or adhesion.submitted_by
+    recipients = {adhesion.organisation.email}
+    if user is not None and user.email:
+        recipients.add(user.email)
+    language = user.language if user is not None else settings.LANGUAGE_CODE
+    queue_email(sorted(recipients), f"programme/email/adhesion_{template}",
+                {"adhesion": adhesion, "organisation": adhesion.organisation}, language)
+
+
+def submit(membership, *, signatory_name, signatory_role, declares_authority):
+    require_role(membership, Membership.Role.ADMIN)
+    if not declares_authority:
+        raise ValidationError(_("Confirm that the signatory may sign for the organisation."),
+                              code="authority")
+    organisation = membership.organisation
+    existing = organisation.adhesions.filter(status__in=[Status.PENDING, Status.APPROVED])
+    if existing.filter(status=Status.PENDING).exists():
+        raise ValidationError(_("Your adhesion is already being reviewed: you will receive an "
+                                "email when staff decide."), code="pending")
+    if existing.exists():
+        raise ValidationError(_("Your organisation has already joined the protocol."),
+                              code="approved")
+    protocol = current_protocol()
+    try:
+        with transaction.atomic():
+            adhesion = Adhesion.objects.create(
+                organisation=organisation, submitted_by=membership.user,
+                protocol_version=protocol.version if protocol else "",
+                signatory_name=signatory_name, signatory_role=signatory_role,
+                declares_authority=True,
+            )
+            _notify_organisation(adhesion, "submitted")
+            queue_email(settings.STAFF_NOTIFICATION_EMAILS, "programme/email/adhesion_to_review",
+                        {"adhesion": adhesion, "organisation": organisation},
+                        settings.LANGUAGE_CODE)
+    except IntegrityError as error:  # two admins submitting at the same moment
+        raise ValidationError(_("Your adhesion is already being reviewed."),
+                              code="pending") from error
+    return adhesion
+
+
+def _decide(adhesion, by, status, reason=""):
+    with transaction.atomic():
+        adhesion = Adhesion.objects.select_for_update().get(pk=adhesion.pk)
+        if adhesion.status != Status.PENDING:
+            raise ValidationError(_("Only a pending adhesion can be approved or rejected."),
+                                  code="state")
+        adhesion.status = status
+        adhesion.decided_at = timezone.now()
+        adhesion.decided_by = by
+        adhesion.rejection_reason = reason
+        adhesion.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        _notify_organisation(adhesion, status)
+    return adhesion
+
+
+def approve(adhesion, *, by):
+    return _decide(adhesion, by, Status.APPROVED)
+
+
+def reject(adhesion, *, by, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the organisation the reason for the rejection."),
+                              code="reason")
+    return _decide(adhesion, by, Status.REJECTED, reason)
+
+
+def withdraw(membership, adhesion):
+    require_role(membership, Membership.Role.ADMIN)
+    if adhesion.organisation_id != membership.organisation_id:
+        raise ValidationError(_("This adhesion is not your organisation's."), code="other")
+    with transaction.atomic():
+        adhesion = Adhesion.objects.select_for_update().get(pk=adhesion.pk)
+        if adhesion.status != Status.APPROVED:
+            raise ValidationError(_("Only an approved adhesion can be withdrawn."),
+                                  code="state")
+        adhesion.status = Status.WITHDRAWN
+        adhesion.withdrawn_at = timezone.now()
+        adhesion.withdrawn_by = membership.user
+        adhesion.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+        _notify_organisation(adhesion, "withdrawn", user=membership.user)
+    return adhesion

@@ -1,0 +1,132 @@
+"""Partner area: the dashboard, the adhesion to the protocol and the referrals."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import partner_required
+from accounts.models import Membership
+
+from . import adhesions
+from .forms import AdhesionForm, ReferralForm
+from .models import ParticipationRequest
+from .referrals import NotAllowedToRefer, referral_refusal, referrals_of, refer
+
+
+@partner_required
+def dashboard(request):
+    membership = request.membership
+    organisation = membership.organisation
+    counts = dict(
+        referrals_of(membership).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    by_status = [
+        (label, counts[value]) for value, label in ParticipationRequest.Status.choices
+        if counts.get(value)
+    ]
+    return render(request, "programme/partner/dashboard.html", {
+        "membership": membership,
+        "organisation": organisation,
+        "adhesion": adhesions.current_adhesion(organisation),
+        "can_refer": referral_refusal(membership) is None,
+        "by_status": by_status,
+        "recent": referrals_of(membership)[:5],
+        "member_count": organisation.memberships.count(),
+        "pending_invitations": organisation.invitations.pending().count(),
+    })
+
+
+@partner_required
+def adhesion(request):
+    membership = request.membership
+    current = adhesions.current_adhesion(membership.organisation)
+    protocol = adhesions.current_protocol()
+    is_admin = membership.role == Membership.Role.ADMIN
+    form = AdhesionForm(request.POST or None) if is_admin else None
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                adhesions.submit(membership, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Adhesion sent: staff will review it and you will "
+                                            "receive an email."))
+                return redirect("partner:dashboard")
+    return render(request, "programme/partner/adhesion.html", {
+        "membership": membership, "adhesion": current, "protocol": protocol, "form": form,
+        "is_admin": is_admin,
+    })
+
+
+@require_POST
+@partner_required
+def adhesion_withdraw(request):
+    current = adhesions.current_adhesion(request.membership.organisation)
+    if current is None:
+        raise Http404
+    try:
+        adhesions.withdraw(request.membership, current)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your organisation has left the protocol."))
+    return redirect("partner:adhesion")
+
+
+@partner_required
+def referral_list(request):
+    referrals = referrals_of(request.membership)
+    status = request.GET.get("status")
+    if status in ParticipationRequest.Status.values:
+        referrals = referrals.filter(status=status)
+    return render(request, "programme/partner/referral_list.html", {
+        "membership": request.membership,
+        "referrals": referrals[:200],
+        "statuses": ParticipationRequest.Status.choices,
+        "current_status": status,
+        "can_refer": referral_refusal(request.membership) is None,
+    })
+
+
+@partner_required
+def referral_detail(request, pk):
+    # Another organisation's referral does not exist, as far as this member can tell.
+    referral = referrals_of(request.membership).filter(pk=pk).first()
+    if referral is None:
+        raise Http404
+    return render(request, "programme/partner/referral_detail.html", {
+        "membership": request.membership,
+        "referral": referral,
+        "history": referral.history.select_related("group").order_by("changed_at", "pk"),
+    })
+
+
+@partner_required
+def referral_create(request):
+    refusal = referral_refusal(request.membership)
+    if refusal:
+        return render(request, "programme/partner/refusal.html",
+                      {"membership": request.membership, "message": refusal}, status=403)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = refer(request.membership, form.request_data(), get_language())
+        except NotAllowedToRefer as error:
+            return render(request, "programme/partner/refusal.html",
+                          {"membership": request.membership, "message": error.message},
+                          status=403)
+        messages.success(request, _("Referral sent. Reference code: %(reference)s.")
+                         % {"reference": referral.reference})
+        return redirect("partner:referral_detail", referral.pk)
+    return render(request, "programme/partner/referral_form.html",
+                  {"membership": request.membership, "form": form})
