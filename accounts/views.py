@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -62,6 +62,8 @@ def members(request):
     membership = request.membership
     organisation = membership.organisation
     is_admin = membership.role == Membership.Role.ADMIN
+    if request.method == "POST" and not is_admin:
+        raise PermissionDenied
     form = InvitationForm(request.POST or None) if is_admin else None
     if request.method == "POST" and is_admin and form.is_valid():
         try:
