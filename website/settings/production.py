@@ -21,7 +21,13 @@ def required(name, value):
 DEBUG = False
 SECRET_KEY = required("SECRET_KEY", env("SECRET_KEY", default=""))
 ALLOWED_HOSTS = required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
+if "*" in ALLOWED_HOSTS:
+    # Any Host header would be accepted, and links in account emails are built from it.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*'.")
+# ".example.org" (a domain and its subdomains) is a valid host pattern, not a host name.
+WAGTAILADMIN_BASE_URL = env(
+    "WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+)
 
 # A cache shared by every gunicorn worker (rate limits and page cache depend on it).
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
@@ -43,4 +49,6 @@ CSRF_COOKIE_SECURE = True
 # __Host- cookies are only accepted over HTTPS, for this host, on path /.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# Proxies in front of the site that append to X-Forwarded-For: allauth's rate limits
+# (and any other per-IP limit reading TRUSTED_PROXY_COUNT) see the client's address.
+TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

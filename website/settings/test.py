@@ -1,5 +1,9 @@
 """Tests: fast hashing, in-memory cache and mail, tasks run immediately."""
 
+import atexit
+import shutil
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -12,5 +16,16 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 WAGTAILADMIN_BASE_URL = "http://testserver"
-MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/mutuo-aiuto-lavoro-test-media")
+# Uploads made by tests go to a private directory of this run (not a fixed /tmp path
+# another user could prepare), removed when the run ends.
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="")
+if not MEDIA_ROOT:
+    MEDIA_ROOT = tempfile.mkdtemp(prefix="mutuo-aiuto-lavoro-test-media-")
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# No collectstatic before tests: whitenoise finds files where `runserver` would (the
+# finders), per request, instead of scanning a static_collected/ that does not exist
+# (which warned "No directory at ..." on every test client).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
