@@ -1,5 +1,19 @@
-from django.http import HttpResponse
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from wagtail import views as wagtail_views
+from wagtail.models import Locale, Page, Site
+from wagtail.url_routing import RouteResult
+
+SEARCH_MAX_LENGTH = 200
+SEARCH_PER_PAGE = 10
+# Control characters (NUL breaks PostgreSQL) and the search syntax's operators: a visitor's
+# words are searched as words.
+_NOT_SEARCHABLE = re.compile(r"[\x00-\x1f\x7f\"*():^{}\[\]<>+\\]")
 
 
 @require_GET
@@ -9,5 +23,77 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /it/accounts/",
         "Disallow: /en/accounts/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def clean_query(raw):
+    """The visitor's words, tidied and cut to a sane length (never raises)."""
+    text = _NOT_SEARCHABLE.sub(" ", raw[: SEARCH_MAX_LENGTH * 4])
+    return " ".join(text.split())[:SEARCH_MAX_LENGTH].strip()
+
+
+@require_GET
+def search(request):
+    """Full-text search over the live, public pages of the visitor's language."""
+    raw_query = request.GET.get("q", "")
+    query = clean_query(raw_query)
+    results = []
+    if query:
+        results = Page.objects.live().public().filter(locale=Locale.get_active()).search(query)
+    page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    # One query per page type on this page of results, not one per result.
+    by_pk = {
+        page.pk: page
+        for page in Page.objects.filter(pk__in=[r.pk for r in page_obj.object_list]).specific()
+    }
+    page_obj.object_list = [by_pk.get(r.pk, r) for r in page_obj.object_list]
+    return TemplateResponse(
+        request,
+        "search.html",
+        {
+            "search_query": query,
+            "search_submitted": "q" in request.GET,
+            "search_max_length": SEARCH_MAX_LENGTH,
+            "results": page_obj,
+        },
+    )
+
+
+# Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics).
+FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-]+\.(?:xml|ics))$"
+
+
+def serve_file_route(request, path):
+    """Serve a routable page's route whose last segment has a dot, through Wagtail.
+
+    Wagtail's catch-all URL only matches paths made of `name/` segments, and a routable
+    page matches its routes against the path plus a trailing slash: neither lets
+    `notizie/rss.xml` through. Here the longest leading part of the path that is a page
+    takes the rest as its route; then Wagtail's own `serve` runs, with its hooks (view
+    restrictions, the userbar, ...).
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    root = site.root_page.localized.specific
+    components = [component for component in path.split("/") if component]
+    for split in range(len(components) - 1, -1, -1):
+        try:
+            page, _args, _kwargs = root.route(request, components[:split])
+        except Http404:
+            continue
+        if not hasattr(page, "resolve_subpage"):
+            raise Http404
+        try:
+            match = page.resolve_subpage("/" + "/".join(components[split:]))
+        except Http404:
+            raise Http404 from None
+        request.routable_resolver_match = match
+        request._wagtail_route_for_request = RouteResult(
+            page, args=(match.func, match.args, match.kwargs)
+        )
+        return wagtail_views.serve(request, path)
+    raise Http404

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
+from home.seo import AllLanguagesSitemap
 
 
 class AdminLoginRedirect(RedirectView):
@@ -25,6 +27,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    # Outside i18n_patterns, one sitemap for both languages (its items span every locale).
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -36,6 +40,10 @@ if settings.DEBUG:
 # the language the browser prefers among the two, else Italian.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    # Before Wagtail's catch-all, which would look for a page called "cerca".
+    path("cerca/", home_views.search, name="search"),
+    # Routes such as notizie/rss.xml, which Wagtail's catch-all does not match.
+    re_path(home_views.FILE_ROUTE_PATTERN, home_views.serve_file_route),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -1,0 +1,261 @@
+"""Findability: what a page tells search engines and link previews about itself.
+
+- `page_meta()`: the description, canonical URL and Open Graph properties of a page.
+- `json_ld_for()`: its schema.org description as JSON-LD. Builders are registered per page
+  model with `@register("app_label.ModelName")`; the home app registers its own here, and
+  other apps in their own `seo` module (found by `seo_tags` with `autodiscover_modules`), so
+  the home app never imports them.
+- `AllLanguagesSitemap`: every live public page of the site in every language.
+"""
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.models import Page
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = "https://schema.org"
+OG_LOCALES = {"it": "it_IT", "en": "en_GB"}
+DESCRIPTION_LENGTH = 300
+OG_IMAGE_SPEC = "fill-1200x630|format-jpeg"
+
+# --- URLs ----------------------------------------------------------------------------------
+
+
+def absolute_url(request, url):
+    """`url` (relative or absolute) as an absolute URL on the host the visitor asked for."""
+    if not url:
+        return ""
+    if request is None:
+        return url if "://" in url else settings.WAGTAILADMIN_BASE_URL.rstrip("/") + url
+    return request.build_absolute_uri(url)
+
+
+def page_url(page, request):
+    return absolute_url(request, page.get_url(request))
+
+
+def site_name():
+    return gettext("Mutual Aid for Work")
+
+
+def home_url(page, request):
+    """The home page of `page`'s language, absolute."""
+    site = page.get_site()
+    root = site.root_page.get_translation_or_none(page.locale) if site else None
+    return page_url(root, request) if root else absolute_url(request, "/")
+
+
+# --- Plain-text description -----------------------------------------------------------------
+
+
+def description(page):
+    """search_description, else the page's summary or introduction, as plain text."""
+    if page.search_description:
+        return page.search_description.strip()
+    for field in ("summary", "introduction", "intro"):
+        value = getattr(page, field, "")
+        if value:
+            text = " ".join(strip_tags(str(value)).split())
+            return Truncator(text).chars(DESCRIPTION_LENGTH)
+    return ""
+
+
+# --- Open Graph and basic meta ----------------------------------------------------------
+
+
+def og_image(page, request):
+    """The page's own image (a news photo), cut for link previews; None without one."""
+    image = getattr(page, "image", None)
+    if image is None:
+        return None
+    try:
+        rendition = image.get_rendition(OG_IMAGE_SPEC)
+    except Exception:  # a missing or unreadable file must not break the page
+        logger.exception("No Open Graph rendition for image %s", image.pk)
+        return None
+    return {
+        "url": absolute_url(request, rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": getattr(page, "image_alt_text", "") or "",
+    }
+
+
+def page_meta(page, request):
+    language = page.locale.language_code
+    other_languages = (
+        page.get_translations().live().values_list("locale__language_code", flat=True)
+    )
+    canonical = page_url(page, request)
+    listing_page = request.GET.get("page", "") if request is not None else ""
+    if listing_page.isdigit() and int(listing_page) > 1:
+        canonical += f"?page={int(listing_page)}"
+    is_article = page._meta.label_lower == "programme.newspage"
+    meta = {
+        "title": page.seo_title or page.title,
+        "description": description(page),
+        "canonical": canonical,
+        "type": "article" if is_article else "website",
+        "locale": OG_LOCALES.get(language, language),
+        "locale_alternates": sorted(OG_LOCALES.get(code, code) for code in other_languages),
+        "site_name": site_name(),
+        "image": og_image(page, request),
+        "published": None,
+    }
+    if is_article:
+        meta["published"] = page.date.isoformat()
+    return meta
+
+
+# --- JSON-LD --------------------------------------------------------------------------------
+
+_builders = {}
+
+
+def register(model_label):
+    """Register `builder(page, context) -> dict | list[dict]` for pages of `model_label`."""
+
+    def decorator(builder):
+        _builders[model_label.lower()] = builder
+        return builder
+
+    return decorator
+
+
+def web_page(page, context):
+    """What any page is, when nothing more specific is known."""
+    request = context.get("request")
+    node = {
+        "@type": "WebPage",
+        "name": page.seo_title or page.title,
+        "url": page_url(page, request),
+        "inLanguage": page.locale.language_code,
+    }
+    text = description(page)
+    if text:
+        node["description"] = text
+    return node
+
+
+def organisation(name, url=None):
+    node = {"@type": "Organization", "name": name}
+    if url:
+        node["url"] = url
+    return node
+
+
+def publisher(page, request):
+    return organisation(site_name(), home_url(page, request))
+
+
+def json_ld_for(page, context):
+    """The schema.org nodes describing `page` (a list of dicts, never empty)."""
+    builder = _builders.get(page._meta.label_lower, web_page)
+    try:
+        nodes = builder(page, context)
+    except Exception:  # structured data is a bonus: never let it take the page down
+        logger.exception("JSON-LD builder failed for page %s", page.pk)
+        nodes = web_page(page, context)
+    return nodes if isinstance(nodes, list) else [nodes]
+
+
+def json_ld_document(nodes):
+    if len(nodes) == 1:
+        return {"@context": SCHEMA, **nodes[0]}
+    return {"@context": SCHEMA, "@graph": nodes}
+
+
+# Like Django's json_script: the JSON can never close the <script> element early.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld_script(data):
+    """A `<script type="application/ld+json">` data block (not executed, so not subject to
+    the Content-Security-Policy's script rules and needing no nonce)."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # escaped just above
+    )
+
+
+@register("home.HomePage")
+def home_page(page, context):
+    request = context.get("request")
+    url = page_url(page, request)
+    website = {
+        "@type": "WebSite",
+        "name": site_name(),
+        "url": url,
+        "inLanguage": page.locale.language_code,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute_url(request, reverse("search")) + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+    text = description(page)
+    if text:
+        website["description"] = text
+    return [website, web_page(page, context)]
+
+
+# --- Sitemap ----------------------------------------------------------------------------------
+
+
+class AllLanguagesSitemap(WagtailSitemap):
+    """Every live, public page of the site's tree in every language, with hreflang links.
+
+    Wagtail's own sitemap walks only the site's root page, which is the Italian home page:
+    the English tree (a sibling of it) would be left out. URLs are made absolute with the
+    host the sitemap was asked on, as are robots.txt's and the pages' canonical links.
+    """
+
+    def items(self):
+        roots = self.get_wagtail_site().root_page.get_translations(inclusive=True)
+        in_site = Q()
+        for root in roots:
+            in_site |= Q(path__startswith=root.path)
+        return (
+            Page.objects.live()
+            .public()
+            .filter(in_site, depth__gt=1, alias_of__isnull=True)
+            .order_by("path")
+            .select_related("locale")
+            .defer_streamfields()
+            .specific()
+        )
+
+    def location(self, obj):
+        parts = obj.get_url_parts(self.request)
+        return parts[2] if parts else "/"
+
+    def _urls(self, page, protocol, domain):
+        # Django's implementation (relative location + the request's scheme and host),
+        # not Wagtail's (the Site record's hostname), then hreflang alternates.
+        urls = DjangoSitemap._urls(self, page, protocol, domain)
+        versions = {}
+        for url in urls:
+            item = url["item"]
+            versions.setdefault(item.translation_key, []).append(
+                {"lang_code": item.locale.language_code, "location": url["location"]}
+            )
+        for url in urls:
+            group = versions[url["item"].translation_key]
+            url["alternates"] = group if len(group) > 1 else []
+        return urls
