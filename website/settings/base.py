@@ -228,3 +228,20 @@ LOGGING = {
 
 # The privacy notice version citizens acknowledge (forms store it with each request).
 PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
+
+# --- Spam protection for the public forms (home/spam.py), no third party ----------------
+# The ALTCHA widget (npm `altcha` 2.x, classic challenge format) served by the site:
+# altcha.js, altcha.css and worker.js under /static/altcha/.
+STATICFILES_DIRS += [("altcha", BASE_DIR / "node_modules" / "altcha" / "dist_external")]
+SPAM_MIN_SECONDS = env.int("SPAM_MIN_SECONDS", default=3)  # a form sent faster is refused
+SPAM_TOKEN_MAX_AGE = 4 * 60 * 60  # seconds a displayed form stays valid
+# Empty: derived from SECRET_KEY at run time (salted_hmac). Set it to rotate it apart.
+ALTCHA_HMAC_KEY = env("ALTCHA_HMAC_KEY", default="")
+ALTCHA_MAX_NUMBER = 100000  # about 1-1.6 s of work on a modest machine
+ALTCHA_CHALLENGE_EXPIRY = 20 * 60  # seconds; the widget fetches a new one by itself
+SPAM_RATE_LIMIT = env.int("SPAM_RATE_LIMIT", default=10)  # submissions per IP per form...
+SPAM_RATE_PERIOD = 10 * 60  # ...per this many seconds; over it: 429
+ALTCHA_CHALLENGE_RATE_LIMIT = 60  # challenges per IP...
+ALTCHA_CHALLENGE_RATE_PERIOD = 60  # ...per minute
+# Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
