@@ -5,7 +5,6 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -64,9 +63,3 @@ def store_and_notify(page, form):
                 settings.LANGUAGE_CODE,
             )
     return submission
-
-
-def serve_contact_page(page, request, serve, *args, **kwargs):
-    response = serve(request, *args, **kwargs)
-    add_never_cache_headers(response)  # the form carries per-visitor tokens
-    return response

@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import BaseStreamBlock
+from .spam import SpamProtectedFormPageMixin
 
 
 class HomePage(Page):
@@ -195,7 +196,7 @@ class ContactFormField(AbstractFormField):
     override_translatable_fields = [SynchronizedField("clean_name", overridable=False)]
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
     """"Contattaci": editors choose the fields, the texts and who receives the messages."""
 
     introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
@@ -227,11 +228,6 @@ class ContactPage(AbstractEmailForm):
         from .contact import contact_form_class
 
         return contact_form_class(super().get_form_class())
-
-    def serve(self, request, *args, **kwargs):
-        from .contact import serve_contact_page
-
-        return serve_contact_page(self, request, super().serve, *args, **kwargs)
 
     def process_form_submission(self, form):
         from .contact import store_and_notify

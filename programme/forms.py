@@ -7,6 +7,8 @@ from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from home.spam import SpamProtectedForm
+
 from .models import ParticipationRequest, Venue
 
 NO_MARKUP_MESSAGE = _("Please use letters only, without the characters < and >.")
@@ -51,7 +53,7 @@ class VenueChoiceField(forms.ModelChoiceField):
         return getattr(self, "labels", {}).get(obj.translation_key, obj.name)
 
 
-class ParticipationRequestForm(forms.ModelForm):
+class ParticipationFieldsForm(forms.ModelForm):
     """What a person tells us to be contacted and placed in a group. Nothing about health."""
 
     since_month = forms.TypedChoiceField(
@@ -156,8 +158,18 @@ class ParticipationRequestForm(forms.ModelForm):
         return data
 
 
-class ReferralForm(ParticipationRequestForm):
-    """A partner refers a person: the same data, and the person's consent on record."""
+class ParticipationRequestForm(SpamProtectedForm, ParticipationFieldsForm):
+    """The public form: the person's own request, behind the spam protection."""
+
+    spam_form_name = "intake"
+
+    class Meta(ParticipationFieldsForm.Meta):
+        pass
+
+
+class ReferralForm(ParticipationFieldsForm):
+    """A partner refers a person: the same data, and the person's consent on record.
+    Partners are signed in, so no spam protection is needed here."""
 
     privacy = None
     consent = forms.BooleanField(
@@ -166,7 +178,7 @@ class ReferralForm(ParticipationRequestForm):
         error_messages={"required": _("You can refer a person only with their agreement.")},
     )
 
-    class Meta(ParticipationRequestForm.Meta):
+    class Meta(ParticipationFieldsForm.Meta):
         pass
 
 

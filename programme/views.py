@@ -5,6 +5,8 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
+from home.spam import rate_limit, too_many_requests
+
 from .forms import ParticipationRequestForm
 from .participation import submit_request
 
@@ -22,8 +24,12 @@ def _render(request, page, form, status=200):
 
 def participation_form(request, page):
     if request.method != "POST":
-        return _render(request, page, ParticipationRequestForm())
-    form = ParticipationRequestForm(request.POST)
+        return _render(request, page, ParticipationRequestForm(request=request))
+    form = ParticipationRequestForm(request.POST, request=request)
+    limited = rate_limit(request, form.spam_form_name)
+    if limited:
+        form.refuse_rate_limited(limited)
+        return too_many_requests(_render(request, page, form), limited)
     if not form.is_valid():
         return _render(request, page, form)
     participation = submit_request(data=form.request_data(), language=get_language())

@@ -23,3 +23,13 @@ def demo_editor(db):
     from accounts.demo import DEMO_EDITOR_EMAIL
 
     return get_user_model().objects.get(email=DEMO_EDITOR_EMAIL)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and used challenges live in the cache: each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

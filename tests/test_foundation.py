@@ -31,21 +31,9 @@ DEMO_PAGES = [
 ITALIAN_PAGES = [it for it, _en in DEMO_PAGES]
 ENGLISH_PAGES = [en for _it, en in DEMO_PAGES]
 
-# Known gaps, fixed outside this file; strict, so the test fails once the fix lands and
-# the marker must go.
-NEEDS_ALLAUTH_LAYOUT = pytest.mark.xfail(
-    strict=True,
-    reason="allauth's stock layout has no <html lang>, no site header (switcher) and no "
-    "site CSS: templates/allauth/layouts/base.html must extend the site's base.html",
-)
-NEEDS_UTIL_LOGIN_ROUTE = pytest.mark.xfail(
-    strict=True,
-    reason="Wagtail's front-end login /<lang>/_util/login/ accepts a password: "
-    "website/urls.py must route it to allauth's login",
-)
 LOGIN_PAGES = [
-    pytest.param("/it/accounts/login/", marks=NEEDS_ALLAUTH_LAYOUT),
-    pytest.param("/en/accounts/login/", marks=NEEDS_ALLAUTH_LAYOUT),
+    "/it/accounts/login/",
+    "/en/accounts/login/",
 ]
 
 
@@ -156,7 +144,6 @@ def test_switcher_falls_back_to_english_home_for_untranslated_page(client):
     assert [a.get("hreflang") for a in alternates] == ["it"]
 
 
-@NEEDS_ALLAUTH_LAYOUT
 def test_switcher_follows_non_wagtail_views_across_languages(client):
     response = get_ok(client, "/it/accounts/login/")
     assert switcher_url(response, "en") == "/en/accounts/login/"
@@ -164,7 +151,6 @@ def test_switcher_follows_non_wagtail_views_across_languages(client):
     assert switcher_url(response, "it") == "/it/accounts/login/"
 
 
-@NEEDS_ALLAUTH_LAYOUT
 def test_switcher_keeps_the_query_string_of_non_wagtail_views(client):
     response = get_ok(client, "/it/accounts/login/?next=/admin/")
     assert switcher_url(response, "en") == "/en/accounts/login/?next=/admin/"
@@ -200,7 +186,7 @@ def test_switcher_and_alternate_links_share_one_query(rf, django_assert_num_quer
     ("url", "lang"),
     [(url, "it") for url in ITALIAN_PAGES]
     + [(url, "en") for url in ENGLISH_PAGES]
-    + [pytest.param(p.values[0], p.values[0][1:3], marks=p.marks) for p in LOGIN_PAGES],
+    + [(path, path[1:3]) for path in LOGIN_PAGES],
 )
 def test_html_lang_matches_the_page_language(client, url, lang):
     assert parse(get_ok(client, url)).html_lang == lang
@@ -382,7 +368,6 @@ def test_wagtail_login_form_does_not_accept_a_password(client, demo_editor):
     assert client.get("/admin/").status_code == 302  # still anonymous
 
 
-@NEEDS_UTIL_LOGIN_ROUTE
 @pytest.mark.parametrize("url", ["/it/_util/login/", "/en/_util/login/"])
 def test_wagtail_front_end_login_does_not_accept_a_password(client, demo_editor, url):
     """Wagtail's login for private pages is a plain Django LoginView: no allauth checks."""

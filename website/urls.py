@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("altcha/", include("home.spam_urls")),
     # Outside i18n_patterns, one sitemap for both languages (its items span every locale).
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
 ]
@@ -40,10 +41,14 @@ if settings.DEBUG:
 # the language the browser prefers among the two, else Italian.
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("partner/", include("programme.partner_urls")),
+    path("partner/", include("accounts.urls")),
     # Before Wagtail's catch-all, which would look for a page called "cerca".
     path("cerca/", home_views.search, name="search"),
     # Routes such as notizie/rss.xml, which Wagtail's catch-all does not match.
     re_path(home_views.FILE_ROUTE_PATTERN, home_views.serve_file_route),
+    # Wagtail's front-end login (for private pages) is a plain password form too.
+    path("_util/login/", AdminLoginRedirect.as_view(), name="wagtailcore_login_redirect"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
