@@ -136,9 +136,10 @@ class ParticipationFieldsForm(forms.ModelForm):
                 code="no_contact",
             )
         channel = cleaned.get("preferred_channel")
-        if channel == ParticipationRequest.Channel.EMAIL and not email and "email" not in self.errors:
+        Channel = ParticipationRequest.Channel
+        if channel == Channel.EMAIL and not email and "email" not in self.errors:
             self.add_error("email", _("You chose to be contacted by email: enter your email."))
-        if channel == ParticipationRequest.Channel.PHONE and not phone and "phone" not in self.errors:
+        if channel == Channel.PHONE and not phone and "phone" not in self.errors:
             self.add_error("phone", _("You chose to be contacted by phone: enter your number."))
         month, year = cleaned.get("since_month"), cleaned.get("since_year")
         if month and year:
@@ -201,4 +202,5 @@ class AdhesionDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))],
                                  label=_("Decision"))
     reason = forms.CharField(label=_("Reason (required to reject; sent to the organisation)"),
-                             required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+                             required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -15,7 +15,7 @@ from accounts.models import Membership
 from . import adhesions
 from .forms import AdhesionForm, ReferralForm
 from .models import ParticipationRequest
-from .referrals import NotAllowedToRefer, referral_refusal, referrals_of, refer
+from .referrals import NotAllowedToRefer, refer, referral_refusal, referrals_of
 
 
 @partner_required

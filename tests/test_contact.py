@@ -95,4 +95,5 @@ def test_triage_staff_can_read_and_export_messages(client, django_user_model):
     response = client.get(f"/admin/forms/submissions/{page.pk}/")
     assert response.status_code == 200
     assert "Mario Bianchi" in response.content.decode()
-    assert b"Mario Bianchi" in streamed(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"))
+    export = client.get(f"/admin/forms/submissions/{page.pk}/?export=csv")
+    assert b"Mario Bianchi" in streamed(export)

@@ -1,6 +1,5 @@
 from .adhesions import Adhesion
 from .groups import CancelledMeeting, Group, MeetingSlot
-from .participation import ParticipationPage, ParticipationRequest, StatusChange
 from .pages import (
     GroupIndexPage,
     NewsIndexPage,
@@ -10,6 +9,7 @@ from .pages import (
     ProtocolPage,
     ProtocolSignatory,
 )
+from .participation import ParticipationPage, ParticipationRequest, StatusChange
 from .venues import Venue
 
 __all__ = [
