@@ -2,13 +2,14 @@
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
@@ -122,7 +123,10 @@ class GroupIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         groups = with_translated_texts(Group.objects.for_listing())
         context["groups"] = groups
-        context["venues"] = list({g.venue_text.pk: g.venue_text for g in groups}.values())
+        venues = list({g.venue_text.pk: g.venue_text for g in groups}.values())
+        # Each venue card shows the venue's photo: one query for all of them, not one each.
+        prefetch_related_objects(venues, "photo")
+        context["venues"] = venues
         context["meetings"] = upcoming_meetings(
             groups, start=timezone.localdate(), days=7 * self.weeks_ahead
         )
@@ -248,10 +252,16 @@ class ProtocolPage(Page):
         return context
 
 
-class ProtocolSignatory(Orderable):
+class ProtocolSignatory(TranslatableMixin, Orderable):
+    """A founding signatory. Translatable, so the English page names the organisations and
+    roles in English (wagtail-localize translates translatable inline children only)."""
+
     page = ParentalKey(ProtocolPage, on_delete=models.CASCADE, related_name="signatories")
     organisation = models.CharField(_("organisation"), max_length=200)
     representative = models.CharField(_("representative"), max_length=150)
     role = models.CharField(_("role"), max_length=150)
 
     panels = [FieldPanel("organisation"), FieldPanel("representative"), FieldPanel("role")]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        pass
