@@ -90,7 +90,7 @@ def _standard_pages(t):
             "key": "faq",
             "title": t("Domande frequenti", "Frequently asked questions"),
             "slug": t("domande-frequenti", "faq"),
-            "show_in_menus": True,
+            "show_in_menus": False,  # linked from every footer
             "introduction": t(
                 "Le risposte alle domande che ci fanno più spesso sui gruppi di auto mutuo aiuto.",
                 "Answers to the questions we are asked most often about the self-help groups.",
@@ -361,7 +361,15 @@ def build(t):
     links.legal_notes_page = pages["legal"]
     links.faq_page = pages["faq"]
     links.save()
-    return home, pages, [home, *pages.values(), contact]
+    # The contact page goes last, in the menu and in the translation order (which sets the
+    # English menu's order): the programme's own pages come first.
+    to_translate = [home, *(p for k, p in pages.items() if k != "contact"), contact]
+    return home, pages, to_translate
+
+
+def put_contact_last(home, pages, to_translate):
+    pages["contact"].move(home, pos="last-child")
+    to_translate.append(pages["contact"])
 
 
 def translate_all(instances, t, language_code="en"):

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         t = home_demo.Strings()
         home, pages, to_translate = home_demo.build(t)
         to_translate += programme_demo.build(t, home, pages)
+        home_demo.put_contact_last(home, pages, to_translate)
         home_demo.translate_all(to_translate, t)
         programme_demo.assign_moderation_workflow_to_sections()  # English sections too
         with transaction.atomic():
