@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.AdminAccessMiddleware",  # partners: 403; staff: 2FA first
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -245,3 +246,19 @@ ALTCHA_CHALLENGE_RATE_LIMIT = 60  # challenges per IP...
 ALTCHA_CHALLENGE_RATE_PERIOD = 60  # ...per minute
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Accounts: rate limits, two-factor authentication, admin access ------------------
+# allauth's rate limits live in the default cache (CACHES above; production needs one
+# shared by every worker). Its defaults are kept; failed logins: 10 a minute per IP,
+# 5 per 5 minutes per account.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Mail the user when a password, an email address or two-factor authentication changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# "Signed in as ...": the email people sign in with, not the username allauth makes up.
+ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
+# Two-factor authentication: an authenticator app (TOTP) and one-time recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Mutuo Aiuto Lavoro"
+# accounts.middleware.AdminAccessMiddleware: everyone with access to the Wagtail admin
+# must have set up an authenticator app before entering it (optional for partners).
+ADMIN_MFA_REQUIRED = True

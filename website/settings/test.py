@@ -29,3 +29,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # (which warned "No directory at ..." on every test client).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests that sign staff in with client.force_login do not set up two-factor first;
+# tests/test_accounts_auth.py turns the rule back on.
+ADMIN_MFA_REQUIRED = False
