@@ -118,7 +118,8 @@ def test_the_migration_made_the_three_groups():
     assert {"delete_venue", "delete_group"} <= set(
         approvazione.permissions.values_list("codename", flat=True)
     )
-    assert list(segreteria.permissions.values_list("codename", flat=True)) == ["access_admin"]
+    # The triage office gets into the admin; what it may do there, later migrations add.
+    assert "access_admin" in segreteria.permissions.values_list("codename", flat=True)
 
 
 @pytest.mark.parametrize("model", [ProgrammePage, ProtocolPage, NewsIndexPage, NewsPage])

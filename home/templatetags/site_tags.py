@@ -1,39 +1,217 @@
+"""The tags every page's chrome uses: menu, breadcrumbs, language switcher, footer.
+
+They run on every public page, so they ask the database as little as they can and keep
+what they found on the request for the next tag that needs it: the language versions
+(the <head> and the switcher), the page-tree rows of the menu, the breadcrumbs and the
+footer (one query for the three), the contact details (header and footer). Translations
+are matched by language code in the same query, never with a Locale lookup of their
+own. A page's query count must not grow with the content: tests/test_query_bounds.py.
+"""
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
 from django import template
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Page, Site
 
 from home.i18n import language_versions
-from home.models import ContactDetails
+from home.models import ContactDetails, FooterLinks
 
 register = template.Library()
+
+_CACHE_ATTR = "_site_tags_cache"
+
+
+def _cache(request):
+    """A dict that lives as long as the request (a throwaway one without a request)."""
+    if request is None:
+        return {}
+    cache = getattr(request, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(request, _CACHE_ATTR, cache)
+    return cache
+
+
+def _cached(request, key, compute):
+    cache = _cache(request)
+    key = (key, get_language())
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _language_code():
+    """The active content language, as Locale.get_active() resolves it."""
+    try:
+        return get_supported_content_language_variant(get_language())
+    except LookupError:
+        return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def _localized_q(ids, code):
+    """The pages `ids` and their translations into `code`."""
+    return Q(pk__in=ids) | Q(
+        locale__language_code=code,
+        translation_key__in=Page.objects.filter(pk__in=ids).values("translation_key"),
+    )
+
+
+def _resolve_localized(ids, rows, code):
+    """{pk: translation into `code` if live, else the page} from rows of _localized_q.
+
+    The rows must have their locale selected. Same answer as `page.localized`.
+    """
+    by_pk = {row.pk: row for row in rows}
+    translations = {row.translation_key: row for row in rows if row.locale.language_code == code}
+    localized = {}
+    for pk in ids:
+        page = by_pk.get(pk)
+        if page is None:
+            continue
+        translation = translations.get(page.translation_key)
+        localized[pk] = translation if translation is not None and translation.live else page
+    return localized
+
+
+def localized_pages(request, page_ids):
+    """{pk: the page in the active language} for page ids, like `page.localized`.
+
+    `.localized` costs one or two queries per page (the active Locale, the translation);
+    this costs one for all of them, and remembers the answers for the rest of the request.
+    """
+    code = _language_code()
+    known = _cache(request).setdefault(("localized_pages", code), {})
+    wanted = [pk for pk in dict.fromkeys(page_ids) if pk and pk not in known]
+    if wanted:
+        rows = list(Page.objects.filter(_localized_q(wanted, code)).select_related("locale"))
+        known.update(_resolve_localized(wanted, rows, code))
+    return {pk: known[pk] for pk in page_ids if pk in known}
+
+
+@register.simple_tag(takes_context=True)
+def localized_page(context, page_id, *also):
+    """`{% localized_page page.intake_page_id as intake %}`: that page in the active
+    language (as `page.intake_page.localized`), in one query however often it is asked.
+
+    Pages named after it are looked up in the same query, for later calls to find:
+    `{% localized_page page.participate_page_id page.contact_page_id as participate %}`
+    then `{% localized_page page.contact_page_id as contact %}` costs nothing.
+    """
+    if isinstance(page_id, Page):
+        page_id = page_id.pk
+    ids = [pk.pk if isinstance(pk, Page) else pk for pk in (page_id, *also)]
+    found = localized_pages(context.get("request"), [pk for pk in ids if pk])
+    return found.get(page_id) if page_id else None
+
+
+def _language_versions(context):
+    request, page = context.get("request"), context.get("page")
+    return _cached(
+        request,
+        ("language_versions", getattr(page, "pk", None)),
+        lambda: language_versions(request, page),
+    )
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
-    versions = language_versions(context.get("request"), context.get("page"))
+    versions = _language_versions(context)
     return {"versions": versions, "current": next((v for v in versions if v.is_current), None)}
 
 
 @register.simple_tag(takes_context=True)
 def alternate_languages(context):
-    return language_versions(context.get("request"), context.get("page"))
+    return _language_versions(context)
 
 
-def _localized_root(request):
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return None
-    root = site.root_page
-    return root.localized if root else None
+FOOTER_LINK_FIELDS = ("privacy_page", "accessibility_page", "legal_notes_page", "faq_page")
+
+
+@dataclass
+class Chrome:
+    menu: list  # the localized home page's children, live and in menus
+    ancestors: list  # the current page's ancestors from depth 2 (the breadcrumbs)
+    footer: dict  # FOOTER_LINK_FIELDS -> the page in the active language, or None
+
+
+def _chrome(request, page):
+    """What the menu, the breadcrumbs and the footer need from the page tree.
+
+    One query for the footer setting (Wagtail keeps it on the request) and one for the
+    pages: when the current page is in the active language, the home page in that
+    language is its ancestor at the site root's depth, so the menu (that home page's
+    children), the breadcrumbs (the page's ancestors) and the footer's pages (with their
+    translations) come from one query. Without such a page (allauth views, search, a page
+    of another tree) the localized home page is looked up first: two more queries.
+    """
+    code = _language_code()
+    site = Site.find_for_request(request) if request is not None else None
+    root = site.root_page if site is not None else None
+    steplen = Page.steplen
+
+    footer_ids = {}
+    if site is not None:
+        links = FooterLinks.for_request(request)
+        footer_ids = {name: getattr(links, f"{name}_id") for name in FOOTER_LINK_FIELDS}
+    link_ids = [pk for pk in footer_ids.values() if pk]
+
+    is_page = isinstance(page, Page) and bool(page.pk)
+    in_tree = is_page and root is not None and page.depth >= root.depth
+    conditions = [_localized_q(link_ids, code)] if link_ids else []
+    if in_tree:
+        home_path = page.path[: root.depth * steplen]
+        ancestor_paths = [page.path[: depth * steplen] for depth in range(2, page.depth)]
+        conditions.append(Q(path__in=[*ancestor_paths, home_path]))
+        conditions.append(Q(depth=root.depth + 1, path__startswith=home_path, live=True,
+                            show_in_menus=True))
+    rows = []
+    if conditions:
+        rows = list(
+            Page.objects.filter(reduce(operator.or_, conditions))
+            .select_related("locale").order_by("path")
+        )
+    localized = _resolve_localized(link_ids, rows, code)
+    footer = {name: localized.get(pk) if pk else None for name, pk in footer_ids.items()}
+    _cache(request).setdefault(("localized_pages", code), {}).update(localized)
+
+    if in_tree:
+        home = next((row for row in rows if row.path == home_path), None)
+        if (
+            home is not None and home.live and home.translation_key == root.translation_key
+            and home.locale.language_code == code and page.locale_id == home.locale_id
+        ):
+            menu = [row for row in rows if row.depth == root.depth + 1
+                    and row.path.startswith(home_path) and row.live and row.show_in_menus]
+            ancestors = [row for row in rows if row.path in ancestor_paths]
+            return Chrome(menu=menu, ancestors=ancestors, footer=footer)
+
+    menu = []
+    if root is not None:
+        home = localized_pages(request, [root.pk]).get(root.pk, root)
+        menu = list(home.get_children().live().in_menu())
+    ancestors = []
+    if is_page and page.depth > 2:
+        ancestors = list(page.get_ancestors().filter(depth__gte=2))
+    return Chrome(menu=menu, ancestors=ancestors, footer=footer)
+
+
+def _cached_chrome(context):
+    request, page = context.get("request"), context.get("page")
+    return _cached(request, ("chrome", getattr(page, "pk", None)),
+                   lambda: _chrome(request, page))
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
 def main_menu(context):
-    request = context.get("request")
-    root = _localized_root(request)
-    items = root.get_children().live().in_menu() if root else Page.objects.none()
+    items = _cached_chrome(context).menu
     current = context.get("page")
-    current_path = current.path if current else ""
+    current_path = getattr(current, "path", "") or ""
     entries = [
         {
             "page": item,
@@ -42,28 +220,40 @@ def main_menu(context):
         }
         for item in items
     ]
-    return {"entries": entries, "request": request}
+    return {"entries": entries, "request": context.get("request")}
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     page = context.get("page")
-    if page is None or page.depth <= 2:
-        return {"ancestors": [], "page": page}
-    return {"ancestors": page.get_ancestors().filter(depth__gte=2), "page": page}
+    if not isinstance(page, Page) or page.depth <= 2:
+        return {"ancestors": [], "page": page, "request": context.get("request")}
+    ancestors = _cached_chrome(context).ancestors
+    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
 
 
 @register.simple_tag(takes_context=True)
 def contact_details(context):
-    # Asked for twice on a page (header and footer): keep the first answer.
-    cache_key = "_contact_details_" + (get_language() or "")
+    """The contact details in the active language, else the first found: as
+    ContactDetails.for_active_locale(), without asking for the Locale apart; read once
+    per request though the header and the footer both show them."""
     request = context.get("request")
-    if request is not None and hasattr(request, cache_key):
-        return getattr(request, cache_key)
-    details = ContactDetails.for_active_locale()
-    if request is not None:
-        setattr(request, cache_key, details)
-    return details
+
+    def compute():
+        code = _language_code()
+        rows = list(ContactDetails.objects.select_related("locale")[:10])
+        return next((row for row in rows if row.locale.language_code == code),
+                    rows[0] if rows else None)
+
+    return _cached(request, "contact_details", compute)
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context):
+    """{"faq_page": page, ...}: the footer's pages in the active language (None if unset)."""
+    if context.get("request") is None:
+        return {}
+    return _cached_chrome(context).footer
 
 
 @register.filter
