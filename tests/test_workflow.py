@@ -219,3 +219,13 @@ def test_segreteria_has_no_page_rights(client, draft_article):
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
     edit_url = reverse("wagtailadmin_pages:edit", args=(draft_article.pk,))
     assert client.get(edit_url).status_code in (302, 403)
+
+
+def test_every_page_of_the_site_goes_through_the_citys_workflow():
+    """Not only the programme's sections: the home page and the standard pages too, so no
+    change waits for Wagtail's default Moderators, a group nobody is in."""
+    from home.models import HomePage, StandardPage
+
+    for page in [*HomePage.objects.all(), *StandardPage.objects.all()]:
+        workflow = page.get_workflow()
+        assert workflow is not None and workflow.name == "Revisione e approvazione", page
