@@ -186,6 +186,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WAGTAIL_SITE_NAME = "Mutuo Aiuto Lavoro"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server calls no third party
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one account path: allauth
@@ -246,6 +247,11 @@ ALTCHA_CHALLENGE_RATE_LIMIT = 60  # challenges per IP...
 ALTCHA_CHALLENGE_RATE_PERIOD = 60  # ...per minute
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Staff addresses told when an organisation asks to join the protocol.
+STAFF_NOTIFICATION_EMAILS = env.list(
+    "STAFF_NOTIFICATION_EMAILS", default=["PLO.infolavoro@comune.milano.it"]
+)
 
 # --- Accounts: rate limits, two-factor authentication, admin access ------------------
 # allauth's rate limits live in the default cache (CACHES above; production needs one
