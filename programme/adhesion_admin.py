@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import adhesions
+from .admin_policies import ReadOnlyPolicy
 from .forms import AdhesionDecisionForm
 from .models import Adhesion
 
@@ -21,28 +21,25 @@ def can_decide(user):
     return user.is_active and user.has_perm(DECIDE_PERMISSION)
 
 
-class AdhesionPermissionPolicy(BasePermissionPolicy):
-    """Staff with the right to decide may read adhesions; decisions go through
-    `decide_view`, never through a generic edit form."""
+def deciding_staff_q():
+    from django.db.models import Q
 
-    def user_has_permission(self, user, action):
-        return action == "view" and can_decide(user)
+    app_label, codename = DECIDE_PERMISSION.split(".")
+    return (
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label)
+        | Q(user_permissions__codename=codename,
+            user_permissions__content_type__app_label=app_label)
+    )
 
-    def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-        from django.db.models import Q
 
-        users = get_user_model().objects.filter(is_active=True)
-        if "view" not in actions:
-            return users.none()
-        app_label, codename = DECIDE_PERMISSION.split(".")
-        return users.filter(
-            Q(is_superuser=True)
-            | Q(groups__permissions__codename=codename,
-                groups__permissions__content_type__app_label=app_label)
-            | Q(user_permissions__codename=codename,
-                user_permissions__content_type__app_label=app_label)
-        ).distinct()
+class AdhesionPermissionPolicy(ReadOnlyPolicy):
+    """Staff with the right to decide read adhesions; decisions go through `decide_view`,
+    never through a generic edit form."""
+
+    allowed = staticmethod(can_decide)
+    allowed_users = staticmethod(deciding_staff_q)
 
 
 class AdhesionInspectView(InspectView):

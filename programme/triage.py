@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import BasePermissionPolicy
 
+from .admin_policies import ReadOnlyPolicy
 from .models import Group, ParticipationRequest
 from .participation import TRANSITIONS, can_triage, change_status
 
@@ -24,28 +24,19 @@ def neutralise_formula(value):
     return value
 
 
-class TriagePermissionPolicy(BasePermissionPolicy):
-    """Segreteria and superusers may read requests; nobody adds or deletes them here."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and can_triage(user)
-
-    def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
-        if "view" not in actions:
-            return get_user_model().objects.none()
-        return get_user_model().objects.filter(is_active=True).filter(
-            models_q_triage()
-        ).distinct()
-
-
-def models_q_triage():
+def triage_staff_q():
     from django.db.models import Q
 
     from accounts.roles import TRIAGE_GROUP
 
     return Q(is_superuser=True) | Q(groups__name=TRIAGE_GROUP)
+
+
+class TriagePermissionPolicy(ReadOnlyPolicy):
+    """Segreteria and superusers read requests; nobody adds, edits or deletes them here."""
+
+    allowed = staticmethod(can_triage)
+    allowed_users = staticmethod(triage_staff_q)
 
 
 class StatusChangeForm(forms.Form):
