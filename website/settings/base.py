@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY)
+    "website.middleware.SecurityHeadersMiddleware",  # admin CSP, Permissions-Policy, no-store
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the language from the /it/ or /en/ prefix.
@@ -268,3 +270,101 @@ MFA_TOTP_ISSUER = "Mutuo Aiuto Lavoro"
 # accounts.middleware.AdminAccessMiddleware: everyone with access to the Wagtail admin
 # must have set up an authenticator app before entering it (optional for partners).
 ADMIN_MFA_REQUIRED = True
+
+# --- Content-Security-Policy and other response headers ---------------------------------
+# django-csp 4 (csp.middleware.CSPMiddleware) sends the public policy. Everything the
+# site loads is its own: Bootstrap Italia (CSS, JS, fonts via static/css/fonts.css, not
+# the library's loadFonts(), which injects an inline <style>), the ALTCHA widget
+# (altcha.js as a module, altcha.css, and its proof-of-work worker at
+# /static/altcha/worker.js: hence worker-src 'self', with no blob: worker) and its
+# challenge fetched from /altcha/ (connect-src 'self'). No inline scripts and no inline
+# styles of ours: ALTCHA and Bootstrap's JavaScript set element.style through the CSSOM,
+# which CSP allows. Checked in Chromium: no violation on the public pages, and ALTCHA
+# solves its challenge. Exceptions, each the narrowest that silences a violation:
+# - img-src data: the SVG icons inside bootstrap-italia.min.css.
+# - font-src data: bootstrap-italia.min.css embeds video.js's icon font as a data: URL,
+#   which Chromium loads as soon as it parses the stylesheet, on every page. A font
+#   cannot run code.
+# - style-src hashes: the video.js inside bootstrap-italia.bundle.min.js (2.x) adds a
+#   <style class="vjs-styles-defaults"> to every page, first empty, then with its fixed
+#   player sizes; these two hashes allow exactly those two texts, and no other inline
+#   style. tests/test_headers.py recomputes the second from the bundle, so an upgrade
+#   that changes it is noticed. No 'unsafe-inline' anywhere.
+# upgrade-insecure-requests is turned on in production.py.
+CSP_SELF, CSP_NONE = "'self'", "'none'"
+VIDEOJS_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (the empty <style>)
+    "'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='",  # .video-js {width: 300px; ...}
+]
+CONTENT_SECURITY_POLICY = {
+    # The Wagtail admin gets ADMIN_CONTENT_SECURITY_POLICY below from
+    # website.middleware.SecurityHeadersMiddleware instead.
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, *VIDEOJS_STYLE_HASHES],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "worker-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+        "upgrade-insecure-requests": False,
+    },
+}
+# The Wagtail admin (/admin/) still uses inline scripts and style attributes (its date
+# pickers, for one) and shows page previews in a frame of its own: a looser policy,
+# still limited to the site itself.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, "'unsafe-inline'"],
+        "style-src": [CSP_SELF, "'unsafe-inline'"],
+        "img-src": [CSP_SELF, "data:", "blob:"],
+        "font-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "worker-src": [CSP_SELF, "blob:"],
+        "frame-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "frame-ancestors": [CSP_SELF],  # Wagtail's live preview frames admin URLs
+        "form-action": [CSP_SELF],
+        "upgrade-insecure-requests": False,
+    },
+}
+# website.middleware.SecurityHeadersMiddleware: powerful browser features the site never
+# uses are turned off for it and for anything it might embed. (browsing-topics replaces
+# FLoC's interest-cohort, which browsers no longer recognise and log an error for.)
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "geolocation", "gyroscope", "hid", "magnetometer",
+        "microphone", "midi", "payment", "screen-wake-lock", "serial", "usb",
+        "xr-spatial-tracking",
+    ]
+}
+# Pages with personal data are never stored by browsers or proxies: allauth's account
+# pages and the partner area, under every language prefix (SecurityHeadersMiddleware).
+NO_STORE_PATH_PREFIXES = ["accounts/", "partner/"]
+# Django's SecurityMiddleware: Referrer-Policy, X-Content-Type-Options (above) and
+# Cross-Origin-Opener-Policy; XFrameOptionsMiddleware: X-Frame-Options DENY (above).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Performance: caches and the page cache (issue 7; home/cache.py, home/routing.py) -----
+# Anonymous visitors' public pages are served whole from the default cache (shared by
+# every worker in production), per URL and so per language; publishing, unpublishing or
+# saving anything public pages show clears it. Off while DEBUG is on. 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Menus, footer links, contact details, language versions and routes, same invalidation.
+SITE_CACHE_SECONDS = env.int("SITE_CACHE_SECONDS", default=3600)
+# Right after WhiteNoise: a cached page skips sessions, languages, CSRF and authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "home.cache.PageCacheMiddleware",
+)
+# Last: remembers which page answers a path (one query instead of Wagtail's 7 to 10).
+MIDDLEWARE.append("home.routing.CachedRoutingMiddleware")

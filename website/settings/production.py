@@ -52,3 +52,17 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Proxies in front of the site that append to X-Forwarded-For: allauth's rate limits
 # (and any other per-IP limit reading TRUSTED_PROXY_COUNT) see the client's address.
 TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+# The language cookie (Django's set_language) is as strict as the others.
+LANGUAGE_COOKIE_NAME = "__Host-django_language"
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Browsers fetch any http:// URL left in content (an old link in rich text) over HTTPS.
+CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY,  # noqa: F405
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
+        "upgrade-insecure-requests": True,
+    },
+}
