@@ -60,3 +60,11 @@ clean:
 .PHONY: test-postgres
 test-postgres: install  ## pytest again against a throwaway PostgreSQL 15 (scripts/with-postgres.sh)
 	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: install static  ## load test of the production configuration on 127.0.0.1: a markdown report
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+		else echo "wrk is missing: apt-get install -y wrk (as root)" >&2; exit 1; fi; \
+	fi
+	$(PY) benchmarks/run.py

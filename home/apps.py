@@ -7,3 +7,10 @@ class HomeConfig(AppConfig):
     label = "home"
     verbose_name = _("Site pages and settings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Publishing, unpublishing and saving what public pages show clears the caches
+        # (home/cache.py), from every process: web workers, commands, the task worker.
+        from .cache import connect_signals
+
+        connect_signals()

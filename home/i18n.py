@@ -1,11 +1,121 @@
-"""Which URL shows the current page in each of the site's languages."""
+"""Which URL shows the current page in each of the site's languages, and the pages and
+Locales of the active language, read with as few queries as possible.
+
+Answers that every page needs are cached under the data version (home/cache.py), which
+publishing and saving clear: Locales by language code (Wagtail's `Locale.get_active()`
+asks the database on every call), the language versions of a page, pages in the active
+language, the contact details.
+"""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import translate_url
 from django.utils.translation import get_language
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
+
+from home.cache import cached
+
+# --- Locales -------------------------------------------------------------------------------
+
+
+def _locales(request=None):
+    return cached(request, "locales",
+                  lambda: {locale.language_code: locale for locale in Locale.objects.all()})
+
+
+def language_code():
+    """The active content language, as Locale.get_active() resolves it."""
+    try:
+        return get_supported_content_language_variant(get_language())
+    except LookupError:
+        return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+def active_locale(request=None):
+    """Locale.get_active(), from the cache."""
+    locales = _locales(request)
+    return locales.get(language_code()) or default_locale(request)
+
+
+def default_locale(request=None):
+    """Locale.get_default(), from the cache."""
+    locales = _locales(request)
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    return locales.get(code) or Locale.get_default()
+
+
+# --- Pages in the active language ----------------------------------------------------------
+
+
+def localized_q(ids, code):
+    """The pages `ids` and their translations into `code`."""
+    return Q(pk__in=ids) | Q(
+        locale__language_code=code,
+        translation_key__in=Page.objects.filter(pk__in=ids).values("translation_key"),
+    )
+
+
+def resolve_localized(ids, rows, code):
+    """{pk: translation into `code` if live, else the page} from rows of localized_q.
+
+    The rows must have their locale selected. Same answer as `page.localized`.
+    """
+    by_pk = {row.pk: row for row in rows}
+    translations = {row.translation_key: row for row in rows if row.locale.language_code == code}
+    localized = {}
+    for pk in ids:
+        page = by_pk.get(pk)
+        if page is None:
+            continue
+        translation = translations.get(page.translation_key)
+        localized[pk] = translation if translation is not None and translation.live else page
+    return localized
+
+
+def localized_pages(request, page_ids):
+    """{pk: the page in the active language} for page ids, like `page.localized`.
+
+    `.localized` costs one or two queries per page (the active Locale, the translation);
+    this costs one for all of them, kept on the request and in the cache.
+    """
+    code = language_code()
+    known = request_memo(request).setdefault(("localized_pages", code), {})
+    wanted = sorted(pk for pk in set(page_ids) if pk and pk not in known)
+    if wanted:
+        def compute():
+            rows = list(Page.objects.filter(localized_q(wanted, code)).select_related("locale"))
+            return resolve_localized(wanted, rows, code)
+
+        known.update(cached(request, ("localized-pages", code, tuple(wanted)), compute))
+    return {pk: known[pk] for pk in page_ids if pk in known}
+
+
+def contact_details(request=None):
+    """The contact details in the active language, else the first found: as
+    ContactDetails.for_active_locale(), in one query, then from the cache."""
+    from home.models import ContactDetails
+
+    code = language_code()
+
+    def compute():
+        rows = list(ContactDetails.objects.select_related("locale")[:10])
+        return next((row for row in rows if row.locale.language_code == code),
+                    rows[0] if rows else None)
+
+    return cached(request, ("contact-details", code), compute)
+
+
+def request_memo(request):
+    """A dict that lives as long as the request (a throwaway one without a request)."""
+    if request is None:
+        return {}
+    memo = getattr(request, "_i18n_memo", None)
+    if memo is None:
+        memo = request._i18n_memo = {}
+    return memo
 
 
 @dataclass(frozen=True)
@@ -54,9 +164,10 @@ def _view_urls(request, current):
 def language_versions(request, page=None):
     """For each language: the translation of `page` (or of the current view), else its home.
 
-    One query for a Wagtail page (its live translations with their locales); none for
-    other views, whose URL patterns Django translates itself. The answer is kept on the
-    request: the switcher and the <link rel="alternate"> tags ask for the same thing.
+    One query for a Wagtail page (its live translations with their locales), kept in the
+    cache; none for other views, whose URL patterns Django translates itself. The answer
+    is kept on the request: the switcher and the <link rel="alternate"> tags ask for the
+    same thing.
     """
     current = get_language()
     is_page = isinstance(page, Page) and page.pk is not None
@@ -66,7 +177,9 @@ def language_versions(request, page=None):
         return cache[key]
 
     if is_page:
-        translated = _page_urls(request, page)
+        host = request.get_host() if request is not None else ""
+        translated = cached(request, ("page-urls", page.pk, current, host),
+                            lambda: _page_urls(request, page))
     elif request is not None:
         translated = _view_urls(request, current)
     else:

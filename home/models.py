@@ -57,14 +57,31 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from .cache import cached
+        from .i18n import language_code, localized_pages
+
         context = super().get_context(request, *args, **kwargs)
-        context["highlights"] = self.get_children().live().in_menu().specific()
-        # Any section page that knows its latest items can fill the news slot; the home
-        # app does not need to know the news models.
-        news_index = self.news_index.localized.specific if self.news_index else None
-        latest = getattr(news_index, "latest_items", None)
+
+        def compute():
+            # One query per page type, then kept in the cache until something changes.
+            highlights = list(
+                self.get_children().live().in_menu().defer_streamfields().specific()
+            )
+            # Any section page that knows its latest items can fill the news slot; the
+            # home app does not need to know the news models.
+            news_index = None
+            if self.news_index_id:
+                found = localized_pages(request, [self.news_index_id]).get(self.news_index_id)
+                news_index = found.specific if found is not None else None
+            latest = getattr(news_index, "latest_items", None)
+            return highlights, news_index, latest(3) if callable(latest) else []
+
+        highlights, news_index, latest_news = cached(
+            request, ("home-page-context", self.pk, language_code()), compute
+        )
+        context["highlights"] = highlights
         context["news_index"] = news_index
-        context["latest_news"] = latest(3) if callable(latest) else []
+        context["latest_news"] = latest_news
         return context
 
 

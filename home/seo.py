@@ -23,6 +23,9 @@ from django.utils.translation import gettext
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page
 
+from home.cache import cached
+from home.i18n import language_versions
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = "https://schema.org"
@@ -51,10 +54,16 @@ def site_name():
 
 
 def home_url(page, request):
-    """The home page of `page`'s language, absolute."""
-    site = page.get_site()
-    root = site.root_page.get_translation_or_none(page.locale) if site else None
-    return page_url(root, request) if root else absolute_url(request, "/")
+    """The home page of `page`'s language, absolute (found once, then from the cache)."""
+
+    def compute():
+        site = page.get_site()
+        root = site.root_page.get_translation_or_none(page.locale) if site else None
+        return root.get_url(request) if root else None
+
+    host = request.get_host() if request is not None else ""
+    url = cached(request, ("home-url", page.pk, host), compute)
+    return absolute_url(request, url or "/")
 
 
 # --- Plain-text description -----------------------------------------------------------------
@@ -95,9 +104,11 @@ def og_image(page, request):
 
 def page_meta(page, request):
     language = page.locale.language_code
-    other_languages = (
-        page.get_translations().live().values_list("locale__language_code", flat=True)
-    )
+    # The language switcher's answer (kept on the request and in the cache).
+    other_languages = [
+        version.code for version in language_versions(request, page)
+        if version.is_translation and version.code != language
+    ]
     canonical = page_url(page, request)
     listing_page = request.GET.get("page", "") if request is not None else ""
     if listing_page.isdigit() and int(listing_page) > 1:

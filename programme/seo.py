@@ -4,6 +4,8 @@ Registered with home.seo; the `seo_tags` template library imports this module th
 `autodiscover_modules("seo")`, so the home app never imports the programme app.
 """
 
+from home.cache import cached
+from home.i18n import contact_details, localized_pages
 from home.models import ContactDetails
 from home.seo import (
     description,
@@ -62,13 +64,17 @@ def place(venue, page, request):
     return node
 
 
-def _founding_signatories(page):
-    """The protocol's founding signatories, in `page`'s language when translated."""
+def _founding_signatories(page, request=None):
+    """The protocol's founding signatories' organisations, in `page`'s language when
+    translated (found once, then from the cache)."""
     from programme.models import ProtocolPage
 
-    protocols = ProtocolPage.objects.live().select_related("locale")
-    protocol = protocols.filter(locale=page.locale).first() or protocols.first()
-    return list(protocol.signatories.all()) if protocol else []
+    def compute():
+        protocols = ProtocolPage.objects.live()
+        protocol = protocols.filter(locale_id=page.locale_id).first() or protocols.first()
+        return [s.organisation for s in protocol.signatories.all()] if protocol else []
+
+    return cached(request, ("founding-signatories", page.locale_id), compute)
 
 
 @register("programme.ProgrammePage")
@@ -79,10 +85,11 @@ def programme_page(page, context):
         venues = page.venues()
     places = [place(venue, page, request) for venue in venues]
     channel = {"@type": "ServiceChannel", "availableLanguage": ["it", "en"]}
-    if page.intake_page:
-        intake = page.intake_page.localized
-        channel["serviceUrl"] = page_url(intake, request)
-    contact = ContactDetails.for_active_locale()
+    if page.intake_page_id:
+        intake = localized_pages(request, [page.intake_page_id]).get(page.intake_page_id)
+        if intake is not None:
+            channel["serviceUrl"] = page_url(intake, request)
+    contact = contact_details(request)
     if contact:
         channel["servicePhone"] = {
             "@type": "ContactPoint",
@@ -98,9 +105,7 @@ def programme_page(page, context):
         "description": description(page),
         "url": page_url(page, request),
         "inLanguage": page.locale.language_code,
-        "provider": [
-            organisation(signatory.organisation) for signatory in _founding_signatories(page)
-        ],
+        "provider": [organisation(name) for name in _founding_signatories(page, request)],
         "areaServed": SERVED_AREA,
         "availableChannel": channel,
         "isAccessibleForFree": True,

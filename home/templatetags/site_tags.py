@@ -5,7 +5,9 @@ what they found on the request for the next tag that needs it: the language vers
 (the <head> and the switcher), the page-tree rows of the menu, the breadcrumbs and the
 footer (one query for the three), the contact details (header and footer). Translations
 are matched by language code in the same query, never with a Locale lookup of their
-own. A page's query count must not grow with the content: tests/test_query_bounds.py.
+own. What they found is also cached under the data version (home/cache.py), which
+publishing and saving clear: a warm page asks the database nothing for its chrome.
+A page's query count must not grow with the content: tests/test_query_bounds.py.
 """
 
 import operator
@@ -13,14 +15,18 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django import template
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import get_language
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
-from home.i18n import language_versions
+from home.cache import cached
+from home.i18n import contact_details as _contact_details
+from home.i18n import language_code as _language_code
+from home.i18n import language_versions, localized_pages, request_memo
+from home.i18n import localized_q as _localized_q
+from home.i18n import resolve_localized as _resolve_localized
 from home.models import ContactDetails, FooterLinks
+from home.routing import cached_site
 
 register = template.Library()
 
@@ -44,54 +50,6 @@ def _cached(request, key, compute):
     if key not in cache:
         cache[key] = compute()
     return cache[key]
-
-
-def _language_code():
-    """The active content language, as Locale.get_active() resolves it."""
-    try:
-        return get_supported_content_language_variant(get_language())
-    except LookupError:
-        return get_supported_content_language_variant(settings.LANGUAGE_CODE)
-
-
-def _localized_q(ids, code):
-    """The pages `ids` and their translations into `code`."""
-    return Q(pk__in=ids) | Q(
-        locale__language_code=code,
-        translation_key__in=Page.objects.filter(pk__in=ids).values("translation_key"),
-    )
-
-
-def _resolve_localized(ids, rows, code):
-    """{pk: translation into `code` if live, else the page} from rows of _localized_q.
-
-    The rows must have their locale selected. Same answer as `page.localized`.
-    """
-    by_pk = {row.pk: row for row in rows}
-    translations = {row.translation_key: row for row in rows if row.locale.language_code == code}
-    localized = {}
-    for pk in ids:
-        page = by_pk.get(pk)
-        if page is None:
-            continue
-        translation = translations.get(page.translation_key)
-        localized[pk] = translation if translation is not None and translation.live else page
-    return localized
-
-
-def localized_pages(request, page_ids):
-    """{pk: the page in the active language} for page ids, like `page.localized`.
-
-    `.localized` costs one or two queries per page (the active Locale, the translation);
-    this costs one for all of them, and remembers the answers for the rest of the request.
-    """
-    code = _language_code()
-    known = _cache(request).setdefault(("localized_pages", code), {})
-    wanted = [pk for pk in dict.fromkeys(page_ids) if pk and pk not in known]
-    if wanted:
-        rows = list(Page.objects.filter(_localized_q(wanted, code)).select_related("locale"))
-        known.update(_resolve_localized(wanted, rows, code))
-    return {pk: known[pk] for pk in page_ids if pk in known}
 
 
 @register.simple_tag(takes_context=True)
@@ -151,7 +109,7 @@ def _chrome(request, page):
     of another tree) the localized home page is looked up first: two more queries.
     """
     code = _language_code()
-    site = Site.find_for_request(request) if request is not None else None
+    site = cached_site(request) if request is not None else None
     root = site.root_page if site is not None else None
     steplen = Page.steplen
 
@@ -178,7 +136,7 @@ def _chrome(request, page):
         )
     localized = _resolve_localized(link_ids, rows, code)
     footer = {name: localized.get(pk) if pk else None for name, pk in footer_ids.items()}
-    _cache(request).setdefault(("localized_pages", code), {}).update(localized)
+    request_memo(request).setdefault(("localized_pages", code), {}).update(localized)
 
     if in_tree:
         home = next((row for row in rows if row.path == home_path), None)
@@ -202,9 +160,19 @@ def _chrome(request, page):
 
 
 def _cached_chrome(context):
+    """The chrome of this page in this language: on the request, and in the cache (keyed
+    by host too: its pages' URLs are relative to the site the visitor asked)."""
     request, page = context.get("request"), context.get("page")
-    return _cached(request, ("chrome", getattr(page, "pk", None)),
-                   lambda: _chrome(request, page))
+    page_id = page.pk if isinstance(page, Page) else None
+    host = ""
+    if request is not None:
+        host = request.get_host()
+        cached_site(request)  # for {% pageurl %} too, on views Wagtail did not route
+    return _cached(
+        request, ("chrome", page_id),
+        lambda: cached(request, ("chrome", host, page_id, _language_code()),
+                       lambda: _chrome(request, page)),
+    )
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
@@ -234,18 +202,10 @@ def breadcrumbs(context):
 
 @register.simple_tag(takes_context=True)
 def contact_details(context):
-    """The contact details in the active language, else the first found: as
-    ContactDetails.for_active_locale(), without asking for the Locale apart; read once
+    """The contact details in the active language (home.i18n.contact_details); read once
     per request though the header and the footer both show them."""
     request = context.get("request")
-
-    def compute():
-        code = _language_code()
-        rows = list(ContactDetails.objects.select_related("locale")[:10])
-        return next((row for row in rows if row.locale.language_code == code),
-                    rows[0] if rows else None)
-
-    return _cached(request, "contact_details", compute)
+    return _cached(request, "contact_details", lambda: _contact_details(request))
 
 
 @register.simple_tag(takes_context=True)

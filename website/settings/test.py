@@ -32,3 +32,6 @@ WHITENOISE_AUTOREFRESH = True
 # Tests that sign staff in with client.force_login do not set up two-factor first;
 # tests/test_accounts_auth.py turns the rule back on.
 ADMIN_MFA_REQUIRED = False
+# Every request renders its page (tests count queries and read response.context);
+# tests/test_page_cache.py turns the page cache on where it is what is tested.
+PAGE_CACHE_SECONDS = 0
