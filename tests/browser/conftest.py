@@ -1,0 +1,257 @@
+"""Browser tests: Playwright for Python driving Debian's chromium against the live server.
+
+- One chromium for the whole session (never downloaded: /usr/bin/chromium), a fresh
+  context per test.
+- Every request to a host other than the live server is aborted and recorded; a test
+  whose page tried one fails at teardown (the site calls no third party).
+- The live server needs a transactional database, which Django flushes after each test.
+  The demo content the session built (tests/conftest.py) is snapshotted once and put back
+  before each browser test (``serialized_rollback``) and after the last one, so the tests
+  that run later still see it.
+- Without /usr/bin/chromium the browser tests are skipped, with a warning line when they
+  are collected and again at the end of the run.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread: Django would refuse the
+# test's own database queries as "called from an async context" without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def _missing_reason():
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} not found (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed in this environment"
+    if not AXE_JS.exists():
+        return f"{AXE_JS.relative_to(ROOT)} missing (npm ci)"
+    return ""
+
+
+SKIP_REASON = _missing_reason()
+WARNING = f"BROWSER TESTS SKIPPED: {SKIP_REASON}" if SKIP_REASON else ""
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_tests or not SKIP_REASON:
+        return
+    skip = pytest.mark.skip(reason=WARNING)
+    for item in browser_tests:
+        item.add_marker(skip)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line("")
+        reporter.write_sep("!", f"{WARNING} ({len(browser_tests)} tests)", red=True, bold=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.browser.helpers import STATS
+
+    for warning in [WARNING, *STATS["warnings"]]:
+        if warning:
+            terminalreporter.write_sep("!", warning, red=True, bold=True)
+    if STATS["html"]:
+        terminalreporter.write_line(
+            f"Nu HTML Checker: {len(STATS['html'])} pages and states checked")
+    if not WARNING and any(STATS[key] for key in ("axe", "focus stops", "screenshots")):
+        axe_pages = STATS["axe"]
+        terminalreporter.write_sep("-", "browser checks")
+        terminalreporter.write_line(
+            f"axe-core {_axe_version()} (WCAG 2.0/2.1 A+AA): {len(axe_pages)} page checks, "
+            f"{len(set(axe_pages))} distinct pages and states")
+        terminalreporter.write_line(
+            f"keyboard: {len(STATS['focus stops'])} focus stops checked for a visible focus")
+        terminalreporter.write_line(
+            f"screenshots: {len(STATS['screenshots'])} written to "
+            f"{SCREENSHOTS.relative_to(ROOT)}/")
+
+
+def _axe_version():
+    import json
+
+    package = AXE_JS.parent / "package.json"
+    return json.loads(package.read_text())["version"] if package.exists() else "?"
+
+
+# --- The database: the demo content around every browser test ----------------------------
+
+
+_state = {}
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(browser, django_db_setup, django_db_blocker):
+    """The session's database (migrations + demo content), serialized once.
+
+    Django's ``serialized_rollback`` restores ``connection._test_serialized_contents``
+    before a test, and does not re-run post_migrate at the flush after it; pointing it at
+    this snapshot (instead of the migrations-only state Django took when it created the
+    test database) brings the demo site back for every browser test.
+
+    Set up after the browser on purpose: while Playwright's event loop runs in this
+    thread, Django hands out a different connection object (asgiref's Local switches to
+    context-local storage), and that is the one the tests and the flush use.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+    connection._test_serialized_contents = snapshot
+    _state.update(snapshot=snapshot, blocker=django_db_blocker)
+    return snapshot
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last browser test of a row, put the demo content back: the flush at its
+    teardown emptied the database, and the tests that run next expect the demo site."""
+    result = yield
+    is_browser = item.get_closest_marker("browser") is not None
+    next_is_browser = nextitem is not None and nextitem.get_closest_marker("browser")
+    if is_browser and nextitem is not None and not next_is_browser and "snapshot" in _state:
+        from django.db import connection
+
+        with _state["blocker"].unblock():
+            connection.creation.deserialize_db_from_string(_state["snapshot"])
+    return result
+
+
+# --- The browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                              headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    return AXE_JS.read_text()
+
+
+class OffsiteGuard:
+    """Aborts every request that is not for the live server, and remembers it."""
+
+    def __init__(self, origin):
+        self.origin = origin
+        self.blocked = []
+
+    def __call__(self, route):
+        url = route.request.url
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" == self.origin:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+
+class Browser:
+    """What a test needs: the live server's address and new pages on it."""
+
+    def __init__(self, browser, live_server):
+        self.browser = browser
+        self.origin = live_server.url.rstrip("/")
+        self.contexts = []
+        self.guards = []
+        self.errors = []
+
+    def new_page(self, viewport=DESKTOP, locale="it-IT", **options):
+        context = self.browser.new_context(
+            viewport=viewport, locale=locale, base_url=self.origin,
+            is_mobile=viewport == PHONE, has_touch=viewport == PHONE,
+            service_workers="block", **options,
+        )
+        context.set_default_timeout(15_000)
+        guard = OffsiteGuard(self.origin)
+        context.route("**/*", guard)
+        self.contexts.append(context)
+        self.guards.append(guard)
+        page = context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: self._console(page, message))
+        return page
+
+    def _console(self, page, message):
+        """Errors in the console: a Content-Security-Policy violation, a static file that
+        does not load... A page's own 4xx status is the test's business (it checks it)."""
+        if message.type != "error":
+            return
+        own_status = (message.text.startswith("Failed to load resource")
+                      and message.location.get("url") == page.url)
+        if not own_status:
+            self.errors.append(f"{page.url}: console: {message.text}")
+
+    def close(self):
+        for context in self.contexts:
+            context.close()
+
+    def offsite_requests(self):
+        return [url for guard in self.guards for url in guard.blocked]
+
+    def forget_failures(self):
+        """For the test of the guards themselves."""
+        for guard in self.guards:
+            guard.blocked.clear()
+        self.errors.clear()
+
+
+@pytest.fixture
+def web(browser, demo_snapshot, live_server):
+    """A fresh browser context per test (more with ``web.new_page()``); fails the test
+    if a page asked for anything outside the live server, threw a JavaScript error or
+    logged an error in the console (a Content-Security-Policy violation, for one)."""
+    session = Browser(browser, live_server)
+    yield session
+    session.close()
+    offsite = session.offsite_requests()
+    assert not offsite, "the site tried to reach other hosts:\n" + "\n".join(offsite)
+    assert not session.errors, "JavaScript or console errors:\n" + "\n".join(session.errors)
+
+
+@pytest.fixture
+def page(web):
+    """A desktop-sized page in a fresh context."""
+    return web.new_page()
+
+
+@pytest.fixture
+def fast_forms(settings):
+    """The anti-spam checks, made quick: no minimum fill time, an easy proof of work."""
+    settings.SPAM_MIN_SECONDS = 0
+    settings.ALTCHA_MAX_NUMBER = 1000
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    """test-artifacts/screenshots/ (ignored by git), emptied once per run."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
