@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 HOST = "127.0.0.1"
 WORKERS = 2
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # gunicorn gthread threads per worker
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # gunicorn gthread threads per worker
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 RENDERS = 50  # in-process requests per page
@@ -367,8 +367,11 @@ def main():
         env = production_env(workdir, port)
         shutil.rmtree(workdir / "cache", ignore_errors=True)  # its used challenges too
     else:
+        results_dir = ROOT / "benchmarks" / "results"
+        for old in sorted(results_dir.glob("20*"))[:-2]:  # keep the last two runs
+            shutil.rmtree(old, ignore_errors=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        workdir = ROOT / "benchmarks" / "results" / stamp
+        workdir = results_dir / stamp
         workdir.mkdir(parents=True)
         port = free_port()
         env = production_env(workdir, port)

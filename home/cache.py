@@ -33,7 +33,7 @@ on), `SITE_CACHE_SECONDS` (lifetime of the data entries), `PAGE_CACHE_LOCAL_ENTR
 
 import gzip
 import hashlib
-import logging
+import os
 import threading
 import time
 import uuid
@@ -41,7 +41,8 @@ from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -52,8 +53,6 @@ try:
     import brotli
 except ImportError:  # whitenoise[brotli] installs it; gzip alone still works
     brotli = None
-
-logger = logging.getLogger(__name__)
 
 DATA_VERSION_KEY = "site-cache:data-version"
 PAGE_VERSION_KEY = "site-cache:page-version"
@@ -83,15 +82,38 @@ WATCHED_MODELS = [
 # --- Versions ----------------------------------------------------------------------------
 
 
+_versions_store = None
+
+
+def _versions():
+    """Where the versions live: the default cache, shared by every worker.
+
+    With Django's file cache (the production default) they get a folder of their own
+    inside the cache's: the file cache deletes a random third of its files whenever it
+    holds more than MAX_ENTRIES, and a burst of form submissions (one file each for the
+    spent anti-spam challenges) would otherwise throw the versions away with them, and
+    every cached page and datum with them.
+    """
+    global _versions_store
+    if _versions_store is None:
+        default = caches[DEFAULT_CACHE_ALIAS]
+        if isinstance(default, FileBasedCache):
+            _versions_store = FileBasedCache(os.path.join(default._dir, "site-versions"), {})
+        else:
+            _versions_store = default
+    return _versions_store
+
+
 def _version(request, key):
     """The version under `key`, read once per request (a request sees one state)."""
     memo = getattr(request, "_site_cache_versions", None) if request is not None else None
     if memo is not None and key in memo:
         return memo[key]
-    version = cache.get(key)
+    store = _versions()
+    version = store.get(key)
     if version is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        version = cache.get(key) or "0"
+        store.add(key, uuid.uuid4().hex, timeout=None)
+        version = store.get(key) or "0"
     if request is not None:
         if memo is None:
             memo = request._site_cache_versions = {}
@@ -108,7 +130,7 @@ def page_version(request=None):
 
 
 def _renew(*keys):
-    cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    _versions().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
 
 def _bump(*keys):

@@ -68,6 +68,10 @@ def test_anonymous_public_pages_are_stored_then_served_from_the_cache(client, ur
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
     assert second["Content-Language"] == first["Content-Language"]
+    # The security headers are added to every response, cached or not.
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options",
+                   "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
 
 
 def test_each_language_has_its_own_copy():
@@ -360,3 +364,27 @@ def test_bumps_replace_the_versions():
     bump()
     assert cache.get(DATA_VERSION_KEY) != data
     assert cache.get(PAGE_VERSION_KEY) != pages
+
+
+def test_with_the_file_cache_the_versions_survive_its_culling(settings, tmp_path):
+    """Django's file cache deletes files at random when full (a burst of form submissions
+    fills it with spent challenges): the versions must not go with them."""
+    from django.core.cache import caches
+
+    import home.cache as site_cache
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path), "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 1},
+    }}
+    site_cache._versions_store = None
+    try:
+        version = page_version()
+        for n in range(20):
+            caches["default"].set(f"spent-challenge-{n}", 1)
+        assert len(list(tmp_path.glob("*.djcache"))) < 20  # it did cull
+        assert page_version() == version
+        bump_pages()
+        assert page_version() != version
+    finally:
+        site_cache._versions_store = None

@@ -355,9 +355,10 @@ NO_STORE_PATH_PREFIXES = ["accounts/", "partner/"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Performance: caches and the page cache (issue 7; home/cache.py, home/routing.py) -----
-# Anonymous visitors' public pages are served whole from the default cache (shared by
-# every worker in production), per URL and so per language; publishing, unpublishing or
-# saving anything public pages show clears it. Off while DEBUG is on. 0 turns it off.
+# Anonymous visitors' public pages are served whole from each worker's memory, per URL
+# and so per language; publishing, unpublishing or saving anything public pages show
+# clears them at once in every worker (versions in the shared default cache). Off while
+# DEBUG is on; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Menus, footer links, contact details, language versions and routes, same invalidation.
 SITE_CACHE_SECONDS = env.int("SITE_CACHE_SECONDS", default=3600)
@@ -368,3 +369,7 @@ MIDDLEWARE.insert(
 )
 # Last: remembers which page answers a path (one query instead of Wagtail's 7 to 10).
 MIDDLEWARE.append("home.routing.CachedRoutingMiddleware")
+# SQLite too keeps its connection between requests (a new one costs about 2 ms: opening
+# the file and its PRAGMAs); each worker thread has its own.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
