@@ -424,7 +424,9 @@ class PageCacheMiddleware:
             return response
         entry = _entry(response)
         _local_pages().set(full_key, entry, seconds)
-        # This visitor gets the response as rendered (tests can still read its context).
+        if _accepted_encoding(request):
+            return _response(request, entry, "miss")  # compressed, as the next ones
+        # As rendered (Django's test client can still read its context).
         response["ETag"] = entry["etag"]
         patch_vary_headers(response, ("Accept-Encoding",))
         response["X-Page-Cache"] = "miss"

@@ -388,3 +388,12 @@ def test_with_the_file_cache_the_versions_survive_its_culling(settings, tmp_path
         assert page_version() != version
     finally:
         site_cache._versions_store = None
+
+
+def test_the_first_visitor_gets_the_compressed_page_too():
+    first = get(Client(), NEWS_IT, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert state(first) == "miss"
+    assert first["Content-Encoding"] == "br"
+    second = get(Client(), NEWS_IT, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert state(second) == "hit"
+    assert brotli.decompress(first.content) == brotli.decompress(second.content)
