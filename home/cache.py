@@ -301,8 +301,8 @@ def _cache_key(request):
         if name not in KEPT_PARAMETERS:
             return None
         values = request.GET.getlist(name)
-        if len(values) != 1 or len(values[0]) > 20:
-            return None
+        if len(values) != 1 or not values[0].isdigit() or len(values[0]) > 4:
+            return None  # ?page=abc: rendered, never stored
         kept.append(f"{name}={values[0]}")
     url = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(kept)}"
     return hashlib.sha256(url.encode()).hexdigest()
