@@ -225,6 +225,30 @@ def wrk(port, path, script, *args):
     return result
 
 
+def server_cpu_seconds(master_pid):
+    """CPU time (user + system) the gunicorn workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def measured(master_pid, run):
+    """wrk's result, with the server CPU time each request cost (what the machine's
+    other load does not change)."""
+    before = server_cpu_seconds(master_pid)
+    result = run()
+    spent = server_cpu_seconds(master_pid) - before
+    result["cpu_ms"] = spent * 1000 / max(result["requests"], 1)
+    return result
+
+
 def wait_until_ready(port, process):
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -310,24 +334,35 @@ def report(results, inprocess, ceiling, post, stored, assets, home_size):
              "on 127.0.0.1; in-process: Django test client, median of "
              f"{RENDERS} renders, page cache off.", "",
              "| page | cache | req/s | p50 ms | p95 ms | p99 ms | errors | × ceiling "
-             "| SQL queries | render ms (median) |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| server CPU ms/req | SQL queries | render ms (median) |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for label, path, is_cached in PAGES:
         r = results[label]
         i = inprocess[label]
         lines.append(
             f"| {label} `{path}` | {'page cache' if is_cached else 'none'} | {r['rps']:.0f} "
             f"| {ms(r['p50'])} | {ms(r['p95'])} | {ms(r['p99'])} | {r['errors']} "
-            f"| {r['rps'] / ceiling['rps']:.0%} | {i['queries']} | {i['median_ms']:.1f} |")
+            f"| {r['rps'] / ceiling['rps']:.0%} | {r['cpu_ms']:.2f} | {i['queries']} "
+            f"| {i['median_ms']:.1f} |")
     i = inprocess["intake form (POST)"]
     lines.append(
         f"| intake form (POST) `{INTAKE_PATH}` | none | {post['rps']:.0f} | {ms(post['p50'])} "
         f"| {ms(post['p95'])} | {ms(post['p99'])} | {post['errors'] + post['refused']} "
-        f"| {post['rps'] / ceiling['rps']:.0%} | {i['queries']} | {i['median_ms']:.1f} |")
+        f"| {post['rps'] / ceiling['rps']:.0%} | {post['cpu_ms']:.2f} | {i['queries']} "
+        f"| {i['median_ms']:.1f} |")
     lines.append(
         f"| static ceiling `/static/{CEILING_NAME}` ({home_size} B) | whitenoise "
         f"| {ceiling['rps']:.0f} | {ms(ceiling['p50'])} | {ms(ceiling['p95'])} "
-        f"| {ms(ceiling['p99'])} | {ceiling['errors']} | 100% | – | – |")
+        f"| {ms(ceiling['p99'])} | {ceiling['errors']} | 100% | {ceiling['cpu_ms']:.2f} | – | – |")
+    load = os.getloadavg()
+    lines += [
+        "",
+        f"Machine load average during the run: {load[0]:.1f} (1 min), {load[1]:.1f} (5 min) "
+        f"on {os.cpu_count()} cores. Server CPU ms/req is what each request cost the two "
+        "workers; with the machine to itself, the server could answer at most about "
+        f"{WORKERS} × 1000 / that figure requests a second (intake POST: "
+        f"{WORKERS * 1000 / max(post['cpu_ms'], 0.01):.0f}).",
+    ]
     stored_verdict = ("every accepted submission stored" if stored >= post["redirects"]
                       else "MISSING ROWS")
     if stored > post["redirects"]:
@@ -414,18 +449,19 @@ def main():
                 request(port, path)
         results = {}
         log("static ceiling")
-        ceiling = wrk(port, f"/static/{CEILING_NAME}", "get.lua")
+        ceiling = measured(server.pid, lambda: wrk(port, f"/static/{CEILING_NAME}", "get.lua"))
         for label, path, _cached in PAGES:
             if only and not any(word in label for word in only):
                 results[label] = ceiling  # not measured this time (BENCH_ONLY)
                 continue
             log(f"GET {path}")
-            results[label] = wrk(port, path, "get.lua")
+            results[label] = measured(server.pid,
+                                      lambda path=path: wrk(port, path, "get.lua"))
         log(f"POST {INTAKE_PATH}")
         before = stored_requests(workdir / "db.sqlite3")
-        post = wrk(port, INTAKE_PATH, "post.lua", str(workdir / "bodies.txt"),
-                   str(WRK_THREADS), str(WRK_CONNECTIONS), inprocess["cookie"],
-                   f"https://{HOST}:{port}")
+        post = measured(server.pid, lambda: wrk(
+            port, INTAKE_PATH, "post.lua", str(workdir / "bodies.txt"), str(WRK_THREADS),
+            str(WRK_CONNECTIONS), inprocess["cookie"], f"https://{HOST}:{port}"))
         time.sleep(1)  # requests still in the server when wrk stopped
         stored = stored_requests(workdir / "db.sqlite3") - before
         log("home page transfer size")
