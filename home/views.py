@@ -43,13 +43,9 @@ def search(request):
     results = []
     if query:
         results = Page.objects.live().public().filter(locale=Locale.get_active()).search(query)
+    # Results stay generic pages (title, URL, search description): making them specific
+    # would cost one query per page type on the results page.
     page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
-    # One query per page type on this page of results, not one per result.
-    by_pk = {
-        page.pk: page
-        for page in Page.objects.filter(pk__in=[r.pk for r in page_obj.object_list]).specific()
-    }
-    page_obj.object_list = [by_pk.get(r.pk, r) for r in page_obj.object_list]
     return TemplateResponse(
         request,
         "search.html",
