@@ -14,6 +14,8 @@
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -137,6 +139,83 @@ def pytest_runtest_teardown(item, nextitem):
     return result
 
 
+# --- The live server -------------------------------------------------------------------------
+
+
+class InFlight:
+    """WSGI middleware that knows whether the server is still answering a request, so a
+    test's teardown can wait for the browser's last requests before the database flush."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        try:
+            return _Body(self.app(environ, start_response), self._done)
+        except BaseException:
+            self._done()
+            raise
+
+    def _done(self):
+        with self.lock:
+            self.count -= 1
+
+    def wait_until_idle(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while self.count > 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+class _Body:
+    def __init__(self, result, done):
+        self.result, self.done = result, done
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.done()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time on SQLite.
+
+    With an in-memory SQLite test database every thread of the live server shares the
+    test's one connection; two requests at once (a page and the admin's icons, say) then
+    mix their transactions ("no such savepoint"). One request at a time avoids it (Django
+    answers "Connection: close", so the browser does not hold the server). PostgreSQL
+    gives each thread its own connection: the server stays multi-threaded there.
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    class OneRequestAtATime(LiveServerThread):
+        def _create_server(self, connections_override=None):
+            return WSGIServer((self.host, self.port), QuietWSGIRequestHandler,
+                              allow_reuse_address=False)
+
+    addr = (request.config.getvalue("liveserver")
+            or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    server = LiveServer(addr, start=False)
+    if server.thread.connections_override:
+        server.thread.__class__ = OneRequestAtATime  # not started yet
+    server.start()
+    server.in_flight = InFlight(server.thread.httpd.get_app())
+    server.thread.httpd.set_app(server.in_flight)
+    yield server
+    server.stop()
+
+
 # --- The browser ---------------------------------------------------------------------------
 
 
@@ -178,6 +257,7 @@ class Browser:
 
     def __init__(self, browser, live_server):
         self.browser = browser
+        self.live_server = live_server
         self.origin = live_server.url.rstrip("/")
         self.contexts = []
         self.guards = []
@@ -213,6 +293,11 @@ class Browser:
         for context in self.contexts:
             context.close()
 
+    def settle(self):
+        """Wait for the server to finish the requests the pages sent, before the test
+        itself reads or writes the database the server shares."""
+        self.live_server.in_flight.wait_until_idle()
+
     def offsite_requests(self):
         return [url for guard in self.guards for url in guard.blocked]
 
@@ -231,6 +316,7 @@ def web(browser, demo_snapshot, live_server):
     session = Browser(browser, live_server)
     yield session
     session.close()
+    session.settle()  # then the database flush may run
     offsite = session.offsite_requests()
     assert not offsite, "the site tried to reach other hosts:\n" + "\n".join(offsite)
     assert not session.errors, "JavaScript or console errors:\n" + "\n".join(session.errors)

@@ -72,6 +72,7 @@ def test_editor_writes_translates_and_submits_the_approver_publishes(web):
     expect(page.locator("[name='body-0-value']")).to_have_value(re.compile("martedì mattina"))
     with page.expect_navigation():
         page.locator("footer button.action-save").first.click()
+    web.settle()
     article = NewsPage.objects.get(title=TITLE)
     assert not article.live
 
@@ -81,6 +82,7 @@ def test_editor_writes_translates_and_submits_the_approver_publishes(web):
     page.locator(f"input[name=locales][value='{english.pk}']").check()
     with page.expect_navigation():
         page.locator("main form [type=submit]").click()
+    web.settle()
     translation = article.get_translation(english)
     page.wait_for_url(f"**/admin/pages/{translation.pk}/edit/")
     translate_every_string(page)
@@ -91,6 +93,7 @@ def test_editor_writes_translates_and_submits_the_approver_publishes(web):
     page.get_by_role("button", name="Altre azioni").click()
     with page.expect_navigation():
         page.locator("footer button[name=action-submit]").click()
+    web.settle()
     article.refresh_from_db()
     assert article.workflow_in_progress and not article.live
     assert page.get_by_text("inviata per moderazione").count() >= 1
@@ -105,6 +108,7 @@ def test_editor_writes_translates_and_submits_the_approver_publishes(web):
     page.get_by_role("button", name="Altre azioni").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Approva e Pubblica", exact=True).click()
+    web.settle()
     expect(page.locator(".messages")).to_contain_text(TITLE)
     article.refresh_from_db()
     assert article.live and not article.workflow_in_progress
@@ -112,6 +116,7 @@ def test_editor_writes_translates_and_submits_the_approver_publishes(web):
     page.goto(f"/admin/pages/{translation.pk}/edit/")
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("Pubblica in English")).click()
+    web.settle()
     expect(page.locator(".messages")).to_contain_text("English")
     translation.refresh_from_db()
     assert translation.live
