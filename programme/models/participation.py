@@ -14,6 +14,9 @@ NOTE_MAX_LENGTH = 500
 class ParticipationRequest(models.Model):
     """One person asking to join a mutual-aid group (or referred by a partner)."""
 
+    # Personal data, never referenced by content: keep it out of Wagtail's reference index.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         NEW = "new", _("New")
         CONTACTED = "contacted", _("Contacted")
