@@ -285,17 +285,11 @@ ADMIN_MFA_REQUIRED = True
 # - font-src data: bootstrap-italia.min.css embeds video.js's icon font as a data: URL,
 #   which Chromium loads as soon as it parses the stylesheet, on every page. A font
 #   cannot run code.
-# - style-src hashes: the video.js inside bootstrap-italia.bundle.min.js (2.x) adds a
-#   <style class="vjs-styles-defaults"> to every page, first empty, then with its fixed
-#   player sizes; these two hashes allow exactly those two texts, and no other inline
-#   style. tests/test_headers.py recomputes the second from the bundle, so an upgrade
-#   that changes it is noticed. No 'unsafe-inline' anywhere.
+# No inline style at all: the site loads its own menu script (static/js/menu.js), not
+#   Bootstrap Italia's bundle, whose video.js would add a <style> to every page.
+#   No 'unsafe-inline' anywhere.
 # upgrade-insecure-requests is turned on in production.py.
 CSP_SELF, CSP_NONE = "'self'", "'none'"
-VIDEOJS_STYLE_HASHES = [
-    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # "" (the empty <style>)
-    "'sha256-wPXhisdsFu1DtHYH1D9W5isSGqS5vIPn6QJWSNLqfCM='",  # .video-js {width: 300px; ...}
-]
 CONTENT_SECURITY_POLICY = {
     # The Wagtail admin gets ADMIN_CONTENT_SECURITY_POLICY below from
     # website.middleware.SecurityHeadersMiddleware instead.
@@ -303,7 +297,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [CSP_SELF],
         "script-src": [CSP_SELF],
-        "style-src": [CSP_SELF, *VIDEOJS_STYLE_HASHES],
+        "style-src": [CSP_SELF],
         "img-src": [CSP_SELF, "data:"],
         "font-src": [CSP_SELF, "data:"],
         "connect-src": [CSP_SELF],
