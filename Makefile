@@ -68,3 +68,8 @@ bench: install static  ## load test of the production configuration on 127.0.0.1
 		else echo "wrk is missing: apt-get install -y wrk (as root)" >&2; exit 1; fi; \
 	fi
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/intake_burst.py
+
+.PHONY: bench-intake
+bench-intake: install static  ## 200 intake submissions at the same instant: all stored?
+	$(PY) benchmarks/intake_burst.py

@@ -1,0 +1,69 @@
+"""Many people send the intake form at the same moment: none of them is lost.
+
+The app runs as in production (gunicorn, 2 workers × 4 threads, production settings)
+on a database of its own, in a child process: the test database cannot serve another
+process (in-memory SQLite) or would be rolled back under it. The same code is the
+200-submission benchmark, benchmarks/intake_burst.py; here 20 people and one form sent
+without the privacy acknowledgement, so the test also proves a refusal is counted as one.
+
+On SQLite always (the embedded default); on PostgreSQL as well in the PostgreSQL pass
+(DATABASE_URL), on a throwaway database next to the test database.
+"""
+
+import os
+import uuid
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import pytest
+
+from benchmarks.intake_burst import build_site, prepare, run_burst, site_env
+from benchmarks.run import free_port
+
+PEOPLE = 20
+SETTINGS = "tests.server_settings"
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+if not POSTGRES_URL.startswith(("postgres://", "postgresql://")):
+    POSTGRES_URL = ""
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"burst_{uuid.uuid4().hex[:12]}"
+    server = urlsplit(POSTGRES_URL)
+    admin_url = urlunsplit(server._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(server._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("database_url", [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL, reason="PostgreSQL pass only (DATABASE_URL)")),
+], indirect=True)
+def test_simultaneous_submissions_are_all_stored_and_confirmed(tmp_path, database_url):
+    port = free_port()
+    env = site_env(tmp_path, port, settings=SETTINGS, database_url=database_url)
+    build_site(env)
+    submissions = prepare(env, PEOPLE + 1)
+    unacknowledged = dict(parse_qsl(submissions[-1]["body"]))
+    del unacknowledged["privacy"]
+    submissions[-1]["body"] = urlencode(unacknowledged)
+
+    figures = run_burst(env, port, submissions)
+
+    assert figures["statuses"] == {"200": 1, "302": PEOPLE}  # the refused form, re-shown
+    assert figures["successes"] == PEOPLE
+    assert figures["stored"] == PEOPLE
+    assert figures["emails_queued"] == PEOPLE
+    assert figures["references_distinct"] == PEOPLE
+    assert figures["references_match"]
