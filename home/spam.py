@@ -44,6 +44,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.forms.utils import ErrorDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -285,8 +286,8 @@ def create_challenge():
 def verify_challenge(payload, consume=True):
     """None when the solved payload is genuine, unexpired and unused, else the reason.
 
-    A genuine payload is then remembered until it expires (`cache.add`): the same
-    solution sent again is refused as replayed.
+    A genuine payload is then remembered until it expires (`consume_challenge`): the
+    same solution sent again is refused as replayed.
     """
     if not payload:
         return "challenge_missing"
@@ -315,11 +316,30 @@ def verify_challenge(payload, consume=True):
     now = time.time()
     if expires_at < now:
         return "challenge_expired"
-    if consume:
-        key = f"spam:altcha-used:{data['signature']}"
-        if not cache.add(key, 1, timeout=int(expires_at - now) + 60):
-            return "challenge_replayed"
+    if consume and not consume_challenge(data["signature"], expires_at):
+        return "challenge_replayed"
     return None
+
+
+def consume_challenge(signature, expires_at):
+    """Mark a solution used; False when it already was (by this or another worker).
+
+    The insert of a unique key decides atomically which of two simultaneous uses wins.
+    Expired marks go first: a solution cannot be accepted after its expiry anyway.
+    """
+    from .models import UsedChallenge
+
+    now = datetime.datetime.now(datetime.UTC)
+    UsedChallenge.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            UsedChallenge.objects.create(
+                signature=signature,
+                expires_at=datetime.datetime.fromtimestamp(expires_at, datetime.UTC),
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 # --- The form mixin ------------------------------------------------------------------------

@@ -287,6 +287,19 @@ def test_a_replayed_challenge_is_refused(client, caplog):
     assert_refused(second, "challenge_replayed", caplog)
 
 
+def test_a_used_solution_is_remembered_until_its_challenge_expires(db):
+    from home.models import UsedChallenge
+
+    now = time.time()
+    assert spam.consume_challenge("a" * 64, now + 600)
+    assert not spam.consume_challenge("a" * 64, now + 600)  # the second use
+    UsedChallenge.objects.filter(signature="a" * 64).update(
+        expires_at=datetime.datetime.fromtimestamp(now - 1, datetime.UTC))
+    assert spam.consume_challenge("b" * 64, now + 600)
+    # Expired marks are dropped as new ones come: the table does not grow for ever.
+    assert list(UsedChallenge.objects.values_list("signature", flat=True)) == ["b" * 64]
+
+
 def test_one_challenge_cannot_serve_two_forms(client, caplog):
     payload = solved_payload(client)
     assert client.post("/en/spam-test/contact-view/", form_data(payload=payload)).status_code == 200
