@@ -407,9 +407,10 @@ def build(t, home, standard_pages):
     })
     short_address("/partecipa", intake)
 
-    if programme.intake_page_id is None:
-        programme.intake_page = intake
-        programme.save_revision().publish()
+    for page_with_button in (programme, group_index):
+        if page_with_button.intake_page_id is None:
+            page_with_button.intake_page = intake
+            page_with_button.save_revision().publish()
     if home.news_index_id is None or home.participate_page_id != intake.pk:
         home.news_index = news_index
         home.participate_page = intake

@@ -228,6 +228,18 @@ def test_the_groups_page_links_to_feeds_that_work(client, lang):
         get_feed(client, url)
 
 
+@pytest.mark.parametrize(("lang", "form", "label"), [
+    ("it", "/it/partecipa/", "Chiedi di partecipare a un gruppo"),
+    ("en", "/en/apply/", "Apply to join a group"),
+])
+def test_the_groups_page_leads_to_the_application_form_in_its_language(
+    client, lang, form, label
+):
+    html = client.get(PAGE[lang]).content.decode()
+    assert f'<a class="btn btn-primary" href="{form}">{label}</a>' in html
+    assert client.get(form).status_code == 200
+
+
 def test_feed_is_deterministic_for_a_given_day_and_stamp():
     groups = list(Group.objects.for_listing())
     kwargs = {"today": datetime.date(2026, 3, 2),

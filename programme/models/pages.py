@@ -122,8 +122,15 @@ class GroupIndexPage(RoutablePageMixin, Page):
     weeks_ahead = models.PositiveSmallIntegerField(
         _("weeks of meetings shown"), default=4,
     )
+    intake_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("application form"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Where the “Apply to join a group” button leads."),
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("weeks_ahead")]
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"), PageChooserPanel("intake_page"), FieldPanel("weeks_ahead"),
+    ]
     max_count_per_parent = 1
     subpage_types = []
 
