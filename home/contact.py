@@ -7,8 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.forms.views import SubmissionsListView
 
+from .exports import SafeSpreadsheetExportMixin
 from .mail import queue_email
+from .text import PlainTextFormMixin
 
 PRIVACY_FIELD = "privacy_acknowledgement"
 LONG_TEXT_MAX_LENGTH = 2000
@@ -17,7 +20,7 @@ LONG_TEXT_MAX_LENGTH = 2000
 def contact_form_class(base):
     """The editors' form plus the privacy acknowledgement every submission needs."""
 
-    class ContactForm(base):
+    class ContactForm(PlainTextFormMixin, base):
         privacy_acknowledgement = forms.BooleanField(
             label=_("I have read the privacy notice and I agree that my data are used to "
                     "answer my message."),
@@ -63,3 +66,7 @@ def store_and_notify(page, form):
                 settings.LANGUAGE_CODE,
             )
     return submission
+
+
+class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):
+    """The Segreteria's list of messages; its CSV and XLSX files are safe to open."""

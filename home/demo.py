@@ -282,7 +282,7 @@ def _contact_page(t, home):
             ContactFormField(label=t("Email", "Email"), clean_name="email",
                              field_type="email", required=True),
             ContactFormField(label=t("Telefono", "Phone"), clean_name="telefono",
-                             field_type="singleline", required=False,
+                             field_type="phone", required=False,
                              help_text=t("Facoltativo.", "Optional.")),
             ContactFormField(label=t("Messaggio", "Message"), clean_name="messaggio",
                              field_type="multiline", required=True,

@@ -2,7 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.models import (
+    FORM_FIELD_CHOICES,
+    AbstractEmailForm,
+    AbstractFormField,
+)
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Locale, Page, PreviewableMixin, TranslatableMixin
@@ -12,6 +17,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import BaseStreamBlock
 from .spam import SpamProtectedFormPageMixin
+from .text import PhoneNumberField
 
 
 class HomePage(Page):
@@ -206,15 +212,25 @@ class FooterLinks(BaseSiteSetting):
 
 
 class ContactFormField(AbstractFormField):
+    FIELD_TYPES = FORM_FIELD_CHOICES + (("phone", _("Phone number")),)
+
     page = ParentalKey("home.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+    field_type = models.CharField(_("field type"), max_length=16, choices=FIELD_TYPES)
 
     # The stored key of each answer must be the same in every language, or the English
     # page's submissions would be filed under other names.
     override_translatable_fields = [SynchronizedField("clean_name", overridable=False)]
 
 
+class ContactFormBuilder(FormBuilder):
+    def create_phone_field(self, field, options):
+        return PhoneNumberField(**options)
+
+
 class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
     """"Contattaci": editors choose the fields, the texts and who receives the messages."""
+
+    form_builder = ContactFormBuilder
 
     introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
                                  blank=True)
@@ -245,6 +261,11 @@ class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
         from .contact import contact_form_class
 
         return contact_form_class(super().get_form_class())
+
+    def get_submissions_list_view_class(self):
+        from .contact import ContactSubmissionsListView
+
+        return ContactSubmissionsListView
 
     def process_form_submission(self, form):
         from .contact import store_and_notify

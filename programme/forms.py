@@ -1,6 +1,5 @@
 import datetime
 
-import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dates, timezone
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from home.spam import SpamProtectedForm
+from home.text import PlainTextFormMixin, normalise_phone
 
 from .models import ParticipationRequest, Venue
 
@@ -17,20 +17,6 @@ NO_MARKUP_MESSAGE = _("Please use letters only, without the characters < and >."
 def reject_markup(value):
     if "<" in value or ">" in value:
         raise ValidationError(NO_MARKUP_MESSAGE, code="markup")
-
-
-def normalise_phone(value):
-    """An Italian or international number in E.164 form, or a clear error."""
-    try:
-        number = phonenumbers.parse(value, "IT")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            _("Enter a valid phone number, for example 02 884 47502 or +39 333 123 4567."),
-            code="invalid_phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class VenueChoiceField(forms.ModelChoiceField):
@@ -53,7 +39,7 @@ class VenueChoiceField(forms.ModelChoiceField):
         return getattr(self, "labels", {}).get(obj.translation_key, obj.name)
 
 
-class ParticipationFieldsForm(forms.ModelForm):
+class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
     """What a person tells us to be contacted and placed in a group. Nothing about health."""
 
     since_month = forms.TypedChoiceField(
@@ -183,7 +169,7 @@ class ReferralForm(ParticipationFieldsForm):
         pass
 
 
-class AdhesionForm(forms.Form):
+class AdhesionForm(PlainTextFormMixin, forms.Form):
     signatory_name = forms.CharField(label=_("Signatory's full name"), max_length=150,
                                      validators=[reject_markup])
     signatory_role = forms.CharField(label=_("Signatory's role"), max_length=150,

@@ -10,18 +10,11 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from home.exports import SafeSpreadsheetExportMixin
+
 from .admin_policies import ReadOnlyPolicy
 from .models import Group, ParticipationRequest
 from .participation import TRANSITIONS, can_triage, change_status
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value):
-    """A cell a spreadsheet would run as a formula is exported as plain text instead."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def triage_staff_q():
@@ -58,11 +51,8 @@ class StatusChangeForm(forms.Form):
         self.fields["group"].queryset = Group.objects.canonical().select_related("venue")
 
 
-class TriageIndexView(IndexView):
-    def write_csv_row(self, writer, row_dict):
-        return super().write_csv_row(
-            writer, {field: neutralise_formula(value) for field, value in row_dict.items()}
-        )
+class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
+    pass
 
 
 class TriageInspectView(InspectView):

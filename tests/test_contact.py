@@ -1,5 +1,8 @@
 """The contact page: stored first, mailed by the worker, read only by the Segreteria."""
 
+import csv
+import io
+
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.core import mail
@@ -37,19 +40,76 @@ def test_english_and_italian_submissions_share_the_same_field_keys(client):
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("url", "overrides", "message"),
     [
-        ({"nome": ""}, "Questo campo è obbligatorio"),
-        ({"email": "nope"}, "indirizzo email valido"),
-        ({"messaggio": "x" * 10_000}, "2000"),
-        ({"privacy_acknowledgement": None}, "informativa"),
+        ("/it/contatti/", {"nome": ""}, "Questo campo è obbligatorio"),
+        ("/it/contatti/", {"email": "nope"}, "indirizzo email valido"),
+        ("/it/contatti/", {"telefono": "chiamami <b>dopo</b>"}, "numero di telefono valido"),
+        ("/it/contatti/", {"messaggio": "x" * 10_000}, "2000"),
+        ("/it/contatti/", {"nome": "x" * 300}, "255"),
+        ("/it/contatti/", {"privacy_acknowledgement": None}, "informativa"),
+        ("/it/contatti/", {"nome": "\x07\x1b"}, "Questo campo è obbligatorio"),
+        ("/en/contact/", {"nome": ""}, "This field is required"),
+        ("/en/contact/", {"email": "nope"}, "Enter a valid email address"),
+        ("/en/contact/", {"telefono": "12"}, "Enter a valid phone number"),
+        ("/en/contact/", {"messaggio": "x" * 10_000}, "at most 2000 characters"),
+        ("/en/contact/", {"privacy_acknowledgement": None}, "privacy notice"),
     ],
 )
-def test_bad_input_gets_a_localized_error_and_nothing_is_stored(client, overrides, message):
-    response = client.post("/it/contatti/", contact_data(**overrides))
+def test_bad_input_gets_a_localized_error_and_nothing_is_stored(
+    client, url, overrides, message
+):
+    response = client.post(url, contact_data(**overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert FormSubmission.objects.count() == 0
+
+
+def test_wrong_types_and_repeated_fields_get_an_answer_not_an_error(client):
+    data = contact_data()
+    data["nome"] = ["Mario", "Luigi"]  # a list where one value is expected
+    data["privacy_acknowledgement"] = ["on", "off"]
+    response = client.post("/en/contact/", data)
+    assert response.status_code == 200
+    non_utf8 = client.post("/en/contact/", b"nome=%FF%FE&email=%C3",
+                           content_type="application/x-www-form-urlencoded")
+    assert non_utf8.status_code == 200
+    assert "This field is required" in non_utf8.content.decode()
+
+
+def test_phone_numbers_are_stored_in_international_form(client):
+    client.post("/it/contatti/", contact_data(telefono="02 884 47502"))
+    assert FormSubmission.objects.get().get_data()["telefono"] == "+390288447502"
+
+
+def test_control_characters_are_dropped_and_the_exports_still_open(client, demo_editor):
+    import openpyxl
+
+    client.post("/it/contatti/", contact_data(messaggio="Buongiorno\x07\x1b, vorrei\ninformazioni"))
+    assert FormSubmission.objects.get().get_data()["messaggio"] == (
+        "Buongiorno, vorrei\ninformazioni")
+    # A message stored before this rule existed still exports.
+    legacy = FormSubmission.objects.get()
+    legacy.form_data = {**legacy.form_data, "messaggio": "vecchio\x07messaggio"}
+    legacy.save()
+    page = ContactPage.objects.get(locale__language_code="it")
+    client.force_login(demo_editor)
+    response = client.get(f"/admin/forms/submissions/{page.pk}/?export=xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(streamed(response))).active
+    cells = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert "vecchiomessaggio" in cells and "Mario Bianchi" in cells
+
+
+def test_csv_export_of_messages_neutralises_spreadsheet_formulas(client, demo_editor):
+    client.post("/it/contatti/", contact_data(
+        messaggio='=HYPERLINK("http://evil.example","clic")', telefono="+39 02 884 47502"))
+    page = ContactPage.objects.get(locale__language_code="it")
+    client.force_login(demo_editor)
+    exported = streamed(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"))
+    rows = list(csv.reader(io.StringIO(exported.decode())))
+    assert "'=HYPERLINK(\"http://evil.example\",\"clic\")" in rows[1]
+    assert "+390288447502" in rows[1]  # a number, not a formula: left as it is
 
 
 def test_script_in_a_message_is_escaped_for_staff(client, demo_editor):
