@@ -1,5 +1,6 @@
 """Triage of participation requests in the Wagtail admin, for the Segreteria only."""
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,13 +8,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Locale
 
 from home.exports import SafeSpreadsheetExportMixin
 
 from .admin_policies import ReadOnlyPolicy
-from .models import Group, ParticipationRequest
+from .models import Group, ParticipationRequest, Venue
 from .participation import TRANSITIONS, can_triage, change_status
 
 
@@ -49,6 +52,29 @@ class StatusChangeForm(forms.Form):
             if value in allowed
         ]
         self.fields["group"].queryset = Group.objects.canonical().select_related("venue")
+
+
+def _canonical_venues(request):
+    return Venue.objects.filter(locale=Locale.get_default()).order_by("name")
+
+
+def _canonical_groups(request):
+    return Group.objects.canonical().order_by("name")
+
+
+class ParticipationRequestFilterSet(WagtailFilterSet):
+    """Requests point at the original (Italian) venue and group rows: only those are
+    offered, once each; "received" is a range of days, not one instant."""
+
+    preferred_venue = django_filters.ModelChoiceFilter(
+        label=_("preferred venue"), queryset=_canonical_venues)
+    group = django_filters.ModelChoiceFilter(label=_("group"), queryset=_canonical_groups)
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("received"), widget=DateRangePickerWidget)
+
+    class Meta:
+        model = ParticipationRequest
+        fields = ["status", "source", "preferred_venue", "group", "created_at"]
 
 
 class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
@@ -102,7 +128,7 @@ class ParticipationRequestViewSet(ModelViewSet):
     inspect_view_class = TriageInspectView
     list_display = ["reference", "full_name", "status", "source", "preferred_venue", "group",
                     "created_at"]
-    list_filter = ["status", "source", "preferred_venue", "group", "created_at"]
+    filterset_class = ParticipationRequestFilterSet
     search_fields = ["reference", "first_name", "last_name", "email"]
     search_backend_name = None  # plain database search: these rows are not indexed
     list_export = ["reference", "created_at", "status", "source", "first_name", "last_name",

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
@@ -211,6 +212,51 @@ def test_triage_staff_list_search_filter_and_open_requests(client, triage_user):
     assert "Giulia" in client.get("/admin/participation_requests/", {"q": ref}).content.decode()
     filtered = client.get("/admin/participation_requests/", {"status": "contacted"})
     assert "Giulia" not in filtered.content.decode()
+
+
+def test_triage_filters_by_venue_group_source_and_days_received(client, triage_user):
+    import datetime
+
+    from django.utils import timezone
+
+    from programme.models import Venue
+
+    post_intake(client)
+    post_intake(client, first_name="Ahmed", last_name="Kaur", email="ak@example.org",
+                preferred_venue="")
+    giulia = ParticipationRequest.objects.get(first_name="Giulia")
+    ahmed = ParticipationRequest.objects.get(first_name="Ahmed")
+    group = Group.objects.canonical().filter(status="open").first()
+    change_status(giulia, "contacted", by=triage_user)
+    change_status(giulia, "assigned", by=triage_user, group=group)
+    ParticipationRequest.objects.filter(pk=ahmed.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=10), source="trade_union")
+    client.force_login(triage_user)
+
+    def names(**params):
+        html = client.get("/admin/participation_requests/", params).content.decode()
+        return {name for name in ("Giulia", "Ahmed") if name in html}
+
+    venue = Venue.objects.get(pk=giulia.preferred_venue_id)
+    assert names(preferred_venue=venue.pk) == {"Giulia"}
+    assert names(group=group.pk) == {"Giulia"}
+    assert names(source="trade_union") == {"Ahmed"}
+    today = timezone.localdate()
+    assert names(created_at_from=today, created_at_to=today) == {"Giulia"}
+    week_ago = today - datetime.timedelta(days=7)
+    assert names(created_at_to=week_ago) == {"Ahmed"}
+    assert names(created_at_from="not a date") == {"Giulia", "Ahmed"}  # ignored, no error
+    # Each venue and group is offered once (the originals), not once per language.
+    listing = client.get("/admin/participation_requests/").content.decode()
+
+    def offered(name):
+        select = re.search(rf'<select name="{name}".*?</select>', listing, re.S).group(0)
+        return [int(pk) for pk in re.findall(r'<option value="(\d+)"', select)]
+
+    assert offered("preferred_venue") == list(
+        Venue.objects.filter(locale=venue.locale).order_by("name").values_list("pk", flat=True))
+    assert offered("group") == list(
+        Group.objects.canonical().order_by("name").values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize(
