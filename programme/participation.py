@@ -38,7 +38,7 @@ SEATED = {Status.ASSIGNED, Status.ATTENDING}
 
 def reference_for(request_obj):
     """A code a person can read over the phone: MA-<year>-<5 digits>."""
-    return f"MA-{request_obj.created_at:%Y}-{request_obj.pk:05d}"
+    return f"MA-{timezone.localtime(request_obj.created_at):%Y}-{request_obj.pk:05d}"
 
 
 def submit_request(*, data, language, source=ParticipationRequest.Source.SELF,
@@ -90,7 +90,13 @@ def change_status(request_obj, new_status, *, by, note="", group=None):
             if group is None:
                 raise ValidationError(_("Choose the group to assign this person to."))
             group = Group.objects.select_for_update().get(pk=group.pk)
-            if group.status != Group.Status.OPEN or seats_taken(group) >= group.capacity:
+            if group.status != Group.Status.OPEN:
+                raise ValidationError(
+                    _("The group “%(group)s” is not taking new participants (%(status)s): "
+                      "choose another group or the waiting list.")
+                    % {"group": group.name, "status": group.get_status_display()}
+                )
+            if seats_taken(group) >= group.capacity:
                 raise ValidationError(
                     _("The group “%(group)s” is full: choose another group or the waiting "
                       "list.") % {"group": group.name}

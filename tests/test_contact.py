@@ -157,3 +157,20 @@ def test_triage_staff_can_read_and_export_messages(client, django_user_model):
     assert "Mario Bianchi" in response.content.decode()
     export = client.get(f"/admin/forms/submissions/{page.pk}/?export=csv")
     assert b"Mario Bianchi" in streamed(export)
+
+
+def test_mail_subjects_keep_apostrophes_and_ampersands(client):
+    from types import SimpleNamespace
+
+    from home.mail import queue_email
+
+    page = ContactPage.objects.get(locale__language_code="it")
+    page.subject = "Nuovo messaggio dall'area contatti & co."
+    page.save_revision().publish()
+    client.post("/it/contatti/", contact_data())
+    queue_email(["segreteria@example.org"], "programme/email/adhesion_to_review",
+                {"organisation": SimpleNamespace(name="L'Officina <Lavoro> & Co")}, "it")
+    assert [message.subject for message in mail.outbox] == [
+        "Nuovo messaggio dall'area contatti & co.",
+        "Adesione da esaminare: L'Officina <Lavoro> & Co",
+    ]

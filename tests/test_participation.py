@@ -329,3 +329,30 @@ def test_a_full_group_refuses_one_more_person(client, triage_user):
     second.refresh_from_db()
     assert second.status == "contacted" and second.group is None
     assert group.name in response.content.decode()
+
+
+def test_a_paused_group_refuses_with_its_own_reason(triage_user):
+    from django.core.exceptions import ValidationError
+
+    group = Group.objects.canonical().first()
+    group.status = Group.Status.PAUSED
+    group.save()
+    request_obj = ParticipationRequest.objects.create(
+        first_name="Anna", last_name="Neri", email="anna@example.org",
+        preferred_channel="email", employment_status="unemployed",
+        situation_since="2026-01-01", heard_from="flyer", privacy_notice_version="t",
+        privacy_acknowledged_at="2026-01-01T00:00Z", language="it", status="contacted")
+    with pytest.raises(ValidationError) as refused:
+        change_status(request_obj, "assigned", by=triage_user, group=group)
+    assert "non accoglie nuovi partecipanti" in refused.value.messages[0]
+    assert "al completo" not in refused.value.messages[0]
+
+
+def test_the_reference_year_is_the_year_in_milan():
+    import datetime
+    from types import SimpleNamespace
+
+    from programme.participation import reference_for
+
+    new_year_in_milan = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    assert reference_for(SimpleNamespace(pk=42, created_at=new_year_in_milan)) == "MA-2027-00042"
