@@ -93,3 +93,12 @@ def serve_file_route(request, path):
         )
         return wagtail_views.serve(request, path)
     raise Http404
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security cookie or token (the page stayed open across a
+    browser restart, or cookies are blocked): the site's own page, in the visitor's
+    language, saying what to do — not Django's bare page, whose styles our CSP blocks."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -55,6 +55,10 @@ def public_pages():
     pages = {url: get(client, url) for url in PUBLIC_PAGES + ACCOUNT_PAGES}
     pages["404"] = get(client, "/it/pagina-che-non-esiste/", status=404)
     pages["404 en"] = get(client, "/en/no-such-page/", status=404)
+    pages["403 form without its token"] = post(
+        Client(enforce_csrf_checks=True), "/en/apply/", {"first_name": "x"}, status=403)
+    pages["400 request too large"] = post(client, "/it/partecipa/", {"note": "x" * 3_000_000},
+                                          status=400)
     pages["search without query"] = get(client, "/it/cerca/")
     pages["search without results"] = get(client, "/en/cerca/?q=zzzzzzzz")
     # The forms showing their errors (POST invalid data), then the pages after sending.
