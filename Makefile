@@ -44,8 +44,9 @@ messages: deps  ## compile the Italian catalogue (.mo files are built, never com
 migrate: deps
 	$(PY) manage.py migrate --no-input -v0
 
-demo: deps
-	$(PY) manage.py load_demo_content
+demo: deps  ## the printed admin link follows PORT (and WAGTAILADMIN_BASE_URL when set)
+	WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(PY) manage.py load_demo_content
 
 static: deps npm  ## production: hashed, compressed static files for whitenoise
 	DJANGO_SETTINGS_MODULE=website.settings.production SECRET_KEY=collectstatic ALLOWED_HOSTS=localhost \

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         if password:
             self.stdout.write(
                 "Demo editor (shown only now): "
-                f"{DEMO_EDITOR_EMAIL} / {password}  -> http://127.0.0.1:8000/admin/"
+                f"{DEMO_EDITOR_EMAIL} / {password}  -> {settings.WAGTAILADMIN_BASE_URL}/admin/"
             )
         else:
             self.stdout.write(
