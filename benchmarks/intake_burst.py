@@ -18,27 +18,23 @@ runs the same code with fewer people.
 
 import argparse
 import json
-import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):  # run as a script: benchmarks/intake_burst.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.run import HOST, PY, free_port, production_env  # noqa: E402
+from benchmarks.server import HOST, PY, ROOT, free_port, gunicorn, production_env  # noqa: E402
 
 INTAKE_PATH = "/it/partecipa/"
 MARKER = "burst"  # in the last names and email addresses of the submissions sent here
@@ -72,39 +68,6 @@ def django_child(env, *args):
         raise RuntimeError(f"django side {args} failed:\n{child.stdout}{child.stderr}")
     line = next(line for line in child.stdout.splitlines() if line.startswith("JSON "))
     return json.loads(line.removeprefix("JSON "))
-
-
-@contextmanager
-def gunicorn(env, port, *, workers=2, threads=4):
-    """The app served as in production, on 127.0.0.1:`port`, until the block ends."""
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "website.wsgi", "--bind", f"{HOST}:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-         "--worker-tmp-dir", "/dev/shm", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    try:
-        wait_until_ready(port, server)
-        yield server
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def wait_until_ready(port, server):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited early with status {server.returncode}")
-        try:
-            conn = HTTPConnection(HOST, port, timeout=5)
-            conn.request("GET", INTAKE_PATH, headers={"X-Forwarded-Proto": "https"})
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 # --- The burst -----------------------------------------------------------------------------

@@ -19,8 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -32,9 +30,11 @@ from html.parser import HTMLParser
 from http.client import HTTPConnection
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
-HOST = "127.0.0.1"
+if __package__ in (None, ""):  # run as a script: benchmarks/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.server import HOST, PY, ROOT, free_port, gunicorn, production_env  # noqa: E402
+
 WORKERS = 2
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # gunicorn gthread threads per worker
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
@@ -63,35 +63,6 @@ CEILING_NAME = "bench-ceiling.html"
 
 def log(message):
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def production_env(workdir, port):
-    env = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "CACHE_"))
-    }
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "website.settings.production",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": f"{HOST},localhost",
-        "WAGTAILADMIN_BASE_URL": f"https://{HOST}:{port}",
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-        "CACHE_URL": f"filecache://{workdir / 'cache'}",
-        "MEDIA_ROOT": str(workdir / "media"),
-        "EMAIL_URL": "consolemail://",
-        "LOG_LEVEL": "WARNING",
-        # One client sends every submission: the per-IP limit would refuse most of them.
-        "SPAM_RATE_LIMIT": "1000000000",
-        "TRUSTED_PROXY_COUNT": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
-    return env
 
 
 def manage(env, *args):
@@ -247,21 +218,6 @@ def measured(master_pid, run):
     spent = server_cpu_seconds(master_pid) - before
     result["cpu_ms"] = spent * 1000 / max(result["requests"], 1)
     return result
-
-
-def wait_until_ready(port, process):
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn exited early")
-        try:
-            response, _body, _head = request(port, "/it/")
-            if response.status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer within 60 s")
 
 
 def stored_requests(db):
@@ -434,42 +390,33 @@ def main():
     ceiling_file = static_root / CEILING_NAME
     ceiling_file.write_bytes((b"<!DOCTYPE html><title>ceiling</title>" + b"x" * home_size)
                              [:home_size])
-    server = None
+    log(f"gunicorn on {HOST}:{port}")
     try:
-        log(f"gunicorn on {HOST}:{port}")
-        server = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "website.wsgi", "--bind", f"{HOST}:{port}",
-             "--workers", str(WORKERS), "--worker-class", "gthread", "--threads",
-             str(THREADS), "--worker-tmp-dir", "/dev/shm", "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )
-        wait_until_ready(port, server)
-        for _label, path, _cached in PAGES:  # fill the caches, as visitors would
-            for _ in range(3):
-                request(port, path)
-        results = {}
-        log("static ceiling")
-        ceiling = measured(server.pid, lambda: wrk(port, f"/static/{CEILING_NAME}", "get.lua"))
-        for label, path, _cached in PAGES:
-            if only and not any(word in label for word in only):
-                results[label] = ceiling  # not measured this time (BENCH_ONLY)
-                continue
-            log(f"GET {path}")
-            results[label] = measured(server.pid,
-                                      lambda path=path: wrk(port, path, "get.lua"))
-        log(f"POST {INTAKE_PATH}")
-        before = stored_requests(workdir / "db.sqlite3")
-        post = measured(server.pid, lambda: wrk(
-            port, INTAKE_PATH, "post.lua", str(workdir / "bodies.txt"), str(WRK_THREADS),
-            str(WRK_CONNECTIONS), inprocess["cookie"], f"https://{HOST}:{port}"))
-        time.sleep(1)  # requests still in the server when wrk stopped
-        stored = stored_requests(workdir / "db.sqlite3") - before
-        log("home page transfer size")
-        assets = first_visit(port)
+        with gunicorn(env, port, workers=WORKERS, threads=THREADS) as server:
+            for _label, path, _cached in PAGES:  # fill the caches, as visitors would
+                for _ in range(3):
+                    request(port, path)
+            results = {}
+            log("static ceiling")
+            ceiling = measured(server.pid,
+                               lambda: wrk(port, f"/static/{CEILING_NAME}", "get.lua"))
+            for label, path, _cached in PAGES:
+                if only and not any(word in label for word in only):
+                    results[label] = ceiling  # not measured this time (BENCH_ONLY)
+                    continue
+                log(f"GET {path}")
+                results[label] = measured(server.pid,
+                                          lambda path=path: wrk(port, path, "get.lua"))
+            log(f"POST {INTAKE_PATH}")
+            before = stored_requests(workdir / "db.sqlite3")
+            post = measured(server.pid, lambda: wrk(
+                port, INTAKE_PATH, "post.lua", str(workdir / "bodies.txt"), str(WRK_THREADS),
+                str(WRK_CONNECTIONS), inprocess["cookie"], f"https://{HOST}:{port}"))
+            time.sleep(1)  # requests still in the server when wrk stopped
+            stored = stored_requests(workdir / "db.sqlite3") - before
+            log("home page transfer size")
+            assets = first_visit(port)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         ceiling_file.unlink(missing_ok=True)
     text = report(results, inprocess, ceiling, post, stored, assets, home_size)
     (workdir / "report.md").write_text(text + "\n")

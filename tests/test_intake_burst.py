@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 
 from benchmarks.intake_burst import build_site, prepare, run_burst, site_env
-from benchmarks.run import free_port
+from benchmarks.server import free_port
 
 PEOPLE = 20
 REPLAYED_COPIES = 3

@@ -32,6 +32,15 @@ def _groups_for_listing(request, *related):
     )
 
 
+def _application_form_link():
+    """The page an "Apply to join a group" button leads to (chosen by editors)."""
+    return models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("application form"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Where the “Apply to join a group” button leads."),
+    )
+
+
 def _section(label):
     return StreamField(BaseStreamBlock(), verbose_name=label, blank=True)
 
@@ -48,11 +57,7 @@ class ProgrammePage(Page):
     access = _section(_("Access the service"))
     conditions = _section(_("Conditions"))
     contacts = _section(_("Contacts"))
-    intake_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("application form"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        help_text=_("Where the “Apply to join a group” button leads."),
-    )
+    intake_page = _application_form_link()
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
@@ -122,11 +127,7 @@ class GroupIndexPage(RoutablePageMixin, Page):
     weeks_ahead = models.PositiveSmallIntegerField(
         _("weeks of meetings shown"), default=4,
     )
-    intake_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("application form"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-        help_text=_("Where the “Apply to join a group” button leads."),
-    )
+    intake_page = _application_form_link()
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"), PageChooserPanel("intake_page"), FieldPanel("weeks_ahead"),
