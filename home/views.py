@@ -2,6 +2,7 @@ import re
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -99,6 +100,4 @@ def csrf_failure(request, reason=""):
     """A form sent without its security cookie or token (the page stayed open across a
     browser restart, or cookies are blocked): the site's own page, in the visitor's
     language, saying what to do — not Django's bare page, whose styles our CSP blocks."""
-    from django.shortcuts import render
-
     return render(request, "403_csrf.html", status=403)
