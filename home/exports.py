@@ -1,13 +1,32 @@
-"""Spreadsheet exports of what people sent us, safe to open in a spreadsheet.
+"""Spreadsheet exports of what people sent us, as staff read them in Excel.
 
 Used by every export of personal data in the admin (participation requests, contact
-messages): a cell is never run as a formula, and a control character someone typed
-cannot break the file (openpyxl refuses to write them: the export would fail).
+messages), on top of Wagtail's SpreadsheetExportMixin:
+
+- a cell is never run as a formula, and a control character someone typed cannot break
+  the file (openpyxl refuses to write them: the export would fail);
+- the CSV file starts with a UTF-8 byte-order mark: without it Excel reads the file in
+  the machine's legacy code page and «lunedì», «Città» come out garbled; and it is
+  written in the reader's language, like the XLSX file;
+- what a person reads, never a stored code: choice fields as their labels, booleans as
+  «Sì»/«No» ("Yes"/"No"), nothing for an empty value (never `None`), a month a person
+  gave as «novembre 2025» (`month_year_fields`), phone numbers as «+39 02 8844 7502»
+  (spaced: Excel keeps them as text, a bare +390288447502 becomes a number);
+- instants in Milan's local time (home.dates), to the minute: CSV as text in the
+  reader's language («30 novembre 2026, 01:08»), XLSX as a real date-time cell without
+  a zone (Excel has none: Wagtail wrote UTC), formatted as a date and time.
 """
 
+import codecs
+import datetime
 import re
 
-from .text import without_control_characters
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
+from django.utils.translation import gettext
+
+from .dates import local_date, local_datetime, month_year, naive_local_datetime
+from .text import readable_phone, without_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # "+39 02 1234567" or "-3" starts like a formula but is only a number: left readable.
@@ -22,13 +41,70 @@ def neutralise_formula(value):
     return value
 
 
+def yes_no(value):
+    """«Sì»/«No» ("Yes"/"No") in the active language."""
+    return gettext("Yes") if value else gettext("No")
+
+
+def _model_field(item, name):
+    meta = getattr(item, "_meta", None)
+    if meta is None or "." in name:
+        return None
+    try:
+        return meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
 class SafeSpreadsheetExportMixin:
     """Mix into a view using Wagtail's SpreadsheetExportMixin (first in the bases)."""
 
+    # DateFields that hold a month as the person gave it (stored as its first day).
+    month_year_fields = ()
+
+    def write_csv_response(self, queryset):
+        # The file is written while the response streams, after Wagtail's admin has put
+        # back the request's language: keep the reader's (an English admin got Italian).
+        self.export_language = translation.get_language()
+        return super().write_csv_response(queryset)
+
+    def stream_csv(self, queryset):
+        yield codecs.BOM_UTF8
+        rows = super().stream_csv(queryset)
+        while True:
+            with translation.override(self.export_language):
+                row = next(rows, None)
+            if row is None:
+                return
+            yield row
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for name, value in row.items():
+            if value is None:
+                continue
+            if name in self.month_year_fields:
+                row[name] = month_year(value)
+                continue
+            field = _model_field(item, name)
+            if field is not None and field.choices:
+                row[name] = item._get_FIELD_display(field)
+        return row
+
     def preprocess_field_value(self, field, value, export_format):
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return yes_no(value)
+        if isinstance(value, datetime.datetime):
+            if export_format == self.FORMAT_XLSX:
+                return naive_local_datetime(value)
+            return local_datetime(value)
+        if isinstance(value, datetime.date) and export_format == self.FORMAT_CSV:
+            return local_date(value)
         value = super().preprocess_field_value(field, value, export_format)
         if isinstance(value, str):
-            value = without_control_characters(value)
+            value = readable_phone(without_control_characters(value))
             if export_format == self.FORMAT_CSV:
                 # XLSX cells are written as text already (Wagtail sets their type).
                 value = neutralise_formula(value)

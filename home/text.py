@@ -58,6 +58,26 @@ def normalise_phone(value):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+E164 = re.compile(r"\+[1-9]\d{5,14}")
+
+
+def readable_phone(value):
+    """A stored "+390288447502" as people read it: "+39 02 8844 7502".
+
+    Spaced digits also stay text in a spreadsheet (a bare "+390288447502" becomes the
+    number 390288447502). Anything that is not a valid E.164 number is returned as is.
+    """
+    if not isinstance(value, str) or not E164.fullmatch(value):
+        return value
+    try:
+        number = phonenumbers.parse(value)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_valid_number(number):
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 class TelInput(forms.TextInput):
     input_type = "tel"  # phones show a keypad
 

@@ -78,7 +78,7 @@ class ParticipationRequestFilterSet(WagtailFilterSet):
 
 
 class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
-    pass
+    month_year_fields = ["situation_since"]  # "since": a month and year, as the person gave it
 
 
 class TriageInspectView(InspectView):

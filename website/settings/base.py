@@ -149,7 +149,9 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
     ("en", "English"),
 ]
 WAGTAIL_I18N_ENABLED = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The site's catalogue first; then Italian month and weekday names in lower case, as
+# Italian writes them (Django's own catalogue capitalises them): locale_overrides/.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Rome"
 USE_TZ = True
