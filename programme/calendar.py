@@ -2,7 +2,9 @@
 
 One VEVENT per weekly slot: a weekly RRULE in Milan's local time (TZID=Europe/Rome, so a
 meeting at 18:00 stays at 18:00 across the DST changes) and one EXDATE per cancelled
-date, so calendar apps skip it. Paused groups are left out.
+date and per public holiday the group has not opened (for HOLIDAY_YEARS years: calendar
+apps refresh a feed long before), so calendar apps skip them as the groups page does.
+Paused groups are left out.
 
 The date logic lives in plain functions (`series_anchor`, `first_occurrence`,
 `excluded_dates`) that take "today" as an argument, so the feed is deterministic for a
@@ -17,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from programme.schedule import MILAN, with_translated_texts
+from programme.schedule import MILAN, skipped_dates, with_translated_texts
 
 TZID = "Europe/Rome"
 # RRULE BYDAY codes, indexed like MeetingSlot.weekday (0 = Monday).
@@ -28,6 +30,8 @@ DAYS_BACK = 7
 # The VTIMEZONE spells out Milan's DST changes for this many years from the anchor's
 # year; calendar apps that know the IANA name "Europe/Rome" use their own rules anyway.
 TIMEZONE_YEARS = 10
+# Public holidays become EXDATEs over the same span.
+HOLIDAY_YEARS = TIMEZONE_YEARS
 PRODID = "-//Comune di Milano//Mutuo Aiuto Lavoro//IT"
 
 
@@ -86,11 +90,13 @@ def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
 
 
 def build_calendar(groups, *, today=None, stamp=None):
-    """The VCALENDAR of `groups` (canonical rows, slots and cancelled dates prefetched)
-    with texts in the active language. Two queries at most, for the translated texts."""
+    """The VCALENDAR of `groups` (canonical rows; slots, cancelled dates and opened
+    holidays prefetched) with texts in the active language. Two queries at most, for the
+    translated texts."""
     today = today or timezone.localdate()
     stamp = stamp or timezone.now()
     anchor = series_anchor(today)
+    holiday_horizon = datetime.date(anchor.year + HOLIDAY_YEARS, 1, 1)
     groups = with_translated_texts(groups)
 
     calendar = Calendar()
@@ -116,7 +122,9 @@ def build_calendar(groups, *, today=None, stamp=None):
     for group in groups:
         if group.status == group.Status.PAUSED:
             continue
-        cancelled = [c.date for c in group.cancelled_meetings.all()]
+        # Cancelled dates beyond the holidays' span still count.
+        cancelled = skipped_dates(group, anchor, holiday_horizon) | {
+            c.date for c in group.cancelled_meetings.all()}
         for slot in group.slots.all():
             calendar.add_component(
                 slot_event(group, slot, anchor=anchor, stamp=stamp, cancelled_dates=cancelled)

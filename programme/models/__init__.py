@@ -1,5 +1,5 @@
 from .adhesions import Adhesion
-from .groups import CancelledMeeting, Group, MeetingSlot
+from .groups import CancelledMeeting, Group, HolidayMeeting, MeetingSlot
 from .pages import (
     GroupIndexPage,
     NewsIndexPage,
@@ -17,6 +17,7 @@ __all__ = [
     "CancelledMeeting",
     "Group",
     "GroupIndexPage",
+    "HolidayMeeting",
     "MeetingSlot",
     "NewsIndexPage",
     "NewsPage",

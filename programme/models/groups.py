@@ -26,7 +26,7 @@ class GroupQuerySet(models.QuerySet):
         return (
             self.canonical()
             .select_related("venue")
-            .prefetch_related("slots", "cancelled_meetings")
+            .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
             .order_by("name")
         )
 
@@ -77,6 +77,12 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
                         heading=_("Weekly schedule")),
         MultiFieldPanel([InlinePanel("cancelled_meetings", label=_("Cancelled date"))],
                         heading=_("Cancelled dates")),
+        MultiFieldPanel(
+            [InlinePanel("holiday_meetings", label=_("Holiday with a meeting"))],
+            heading=_("Meetings held on a public holiday"),
+            help_text=_("The group does not meet on Italian public holidays or on Milan's "
+                        "patron day (7 December) unless the date is listed here."),
+        ),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("description"),
                      index.FilterField("locale_id")]
@@ -90,6 +96,7 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
         SynchronizedField("status"),
         SynchronizedField("slots"),
         SynchronizedField("cancelled_meetings"),
+        SynchronizedField("holiday_meetings"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -151,6 +158,33 @@ class CancelledMeeting(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("cancelled date")
         verbose_name_plural = _("cancelled dates")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"
+
+
+class HolidayMeeting(Orderable):
+    """A public holiday on which the group meets all the same.
+
+    Weekly meetings skip Italian public holidays and Milan's patron day
+    (programme.schedule.is_public_holiday); an editor opens one by listing its date here.
+    """
+
+    group = ParentalKey(Group, on_delete=models.CASCADE, related_name="holiday_meetings")
+    date = models.DateField(_("date"))
+
+    panels = [FieldPanel("date")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("meeting held on a public holiday")
+        verbose_name_plural = _("meetings held on a public holiday")
+
+    def clean(self):
+        from programme.schedule import is_public_holiday
+
+        if self.date and not is_public_holiday(self.date):
+            raise ValidationError({"date": _(
+                "This date is not a public holiday: the group meets on it anyway.")})
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}"

@@ -27,7 +27,7 @@ def _groups_for_listing(request, *related):
     return (
         Group.objects.filter(locale=default_locale(request))
         .select_related("venue", *related)
-        .prefetch_related("slots", "cancelled_meetings")
+        .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
         .order_by("name")
     )
 
