@@ -212,9 +212,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # A logged-in user without admin rights who opens /admin/ would otherwise loop between
 # Wagtail's login redirect and allauth's "already logged in" redirect.
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mutuo Aiuto Lavoro] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="https")
-LOGIN_REDIRECT_URL = "/"
+# Redirects and mails in the language the person was using, mails in the site's name
+# (the subject prefix too): accounts/adapter.py.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# URL names, not paths: reversed in the active language ("/accounts/login/" would be
+# sent to the browser's language by LocaleMiddleware).
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "partner:dashboard"
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Security defaults (production tightens them) --------------------------------------
