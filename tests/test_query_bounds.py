@@ -61,7 +61,7 @@ PAGES += [
 if importlib.util.find_spec("programme.feeds") is not None:
     PAGES.append(("news RSS feed", "/it/notizie/rss.xml", "/en/news/rss.xml"))
 if importlib.util.find_spec("programme.calendar") is not None:
-    PAGES.append(("groups iCalendar", "/it/gruppi/calendario.ics", "/en/groups/calendario.ics"))
+    PAGES.append(("groups iCalendar", "/it/gruppi/calendario.ics", "/en/groups/calendar.ics"))
 
 URLS = [(f"{name} [{lang}]", url) for name, it, en in PAGES for lang, url in (("it", it),
                                                                               ("en", en))]

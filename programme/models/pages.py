@@ -14,6 +14,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BaseStreamBlock
+from home.localized_routes import LocalizedRoutesMixin, localized_path
 
 from .adhesions import Adhesion
 from .groups import Group
@@ -119,7 +120,7 @@ class ProgrammePageVenue(Orderable):
     panels = [FieldPanel("venue")]
 
 
-class GroupIndexPage(RoutablePageMixin, Page):
+class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
     """Where and when groups meet: every group, the next meetings, calendar feeds."""
 
     introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
@@ -157,13 +158,18 @@ class GroupIndexPage(RoutablePageMixin, Page):
     def index(self, request):
         return self.render(request)
 
-    @path("calendario.ics", name="calendar_all")
+    @localized_path({"it": "calendario.ics", "en": "calendar.ics"}, name="calendar_all")
     def calendar_all(self, request):
         from programme.calendar import calendar_response
 
         return calendar_response(_groups_for_listing(request), filename="gruppi.ics")
 
-    @path("gruppi/<int:group_id>/calendario.ics", name="calendar_group")
+    @localized_path(
+        {"it": "<int:group_id>/calendario.ics", "en": "<int:group_id>/calendar.ics"},
+        name="calendar_group",
+        # The former address repeated the section's name (/en/groups/gruppi/1/calendario.ics).
+        legacy=["gruppi/<int:group_id>/calendario.ics"],
+    )
     def calendar_group(self, request, group_id):
         from django.shortcuts import get_object_or_404
 

@@ -8,6 +8,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from home.localized_routes import LocalizedRoutesMixin, localized_path
+
 NOTE_MAX_LENGTH = 500
 
 
@@ -141,7 +143,7 @@ class StatusChange(models.Model):
         return f"{self.request_id}: {self.from_status} → {self.to_status}"
 
 
-class ParticipationPage(RoutablePageMixin, Page):
+class ParticipationPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
     """The public "Richiesta di partecipazione" form; its texts are the editors'."""
 
     introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
@@ -170,7 +172,7 @@ class ParticipationPage(RoutablePageMixin, Page):
 
         return participation_form(request, self)
 
-    @path("conferma/", name="confirmation")
+    @localized_path({"it": "conferma/", "en": "confirmation/"}, name="confirmation")
     def confirmation(self, request):
         from programme.views import participation_confirmation
 

@@ -15,9 +15,11 @@ pytestmark = [pytest.mark.browser,
 
 URLS = {
     "it": {"home": "/it/", "programme": "/it/programma/", "groups": "/it/gruppi/",
-           "apply": "/it/partecipa/", "contact": "/it/contatti/"},
+           "apply": "/it/partecipa/", "confirmation": "/it/partecipa/conferma/",
+           "contact": "/it/contatti/"},
     "en": {"home": "/en/", "programme": "/en/programme/", "groups": "/en/groups/",
-           "apply": "/en/apply/", "contact": "/en/contact/"},
+           "apply": "/en/apply/", "confirmation": "/en/apply/confirmation/",
+           "contact": "/en/contact/"},
 }
 TEXT = {
     "it": {"next_meetings": "Prossimi incontri", "received": "Richiesta ricevuta",
@@ -85,7 +87,7 @@ def test_citizen_from_home_to_a_sent_request(web, axe_source, fast_forms, langua
     wait_for_the_anti_spam_check(page)
     form.locator("button[type=submit]").click()
 
-    page.wait_for_url(f"**{urls['apply']}conferma/")
+    page.wait_for_url(f"**{urls['confirmation']}")
     assert page.locator("h1").inner_text() == text["received"]
     reference = page.locator(".reference-code").inner_text()
     assert re.fullmatch(r"MA-\d{4}-\d{5}", reference), reference
