@@ -70,9 +70,8 @@ class HomePage(Page):
 
         def compute():
             # One query per page type, then kept in the cache until something changes.
-            highlights = list(
-                self.get_children().live().in_menu().defer_streamfields().specific()
-            )
+            # Bodies included: a card without an introduction shows its first paragraph.
+            highlights = list(self.get_children().live().in_menu().specific())
             # Any section page that knows its latest items can fill the news slot; the
             # home app does not need to know the news models.
             news_index = None

@@ -8,8 +8,10 @@
 - `AllLanguagesSitemap`: every live public page of the site in every language.
 """
 
+import html
 import json
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
@@ -69,16 +71,42 @@ def home_url(page, request):
 # --- Plain-text description -----------------------------------------------------------------
 
 
+# Where one block of rich text ends and the next begins: a space, or the words would glue.
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|ul|ol|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_text(rich_text):
+    """Rich text (a RichTextField's HTML, or a RichText value) as the words a person reads:
+    tags dropped, paragraphs apart, entities (``&amp;``) decoded, white space collapsed.
+    Output is plain text, to be escaped by the template like any other."""
+    source = getattr(rich_text, "source", rich_text) or ""
+    return " ".join(html.unescape(strip_tags(_BLOCK_END.sub(" ", str(source)))).split())
+
+
+def _first_paragraph(page):
+    """The first rich-text block of the page's body, when the body is already loaded
+    (a deferred body would cost a query per page on listings)."""
+    if "body" in page.get_deferred_fields():
+        return ""
+    for block in getattr(page, "body", None) or []:
+        if hasattr(block.value, "source"):
+            text = plain_text(block.value)
+            if text:
+                return text
+    return ""
+
+
 def description(page):
-    """search_description, else the page's summary or introduction, as plain text."""
+    """What a page is about, in one plain-text paragraph of at most DESCRIPTION_LENGTH
+    characters: its search_description, else its summary or introduction (rich text made
+    plain), else the first paragraph of its body. "" when it has none of them."""
     if page.search_description:
         return page.search_description.strip()
     for field in ("summary", "introduction", "intro"):
         value = getattr(page, field, "")
         if value:
-            text = " ".join(strip_tags(str(value)).split())
-            return Truncator(text).chars(DESCRIPTION_LENGTH)
-    return ""
+            return Truncator(plain_text(value)).chars(DESCRIPTION_LENGTH)
+    return Truncator(_first_paragraph(page)).chars(DESCRIPTION_LENGTH)
 
 
 # --- Open Graph and basic meta ----------------------------------------------------------

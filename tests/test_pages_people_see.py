@@ -1,5 +1,5 @@
 """What a person sees on the pages (issue 11): the meetings the groups page and the
-calendar feeds announce.
+calendar feeds announce, the cards' summaries.
 
 Through Django's test client on the demo content, in both languages.
 """
@@ -135,4 +135,44 @@ def test_opening_a_working_day_as_a_holiday_is_refused_with_a_clear_message():
     with translation.override("it"), pytest.raises(ValidationError) as error:
         HolidayMeeting(date=datetime.date(2026, 12, 9)).clean()
     assert "non è un giorno festivo" in str(error.value.message_dict["date"][0])
+
+
+# --- Cards show plain text, never markup, never nothing ----------------------------------
+
+HOME = {"it": "/it/", "en": "/en/"}
+
+
+def _cards(html, section_id):
+    """{card title: the card's text as a browser shows it} in the section `section_id`."""
+    section = re.search(rf'id="{section_id}".*?</section>', html, re.S).group(0)
+    cards = {}
+    for card in section.split('class="card-body"')[1:]:
+        title = re.sub(r"<[^>]+>", "", re.search(r'class="card-title[^"]*">(.*?)</h3>', card,
+                                                  re.S).group(1)).strip()
+        text = re.search(r'<p class="card-text">(.*?)</p>', card, re.S)
+        cards[title] = text.group(1) if text else ""
+    return cards
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_find_out_more_cards_show_each_pages_summary_as_text(client, language):
+    """The groups page's introduction is rich text: its card printed «<p>Dove e quando…»;
+    the protocol page has no introduction: its card was empty."""
+    cards = _cards(client.get(HOME[language]).content.decode(), "highlights-title")
+    assert len(cards) >= 4
+    for title, text in cards.items():
+        assert text.strip(), f"the card «{title}» says nothing"
+        assert "<" not in text and "&lt;" not in text, f"markup in the card «{title}»: {text}"
+    groups = "Gruppi e calendario" if language == "it" else "Groups and schedule"
+    assert cards[groups].startswith("Dove e quando" if language == "it" else "Where and when")
+    protocol = "Il protocollo d&#x27;intesa" if language == "it" else "The protocol"
+    assert "Camera del Lavoro" in cards[protocol]
+
+
+def test_a_rich_text_introduction_reads_as_the_editor_wrote_it(client):
+    """Two paragraphs stay two sentences apart, an ampersand is one ampersand."""
+    GroupIndexPage.objects.filter(locale__language_code="it").update(
+        introduction="<p>Incontri <b>settimanali</b> &amp; gratuiti.</p><p>Porta un amico.</p>")
+    cards = _cards(client.get("/it/").content.decode(), "highlights-title")
+    assert cards["Gruppi e calendario"] == "Incontri settimanali &amp; gratuiti. Porta un amico."
 
