@@ -2,12 +2,21 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.contrib.forms.views import SubmissionsListView
+from wagtail.contrib.forms.utils import get_forms_for_user
+from wagtail.contrib.forms.views import (
+    FormPageFilterSet,
+    FormPagesListView,
+    SubmissionsListView,
+)
+from wagtail.models import Locale, Page
 
 from .exports import SafeSpreadsheetExportMixin
 from .mail import queue_email
@@ -68,5 +77,62 @@ def store_and_notify(page, form):
     return submission
 
 
+def original_form_pages(form_pages):
+    """Of `form_pages`, those whose messages are listed: each page in the default
+    language, and a page with no original in it. A translation's messages are listed
+    with its original's (ContactPage.get_submissions), never apart."""
+    default = Locale.get_default()
+    originals = Page.objects.filter(locale=default).values("translation_key")
+    return form_pages.filter(Q(locale=default) | ~Q(translation_key__in=originals))
+
+
+def original_page(page):
+    """The page whose list holds `page`'s messages: its default-language original, if any."""
+    return page.get_translation_or_none(Locale.get_default()) or page
+
+
 class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):
-    """The Segreteria's list of messages; its CSV and XLSX files are safe to open."""
+    """The Segreteria's one list of messages, every language's, each with the language it
+    was sent in; its CSV and XLSX files are safe to open."""
+
+    page_title = _("Messages")
+
+    def dispatch(self, request, *args, **kwargs):
+        # A translation's address shows its original's list: the same one list.
+        kwargs["form_page"] = original_page(kwargs["form_page"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        # The menu calls this list "Messages" and leads straight here (no list of forms).
+        return self.breadcrumbs_items + [
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+
+class OriginalFormPagesFilterSet(FormPageFilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only originals are listed, each with every language's messages.
+        self.filters.pop("locale", None)
+
+
+class FormsIndexView(FormPagesListView):
+    """Wagtail's list of forms, open to whoever may read a form's messages (the
+    Segreteria), not only to those who may edit pages; it lists originals only."""
+
+    any_permission_required = None
+    filterset_class = OriginalFormPagesFilterSet
+
+    def dispatch(self, request, *args, **kwargs):
+        if not get_forms_for_user(request.user).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def contact_messages_view(request):
+    """The admin menu's "Messages": straight to the one list of the contact page's
+    messages, every language's."""
+    page = get_forms_for_user(request.user).order_by("path").first()
+    if page is None:
+        raise PermissionDenied
+    return redirect("wagtailforms:list_submissions", page.pk)

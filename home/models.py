@@ -7,6 +7,7 @@ from wagtail.contrib.forms.models import (
     FORM_FIELD_CHOICES,
     AbstractEmailForm,
     AbstractFormField,
+    FormSubmission,
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -16,6 +17,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from .blocks import BaseStreamBlock
+from .display import language_name
 from .spam import SpamProtectedFormPageMixin
 from .text import PhoneNumberField
 
@@ -226,6 +228,20 @@ class ContactFormBuilder(FormBuilder):
         return PhoneNumberField(**options)
 
 
+class ContactSubmission(FormSubmission):
+    """A message sent through a contact page, in whichever language's page."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def get_data(self):
+        """The answers, plus the language of the page the message was sent from, by
+        name (select `page__locale` with it: ContactPage.get_submissions does)."""
+        return {**super().get_data(), "language": language_name(self.page.locale.language_code)}
+
+
 class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
     """"Contattaci": editors choose the fields, the texts and who receives the messages."""
 
@@ -265,6 +281,20 @@ class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
         from .contact import ContactSubmissionsListView
 
         return ContactSubmissionsListView
+
+    def get_submission_class(self):
+        return ContactSubmission
+
+    def get_submissions(self):
+        """The messages sent through this page and through its translations: the
+        Segreteria reads one list, whatever the language a person wrote in."""
+        return ContactSubmission.objects.filter(
+            page__translation_key=self.translation_key
+        ).select_related("page__locale")
+
+    def get_data_fields(self):
+        fields = super().get_data_fields()
+        return fields[:1] + [("language", _("Language"))] + fields[1:]
 
     def process_form_submission(self, form):
         from .contact import store_and_notify

@@ -1,14 +1,49 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.contrib.forms.utils import get_form_types
+from wagtail.admin.menu import MenuItem
+from wagtail.contrib.forms.utils import get_form_types, get_forms_for_user
 from wagtail.models import Page
 
 from accounts.roles import is_triage_staff
+
+from .contact import FormsIndexView, contact_messages_view, original_form_pages
 
 
 @hooks.register("filter_form_submissions_for_user")
 def only_triage_staff_read_submissions(user, editable_forms):
     """The Segreteria reads every form's messages without editing pages; editing a contact
-    page does not mean reading what people wrote to us."""
+    page does not mean reading what people wrote to us. A translated page's messages are
+    read in its original's list, so only originals are offered."""
     if is_triage_staff(user):
-        return Page.objects.filter(content_type__in=get_form_types())
+        return original_form_pages(Page.objects.filter(content_type__in=get_form_types()))
     return editable_forms.none()
+
+
+# Before wagtail.contrib.forms' own URLs, so that its list of forms is this one.
+@hooks.register("register_admin_urls", order=-1)
+def register_contact_messages_urls():
+    return [
+        path("messages/", contact_messages_view, name="contact_messages"),
+        path("forms/", FormsIndexView.as_view(), name="contact_forms_index"),
+        path("forms/results/", FormsIndexView.as_view(results_only=True),
+             name="contact_forms_index_results"),
+    ]
+
+
+class ContactMessagesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return get_forms_for_user(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_contact_messages_menu_item():
+    return ContactMessagesMenuItem(_("Messages"), reverse("contact_messages"),
+                                   name="contact-messages", icon_name="mail", order=170)
+
+
+@hooks.register("construct_main_menu")
+def hide_forms_menu_item(request, menu_items):
+    """"Messages" replaces Wagtail's "Forms", one click nearer the messages; the list of
+    forms stays at its address (FormsIndexView)."""
+    menu_items[:] = [item for item in menu_items if item.name != "forms"]

@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from home.display import ReadableInspectMixin, email_link, phone_link
 
 from . import adhesions
 from .admin_policies import ReadOnlyPolicy
@@ -42,8 +45,23 @@ class AdhesionPermissionPolicy(ReadOnlyPolicy):
     allowed_users = staticmethod(deciding_staff_q)
 
 
-class AdhesionInspectView(InspectView):
+class AdhesionInspectView(ReadableInspectMixin, InspectView):
     template_name = "programme/adhesions/inspect.html"
+
+    def get_organisation_display_value(self):
+        organisation = self.object.organisation
+        return format_html("{}<br>{} — {}", organisation.name,
+                           organisation.get_kind_display(), organisation.tax_code)
+
+    def get_fields_context(self):
+        fields = super().get_fields_context()
+        organisation = self.object.organisation
+        contact = {
+            "label": _("Contact"),
+            "value": format_html("{}<br>{}", email_link(organisation.email),
+                                 phone_link(organisation.phone)),
+        }
+        return fields[:1] + [contact] + fields[1:]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,7 +91,9 @@ def decide_view(request, pk):
             for message in error.messages:
                 messages.error(request, message)
     else:
-        messages.error(request, _("Choose a decision."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("adhesions:inspect", pk)
 
 
@@ -81,7 +101,7 @@ class AdhesionViewSet(ModelViewSet):
     model = Adhesion
     name = "adhesions"
     icon = "doc-full"
-    menu_label = _("Adhesions to the protocol")
+    menu_label = _("Adhesions")  # short enough for the menu; the screen says the rest
     menu_order = 160
     add_to_admin_menu = True
     inspect_view_enabled = True
@@ -91,6 +111,7 @@ class AdhesionViewSet(ModelViewSet):
     list_filter = ["status"]
     search_fields = ["organisation__name", "organisation__tax_code", "signatory_name"]
     search_backend_name = None
+    inspect_view_fields_exclude = ["id"]
     form_fields = ["rejection_reason"]  # unused: decisions go through decide_view
 
     @property

@@ -23,6 +23,12 @@ def current_protocol():
     )
 
 
+def awaiting_decision():
+    """Adhesions sent and not yet approved or rejected, oldest first."""
+    return (Adhesion.objects.filter(status=Status.PENDING).select_related("organisation")
+            .order_by("submitted_at"))
+
+
 def current_adhesion(organisation):
     """The adhesion that counts now: pending or approved, else the latest one."""
     adhesions = list(organisation.adhesions.order_by("-submitted_at")[:5])

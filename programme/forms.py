@@ -185,8 +185,10 @@ class AdhesionForm(PlainTextFormMixin, forms.Form):
 
 
 class AdhesionDecisionForm(forms.Form):
+    # Nothing is pre-selected: staff choose, and sending without choosing says so.
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))],
-                                 label=_("Decision"))
+                                 label=_("Decision"), widget=forms.RadioSelect,
+                                 error_messages={"required": _("Choose a decision.")})
     reason = forms.CharField(label=_("Reason (required to reject; sent to the organisation)"),
                              required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))

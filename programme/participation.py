@@ -1,6 +1,8 @@
 """The rules of participation requests: how they arrive, how staff move them along, and
 who may see them."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,6 +131,30 @@ def notify_referrer(referral):
 
 def can_triage(user):
     return is_triage_staff(user)
+
+
+def new_requests():
+    """Requests nobody has handled yet (status "new"), newest first."""
+    return ParticipationRequest.objects.filter(status=Status.NEW).order_by("-created_at")
+
+
+def waiting_cutoff_day(today=None):
+    """The last day (Milan's date) whose new requests have waited too long: those
+    received more than settings.TRIAGE_WAITING_DAYS whole days before `today`.
+
+    A day, not an instant, so that the dashboard's count and the list filtered "received
+    up to" this day show the same requests.
+    """
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.TRIAGE_WAITING_DAYS + 1)
+
+
+def requests_waiting_too_long(today=None):
+    """New requests received on or before `waiting_cutoff_day`, oldest first."""
+    cutoff = waiting_cutoff_day(today)
+    start_of_next_day = timezone.make_aware(
+        datetime.datetime.combine(cutoff + datetime.timedelta(days=1), datetime.time.min))
+    return new_requests().filter(created_at__lt=start_of_next_day).order_by("created_at")
 
 
 def requests_visible_to(user):

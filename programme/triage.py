@@ -9,10 +9,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
 
+from home.dates import local_datetime, month_year
+from home.display import EMPTY, ReadableInspectMixin, display_value, person_name, phone_link
 from home.exports import SafeSpreadsheetExportMixin
 
 from .admin_policies import ReadOnlyPolicy
@@ -36,9 +39,10 @@ class TriagePermissionPolicy(ReadOnlyPolicy):
 
 
 class StatusChangeForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
+    status = forms.ChoiceField(
+        label=_("New status"), error_messages={"required": _("Choose the new status.")})
     group = forms.ModelChoiceField(
-        label=_("Group"), required=False, queryset=Group.objects.none(),
+        label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=EMPTY,
         help_text=_("Required when assigning to a group."),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
@@ -47,7 +51,8 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS[ParticipationRequest.Status(participation.status)]
-        self.fields["status"].choices = [
+        # No status is pre-selected: staff choose one.
+        self.fields["status"].choices = [("", _("Choose…"))] + [
             (value, label) for value, label in ParticipationRequest.Status.choices
             if value in allowed
         ]
@@ -67,10 +72,11 @@ class ParticipationRequestFilterSet(WagtailFilterSet):
     offered, once each; "received" is a range of days, not one instant."""
 
     preferred_venue = django_filters.ModelChoiceFilter(
-        label=_("preferred venue"), queryset=_canonical_venues)
-    group = django_filters.ModelChoiceFilter(label=_("group"), queryset=_canonical_groups)
+        label=_("Preferred venue"), queryset=_canonical_venues, empty_label=_("All"))
+    group = django_filters.ModelChoiceFilter(label=_("Group"), queryset=_canonical_groups,
+                                             empty_label=_("All"))
     created_at = django_filters.DateFromToRangeFilter(
-        label=_("received"), widget=DateRangePickerWidget)
+        label=_("Received"), widget=DateRangePickerWidget)
 
     class Meta:
         model = ParticipationRequest
@@ -81,12 +87,28 @@ class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
     month_year_fields = ["situation_since"]  # "since": a month and year, as the person gave it
 
 
-class TriageInspectView(InspectView):
+class TriageInspectView(ReadableInspectMixin, InspectView):
     template_name = "programme/triage/inspect.html"
+
+    def get_situation_since_display_value(self):
+        return month_year(self.object.situation_since)
+
+    def get_phone_display_value(self):
+        return phone_link(self.object.phone)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = self.object.history.select_related("changed_by", "group")
+        context["history"] = [
+            {
+                "when": local_datetime(change.changed_at),
+                "who": person_name(change.changed_by),
+                "change": (f"{change.get_from_status_display()} → " if change.from_status
+                           else "") + change.get_to_status_display(),
+                "group": display_value(change.group),
+                "note": change.note or EMPTY,
+            }
+            for change in self.object.history.select_related("changed_by", "group")
+        ]
         if TRANSITIONS[ParticipationRequest.Status(self.object.status)]:
             context["status_form"] = StatusChangeForm(participation=self.object)
             context["status_url"] = reverse("participation_requests:status",
@@ -120,14 +142,14 @@ class ParticipationRequestViewSet(ModelViewSet):
     model = ParticipationRequest
     name = "participation_requests"
     icon = "form"
-    menu_label = _("Participation requests")
+    menu_label = _("Requests")  # short enough for the menu; the screen says the rest
     menu_order = 150
     add_to_admin_menu = True
     inspect_view_enabled = True
     index_view_class = TriageIndexView
     inspect_view_class = TriageInspectView
-    list_display = ["reference", "full_name", "status", "source", "preferred_venue", "group",
-                    "created_at"]
+    list_display = ["reference", Column("full_name", label=_("Full name")), "status", "source",
+                    "preferred_venue", "group", "created_at"]
     filterset_class = ParticipationRequestFilterSet
     search_fields = ["reference", "first_name", "last_name", "email"]
     search_backend_name = None  # plain database search: these rows are not indexed

@@ -240,6 +240,9 @@ LOGGING = {
 
 # The privacy notice version citizens acknowledge (forms store it with each request).
 PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
+# Whole days a new participation request may wait before the admin dashboard lists it as
+# waiting too long (programme.participation.requests_waiting_too_long).
+TRIAGE_WAITING_DAYS = max(env.int("TRIAGE_WAITING_DAYS", default=7), 0)
 
 # --- Spam protection for the public forms (home/spam.py), no third party ----------------
 # The ALTCHA widget (npm `altcha` 2.x, classic challenge format) served by the site:

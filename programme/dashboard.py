@@ -1,0 +1,154 @@
+"""Panels of the admin dashboard for the Segreteria: what waits for them today.
+
+Each panel shows how many items there are, the first few (bounded queries: a count and
+at most `SHOWN` rows), and links to the list filtered to exactly those items.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wagtail.admin.ui.components import Component
+
+from home.dates import local_datetime
+
+from . import adhesions, participation
+from .adhesion_admin import can_decide
+
+SHOWN = 5
+
+
+class DashboardPanel(Component):
+    template_name = "programme/dashboard/panel.html"
+    order = 50
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def get_heading(self):
+        raise NotImplementedError
+
+    def get_summary(self, count):
+        raise NotImplementedError
+
+    def get_list_url(self):
+        raise NotImplementedError
+
+    def get_row(self, item):
+        raise NotImplementedError
+
+    def get_context_data(self, parent_context):
+        queryset = self.get_queryset()
+        count = queryset.count()
+        return {
+            "panel_id": self.name,
+            "heading": self.get_heading(),
+            "summary": self.get_summary(count),
+            "rows": [self.get_row(item) for item in queryset[:SHOWN]] if count else [],
+            "columns": self.columns,
+            "list_url": self.get_list_url(),
+            "count": count,
+        }
+
+
+class RequestsPanel(DashboardPanel):
+    @property
+    def columns(self):
+        return [_("Reference"), _("Full name"), _("Received")]
+
+    def get_row(self, item):
+        return {
+            "url": reverse("participation_requests:inspect", args=[item.pk]),
+            "cells": [item.reference, item.full_name, local_datetime(item.created_at)],
+        }
+
+
+class NewRequestsPanel(RequestsPanel):
+    name = "new_requests"
+    order = 40
+
+    def get_queryset(self):
+        return participation.new_requests()
+
+    def get_heading(self):
+        return _("New requests")
+
+    def get_summary(self, count):
+        if not count:
+            return _("No request is waiting to be handled.")
+        return ngettext("%(count)s request has not been handled yet.",
+                        "%(count)s requests have not been handled yet.", count) % {
+            "count": count}
+
+    def get_list_url(self):
+        return reverse("participation_requests:index") + "?" + urlencode({"status": "new"})
+
+
+class RequestsWaitingTooLongPanel(RequestsPanel):
+    name = "requests_waiting_too_long"
+    order = 41
+
+    def get_queryset(self):
+        return participation.requests_waiting_too_long()
+
+    def get_heading(self):
+        days = settings.TRIAGE_WAITING_DAYS
+        return ngettext("Waiting for more than %(days)s day",
+                        "Waiting for more than %(days)s days", days) % {"days": days}
+
+    def get_summary(self, count):
+        if not count:
+            return _("No new request has waited that long.")
+        return ngettext("%(count)s request is still new: contact the person.",
+                        "%(count)s requests are still new: contact the people.", count) % {
+            "count": count}
+
+    def get_list_url(self):
+        cutoff = participation.waiting_cutoff_day()
+        return reverse("participation_requests:index") + "?" + urlencode(
+            {"status": "new", "created_at_to": cutoff.isoformat()})
+
+
+class AdhesionsAwaitingDecisionPanel(DashboardPanel):
+    name = "adhesions_awaiting_decision"
+    order = 42
+
+    @property
+    def columns(self):
+        return [_("Organisation"), _("Signatory"), _("Submitted")]
+
+    def get_queryset(self):
+        return adhesions.awaiting_decision()
+
+    def get_heading(self):
+        return _("Adhesions awaiting a decision")
+
+    def get_summary(self, count):
+        if not count:
+            return _("No adhesion is waiting for a decision.")
+        return ngettext("%(count)s adhesion is waiting for a decision.",
+                        "%(count)s adhesions are waiting for a decision.", count) % {
+            "count": count}
+
+    def get_list_url(self):
+        return reverse("adhesions:index") + "?" + urlencode({"status": "pending"})
+
+    def get_row(self, item):
+        return {
+            "url": reverse("adhesions:inspect", args=[item.pk]),
+            "cells": [item.organisation.name, item.signatory_name,
+                      local_datetime(item.submitted_at)],
+        }
+
+
+def panels_for(user):
+    """The panels this user may see: requests for those who triage (programme.participation
+    .can_triage), adhesions for those who decide on them."""
+    panels = []
+    if participation.can_triage(user):
+        panels += [NewRequestsPanel(), RequestsWaitingTooLongPanel()]
+    if can_decide(user):
+        panels.append(AdhesionsAwaitingDecisionPanel())
+    return panels
