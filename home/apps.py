@@ -14,3 +14,8 @@ class HomeConfig(AppConfig):
         from .cache import connect_signals
 
         connect_signals()
+        # Every spreadsheet export of the admin, Wagtail's own reports included: instants
+        # in Milan's time, CSV files Excel reads as UTF-8 in the reader's language.
+        from .exports import apply_to_every_wagtail_export
+
+        apply_to_every_wagtail_export()

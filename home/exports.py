@@ -7,7 +7,8 @@ messages), on top of Wagtail's SpreadsheetExportMixin:
   the file (openpyxl refuses to write them: the export would fail);
 - the CSV file starts with a UTF-8 byte-order mark: without it Excel reads the file in
   the machine's legacy code page and «lunedì», «Città» come out garbled; and it is
-  written in the reader's language, like the XLSX file;
+  written in the reader's language, like the XLSX file (both for every Wagtail export:
+  `apply_to_every_wagtail_export`);
 - what a person reads, never a stored code: choice fields as their labels, booleans as
   «Sì»/«No» ("Yes"/"No"), nothing for an empty value (never `None`), a month a person
   gave as «novembre 2025» (`month_year_fields`), phone numbers as «+39 02 8844 7502»
@@ -56,27 +57,59 @@ def _model_field(item, name):
         return None
 
 
-class SafeSpreadsheetExportMixin:
-    """Mix into a view using Wagtail's SpreadsheetExportMixin (first in the bases)."""
+def _in_language(language, rows):
+    """`rows` (a generator) produced with `language` active, one row at a time."""
+    while True:
+        with translation.override(language):
+            row = next(rows, None)
+        if row is None:
+            return
+        yield row
 
-    # DateFields that hold a month as the person gave it (stored as its first day).
-    month_year_fields = ()
+
+def apply_to_every_wagtail_export():
+    """Wagtail's own exports (the reports: site history, pages by age, workflows, locked
+    pages; every listing with export buttons) follow the rules above for instants and
+    CSV files. Called once, from HomeConfig.ready().
+
+    Wagtail has no setting for either. `custom_value_preprocess` is its documented hook
+    for value types (it wrote XLSX instants in UTC and CSV ones as
+    "2026-11-30 00:08:36.667626+00:00"); the CSV stream is wrapped so the file starts
+    with the byte-order mark and is written in the reader's language (it streams after
+    the admin has put back the request's language: an English admin got Italian).
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin as Base
+
+    if getattr(Base, "readable_by_people", False):
+        return
+    Base.custom_value_preprocess = {
+        **Base.custom_value_preprocess,
+        datetime.datetime: {Base.FORMAT_XLSX: naive_local_datetime,
+                            Base.FORMAT_CSV: local_datetime},
+    }
+    wagtail_stream_csv, wagtail_write_csv_response = Base.stream_csv, Base.write_csv_response
 
     def write_csv_response(self, queryset):
-        # The file is written while the response streams, after Wagtail's admin has put
-        # back the request's language: keep the reader's (an English admin got Italian).
         self.export_language = translation.get_language()
-        return super().write_csv_response(queryset)
+        return wagtail_write_csv_response(self, queryset)
 
     def stream_csv(self, queryset):
         yield codecs.BOM_UTF8
-        rows = super().stream_csv(queryset)
-        while True:
-            with translation.override(self.export_language):
-                row = next(rows, None)
-            if row is None:
-                return
-            yield row
+        language = getattr(self, "export_language", None) or translation.get_language()
+        yield from _in_language(language, wagtail_stream_csv(self, queryset))
+
+    Base.write_csv_response = write_csv_response
+    Base.stream_csv = stream_csv
+    Base.readable_by_people = True
+
+
+class SafeSpreadsheetExportMixin:
+    """Mix into a view using Wagtail's SpreadsheetExportMixin (first in the bases); the
+    byte-order mark and the reader's language come from `apply_to_every_wagtail_export`.
+    """
+
+    # DateFields that hold a month as the person gave it (stored as its first day).
+    month_year_fields = ()
 
     def to_row_dict(self, item):
         row = super().to_row_dict(item)

@@ -257,3 +257,27 @@ def test_no_template_writes_a_month_with_a_capital_on_italian_pages():
             if "M" in re.sub(r"\\.", "", fmt) and not fmt.isupper():
                 offenders.append(f"{path.name}: {fmt}")
     assert not offenders
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_wagtail_reports_export_the_same_way(client, demo_editor, language):
+    # Wagtail's own exports (here the site history) follow the same rules as ours.
+    from wagtail.log_actions import log
+    from wagtail.models import Page
+
+    page = Page.objects.filter(depth=2).first().specific
+    with mock.patch("django.utils.timezone.now", return_value=INSTANT):
+        log(instance=page, action="wagtail.edit", user=demo_editor)
+    admin_in(client, demo_editor, language)
+
+    rows = excel_csv(client.get("/admin/reports/site-history/?export=csv"))
+    heading = {"it": "Data/Ora", "en": "Date/Time"}[language]
+    assert heading in rows[0], "the headings in the reader's language"
+    column = rows[0].index(heading)
+    assert MILAN[language] in [row[column] for row in rows[1:]]
+    assert not WRONG.search(",".join(",".join(row) for row in rows))
+
+    rows = xlsx_rows(client.get("/admin/reports/site-history/?export=xlsx"))
+    instants = [cell.value for row in rows[1:] for cell in row
+                if isinstance(cell.value, datetime.datetime)]
+    assert datetime.datetime(2026, 11, 30, 1, 8, 36) in instants
