@@ -213,13 +213,17 @@ def test_no_english_string_of_ours_on_the_italian_admin_screens(
         "/admin/adhesions/", f"/admin/adhesions/inspect/{adhesion.pk}/",
         f"/admin/forms/submissions/{contact.pk}/", "/admin/forms/",
     ]
-    for user in (segreteria, demo_editor):
+    # Editors' screens, where Wagtail names each page's and snippet's language.
+    home = ContactPage.objects.get(locale__language_code="it").get_parent()
+    editor_urls = ["/admin/pages/", f"/admin/pages/{home.pk}/", "/admin/snippets/programme/venue/"]
+    for user, user_urls in ((segreteria, urls), (demo_editor, urls + editor_urls)):
         client.force_login(user)
-        for url in urls:
+        for url in user_urls:
             shown = texts(client.get(url))
             left = sorted({text.rstrip(":.*") for text in shown} & english)
             assert not left, (user.email, url, left)
-            nothing_raw(shown)
+            if url in urls:  # Wagtail's explorer has a hidden counter saying "None"
+                nothing_raw(shown)
 
 
 # --- The dashboard --------------------------------------------------------------------

@@ -115,9 +115,10 @@ def test_editor_writes_translates_and_submits_the_approver_publishes(web):
 
     page.goto(f"/admin/pages/{translation.pk}/edit/")
     with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("Pubblica in English")).click()
+        # The Italian admin names the locale in Italian (WAGTAIL_CONTENT_LANGUAGES).
+        page.get_by_role("button", name=re.compile("Pubblica in Inglese")).click()
     web.settle()
-    expect(page.locator(".messages")).to_contain_text("English")
+    expect(page.locator(".messages")).to_contain_text("Inglese")
     translation.refresh_from_db()
     assert translation.live
 

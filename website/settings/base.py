@@ -7,6 +7,7 @@ Values that differ between machines come from the environment (12-factor); see
 from pathlib import Path
 
 import environ
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state in development: SQLite file, mail, media
@@ -144,9 +145,16 @@ AUTHENTICATION_BACKENDS = [
 # LANGUAGE_CODE must be "it" before the first migrate: Wagtail creates the default
 # Locale from it.
 LANGUAGE_CODE = "it"
-LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
+# Each language by its own name, as a language switcher offers them.
+LANGUAGES = [
     ("it", "Italiano"),
     ("en", "English"),
+]
+# The same languages as the admin names a page's or snippet's locale: in the reader's
+# language («Inglese» in the Italian admin), not in their own.
+WAGTAIL_CONTENT_LANGUAGES = [
+    ("it", gettext_lazy("Italian")),
+    ("en", gettext_lazy("English")),
 ]
 WAGTAIL_I18N_ENABLED = True
 # The site's catalogue first; then Italian month and weekday names in lower case, as
