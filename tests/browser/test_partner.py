@@ -82,7 +82,7 @@ def test_partner_from_sign_up_to_the_status_of_a_referral(web, demo_editor):
     staff.get_by_role("link", name=ORGANISATION).first.click()
     staff.wait_for_url(f"**/admin/adhesions/**{adhesion.pk}/")
     decision = staff.locator("form").filter(has=staff.locator("[name=decision]"))
-    decision.locator("[name=decision]").select_option("approve")
+    decision.locator("[name=decision][value=approve]").check()  # nothing pre-selected
     submit(decision)
     adhesion.refresh_from_db()
     assert adhesion.status == Adhesion.Status.APPROVED
