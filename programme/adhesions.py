@@ -124,3 +124,18 @@ def withdraw(membership, adhesion):
         adhesion.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
         _notify_organisation(adhesion, "withdrawn", user=membership.user)
     return adhesion
+
+
+def referral_standing(adhesion):
+    """Whether the organisation may refer people, as its current adhesion (see
+    `current_adhesion`; None when it never sent one) makes it: one of "verified",
+    "not-sent", "pending", "rejected", "withdrawn". Only an approved adhesion lets an
+    organisation refer (`can_refer`); the partner dashboard words each state."""
+    if adhesion is None:
+        return "not-sent"
+    return {
+        Status.APPROVED: "verified",
+        Status.PENDING: "pending",
+        Status.REJECTED: "rejected",
+        Status.WITHDRAWN: "withdrawn",
+    }[adhesion.status]

@@ -29,10 +29,12 @@ def dashboard(request):
         (label, counts[value]) for value, label in ParticipationRequest.Status.choices
         if counts.get(value)
     ]
+    adhesion = adhesions.current_adhesion(organisation)
     return render(request, "programme/partner/dashboard.html", {
         "membership": membership,
         "organisation": organisation,
-        "adhesion": adhesions.current_adhesion(organisation),
+        "adhesion": adhesion,
+        "standing": adhesions.referral_standing(adhesion),
         "can_refer": referral_refusal(membership) is None,
         "by_status": by_status,
         "recent": referrals_of(membership)[:5],

@@ -1,5 +1,5 @@
 """What a person sees on the pages (issue 11): the meetings the groups page and the
-calendar feeds announce, the cards' summaries.
+calendar feeds announce, the cards' summaries, the partner dashboard's status.
 
 Through Django's test client on the demo content, in both languages.
 """
@@ -176,3 +176,54 @@ def test_a_rich_text_introduction_reads_as_the_editor_wrote_it(client):
     cards = _cards(client.get("/it/").content.decode(), "highlights-title")
     assert cards["Gruppi e calendario"] == "Incontri settimanali &amp; gratuiti. Porta un amico."
 
+
+# --- The partner dashboard says where the adhesion stands ------------------------------
+
+BADGE = {
+    "it": {
+        None: "Non ancora verificata: aderisci al protocollo per segnalare persone",
+        "pending": "Adesione inviata: potrà segnalare persone quando la Segreteria "
+                   "l'avrà approvata",
+        "approved": "Verificata: può segnalare persone",
+        "rejected": "Adesione respinta: inviane una nuova per segnalare persone",
+        "withdrawn": "Uscita dal protocollo: aderisci di nuovo per segnalare persone",
+    },
+    "en": {
+        None: "Not verified yet: join the protocol to refer people",
+        "pending": "Adhesion sent: it can refer people once staff approve it",
+        "approved": "Verified: can refer people",
+        "rejected": "Adhesion rejected: send a new one to refer people",
+        "withdrawn": "Left the protocol: join again to refer people",
+    },
+}
+
+
+def _badge(html):
+    match = re.search(r'aria-labelledby="org-title".*?<span class="badge[^"]*">(.*?)</span>',
+                      html, re.S)
+    return match.group(1)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("status", [None, "pending", "approved", "rejected", "withdrawn"])
+def test_the_dashboards_badge_follows_the_adhesion(client, language, status):
+    """Once the adhesion is sent the badge no longer says "join the protocol"."""
+    from tests.partner_helpers import make_organisation
+
+    _organisation, admin = make_organisation(adhesion=status)
+    client.force_login(admin)
+    response = client.get(f"/{language}/partner/")
+    assert response.status_code == 200
+    assert _badge(response.content.decode()) == BADGE[language][status]
+
+
+def test_a_viewer_of_a_verified_organisation_sees_it_verified(client):
+    """Only the role stops a viewer from referring: the organisation is verified."""
+    from accounts.models import Membership
+    from tests.partner_helpers import add_member, make_organisation
+
+    organisation, _admin = make_organisation(adhesion="approved")
+    client.force_login(add_member(organisation, Membership.Role.VIEWER))
+    html = client.get("/it/partner/").content.decode()
+    assert _badge(html) == BADGE["it"]["approved"]
+    assert "Segnala una persona" not in html

@@ -262,6 +262,7 @@ class Browser:
         self.contexts = []
         self.guards = []
         self.errors = []
+        self.contrast = []
 
     def new_page(self, viewport=DESKTOP, locale="it-IT", **options):
         context = self.browser.new_context(
@@ -277,7 +278,23 @@ class Browser:
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
         page.on("console", lambda message: self._console(page, message))
+        page.on("load", lambda _page: self._contrast(page))
         return page
+
+    def _contrast(self, page):
+        """Every page a journey loads: the contrast of its buttons and links, computed
+        in the browser (helpers.contrast_problems). The site's own pages only: Wagtail's
+        admin is Wagtail's."""
+        from tests.browser.helpers import contrast_problems
+
+        path = urlsplit(page.url).path
+        if not page.url.startswith(self.origin) or path.startswith(("/admin/", "/__")):
+            return
+        try:
+            problems = contrast_problems(page)
+        except Exception:  # noqa: BLE001 - the page moved on (a redirect, a new submit)
+            return
+        self.contrast.extend(f"{page.url}: {line}" for line in problems)
 
     def _console(self, page, message):
         """Errors in the console: a Content-Security-Policy violation, a static file that
@@ -306,13 +323,15 @@ class Browser:
         for guard in self.guards:
             guard.blocked.clear()
         self.errors.clear()
+        self.contrast.clear()
 
 
 @pytest.fixture
 def web(browser, demo_snapshot, live_server):
     """A fresh browser context per test (more with ``web.new_page()``); fails the test
-    if a page asked for anything outside the live server, threw a JavaScript error or
-    logged an error in the console (a Content-Security-Policy violation, for one)."""
+    if a page asked for anything outside the live server, threw a JavaScript error,
+    logged an error in the console (a Content-Security-Policy violation, for one) or
+    showed a button or link below WCAG's contrast minimum."""
     session = Browser(browser, live_server)
     yield session
     session.close()
@@ -320,6 +339,9 @@ def web(browser, demo_snapshot, live_server):
     offsite = session.offsite_requests()
     assert not offsite, "the site tried to reach other hosts:\n" + "\n".join(offsite)
     assert not session.errors, "JavaScript or console errors:\n" + "\n".join(session.errors)
+    assert not session.contrast, (
+        "buttons or links below WCAG's contrast minimum:\n"
+        + "\n".join(dict.fromkeys(session.contrast)))
 
 
 @pytest.fixture

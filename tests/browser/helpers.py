@@ -61,17 +61,177 @@ MAIN_PAGES = {
 
 
 def run_axe(page, axe_source):
-    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: the violations."""
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: the violations.
+
+    axe reports a colour contrast it cannot decide (text over a background it cannot
+    see through, a colour set by a parent rule) as *incomplete*, not as a violation: a
+    button with contrast 1:1 passed that way. Each such element is checked again with
+    the contrast computed in the browser (`contrast_problems`); what that does not clear
+    is returned as a violation too.
+    """
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # Evaluated through the DevTools protocol: a strict Content-Security-Policy,
         # which would block a <script> tag, does not apply.
         page.evaluate(axe_source)
     result = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']})",
+        " resultTypes: ['violations', 'incomplete']})",
         WCAG_TAGS,
     )
-    return result["violations"]
+    violations = result["violations"]
+    undecided = []
+    for check in result["incomplete"]:
+        if check["id"] != "color-contrast":
+            continue
+        for node in check["nodes"]:
+            selector = node["target"][-1] if node["target"] else ""
+            problems = contrast_problems(page, selector=selector) if selector else []
+            if problems or not selector:
+                undecided.append({"target": node["target"], "failureSummary": "\n".join(
+                    problems or ["axe could not decide and the element was not found"])})
+    if undecided:
+        violations = [*violations, {
+            "id": "color-contrast (axe: incomplete)", "impact": "serious",
+            "help": "Text contrast axe could not decide, computed in the browser",
+            "helpUrl": "https://www.w3.org/TR/WCAG21/#contrast-minimum", "nodes": undecided,
+        }]
+    return violations
+
+
+# The contrast of what a person reads on a button or a link, computed in the browser:
+# the text's colour against the first opaque background up the tree (semi-transparent
+# layers blended on the way), with WCAG 2.x's relative luminance and ratio
+# (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio): 4.5:1 for normal text, 3:1 for
+# large text (24px, or 18.66px bold). A background image or gradient on the way cannot be
+# computed: it is reported as such. ``root`` limits the check to one element's subtree.
+CONTRAST_JS = """
+(args) => {
+  const [selector, root] = args;
+  const parse = (value) => {
+    const m = value.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => {
+    const a = top[3];
+    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      v /= 255;
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => {
+    const [l1, l2] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (l1 + 0.05) / (l2 + 0.05);
+  };
+  // An icon drawn as a background image beside the text (Bootstrap Italia's alerts):
+  // one image, not repeated, placed and sized in px, not under the text's box.
+  const iconBeside = (node, style, textBox) => {
+    if (/gradient\\(/.test(style.backgroundImage) || style.backgroundRepeat !== 'no-repeat') {
+      return false;
+    }
+    const px = (value) => (/^-?[\\d.]+px$/.test(value) ? parseFloat(value) : NaN);
+    const [x, y] = style.backgroundPosition.split(' ').map(px);
+    const [width, height] = style.backgroundSize.split(' ').map(px);
+    if ([x, y, width, height].some(Number.isNaN)) return false;
+    const box = node.getBoundingClientRect();
+    const left = box.left + parseFloat(style.borderLeftWidth) + x;
+    const top = box.top + parseFloat(style.borderTopWidth) + y;
+    return left + width <= textBox.left || textBox.right <= left
+      || top + height <= textBox.top || textBox.bottom <= top;
+  };
+  const background = (element, textBox) => {
+    const layers = [];
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.backgroundImage && style.backgroundImage !== 'none'
+          && !iconBeside(node, style, textBox)) return null;
+      const colour = parse(style.backgroundColor);
+      if (colour && colour[3] > 0) {
+        layers.push(colour);
+        if (colour[3] >= 1) break;
+      }
+    }
+    let result = [255, 255, 255, 1];  // the canvas
+    for (const layer of layers.reverse()) result = over(layer, result);
+    return result;
+  };
+  const visible = (element) => {
+    if (!element.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return false;
+    const box = element.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2) return false;
+    for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.clip === 'rect(0px, 0px, 0px, 0px)' || style.clipPath === 'inset(50%)') {
+        return false;
+      }
+    }
+    return true;
+  };
+  const describe = (element) => {
+    let text = element.tagName.toLowerCase();
+    if (element.id) text += '#' + element.id;
+    for (const name of element.classList) text += '.' + name;
+    return text;
+  };
+  const scope = root ? document.querySelector(root) : document;
+  const results = [];
+  for (const element of scope.querySelectorAll(selector)) {
+    if (!visible(element)) continue;
+    // Every piece of text inside: a link's icon label or <span> may have its own colour.
+    const holders = new Map();  // element -> the box of its own text
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      if (!text.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      const box = range.getBoundingClientRect();
+      const known = holders.get(text.parentElement);
+      holders.set(text.parentElement, known ? {
+        left: Math.min(known.left, box.left), top: Math.min(known.top, box.top),
+        right: Math.max(known.right, box.right), bottom: Math.max(known.bottom, box.bottom),
+      } : box);
+    }
+    for (const [holder, textBox] of holders) {
+      if (!visible(holder)) continue;
+      const style = getComputedStyle(holder);
+      const back = background(holder, textBox);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      const entry = {
+        element: describe(element), text: holder.textContent.trim().slice(0, 60),
+        colour: style.color, background: back ? `rgb(${back.slice(0, 3).map(Math.round)})` : null,
+        ratio: null, required: large ? 3 : 4.5,
+      };
+      if (back) {
+        entry.ratio = Math.round(ratio(over(parse(style.color), back), back) * 100) / 100;
+      }
+      results.push(entry);
+    }
+  }
+  return results;
+}
+"""
+BUTTONS_AND_LINKS = "a[href], button, .btn, input[type=submit], input[type=button], summary"
+
+
+def contrast_problems(page, selector=BUTTONS_AND_LINKS, root=None):
+    """The visible buttons and links of the page whose text is below WCAG's contrast
+    minimum, or whose background cannot be computed: a list of readable lines."""
+    problems = []
+    for entry in page.evaluate(CONTRAST_JS, [selector, root]):
+        if entry["ratio"] is None:
+            problems.append(f"{entry['element']} «{entry['text']}»: {entry['colour']} on a "
+                            "background image or gradient: contrast not computable")
+        elif entry["ratio"] < entry["required"]:
+            problems.append(f"{entry['element']} «{entry['text']}»: {entry['colour']} on "
+                            f"{entry['background']}, contrast {entry['ratio']}:1 "
+                            f"(needs {entry['required']}:1)")
+    return problems
 
 
 def describe_violations(url, violations):
@@ -100,7 +260,9 @@ class AxeReport:
         self.problems = []
 
     def check(self, page, note=None):
-        """axe on the page as it is now; ``note`` names a state ("errors", "menu open")."""
+        """axe on the page as it is now, and the computed contrast of every visible
+        button and link (`contrast_problems`); ``note`` names a state ("errors", "menu
+        open")."""
         violations = run_axe(page, self.axe_source)
         url = _path(page.url) + (f" ({note})" if note else "")
         self.pages.append(url)
@@ -108,6 +270,9 @@ class AxeReport:
             STATS["axe"].append(url)
         if violations:
             self.problems.append(describe_violations(url, violations))
+        contrast = contrast_problems(page)
+        if contrast:
+            self.problems.append("\n".join(f"{url}: contrast: {line}" for line in contrast))
         return violations
 
     def assert_clean(self):
