@@ -7,7 +7,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.utils import get_forms_for_user
@@ -71,10 +72,52 @@ def store_and_notify(page, form):
             recipients = [address.strip() for address in page.to_address.split(",")]
             queue_email(
                 recipients, "home/email/contact_message",
-                {"page": page, "lines": page.render_email(form), "submission": submission},
-                settings.LANGUAGE_CODE,
+                staff_mail_context(page, form, submission), settings.LANGUAGE_CODE,
             )
     return submission
+
+
+# Within a sentence: Italian writes a language's name in lower case, Django's names of
+# languages ("Inglese") are capitalised.
+IN_LANGUAGE = {"it": _("in Italian"), "en": _("in English")}
+
+
+def staff_mail_context(page, form, submission):
+    """What the Segreteria's mail says about a message, in the staff's language (the
+    default one, settings.LANGUAGE_CODE) whatever language the form was sent in.
+
+    Returns {"page": the original page (its title and subject), "sent_at": «30 novembre
+    2026, 01:08» (Milan), "in_language": «in inglese», the form's language, or "" when it
+    is the staff's, "answers": [(the original page's label, the answer as text: "—" for
+    empty, «Sì/No», lists joined)], "privacy_notice_version", "messages_url": the
+    admin's list of messages, absolute}.
+    """
+    from .dates import local_datetime
+    from .display import EMPTY, display_value, language_name
+
+    original = original_page(page)
+    labels = {field.clean_name: field.label for field in original.get_form_fields()}
+    with translation.override(settings.LANGUAGE_CODE):
+        answers = []
+        for name in form.fields:
+            if name not in form.editor_field_names:
+                continue
+            value = form.cleaned_data.get(name)
+            if isinstance(value, list | tuple):
+                value = ", ".join(str(item) for item in value) or EMPTY
+            answers.append((labels.get(name, form.fields[name].label), display_value(value)))
+        written_in = page.locale.language_code
+        in_language = IN_LANGUAGE.get(written_in) or language_name(written_in)
+        return {
+            "page": original,
+            "sent_at": local_datetime(submission.submit_time),
+            "in_language": str(in_language) if written_in != original.locale.language_code
+            else "",
+            "answers": answers,
+            "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION,
+            "messages_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+                "wagtailforms:list_submissions", args=[original.pk]),
+        }
 
 
 def original_form_pages(form_pages):

@@ -212,7 +212,11 @@ class FooterLinks(BaseSiteSetting):
         verbose_name = _("footer links")
 
 
-class ContactFormField(AbstractFormField):
+class ContactFormField(TranslatableMixin, AbstractFormField):
+    """One field of the contact form. Translatable like the page (label, help text,
+    choices, default value): a plain child row would be copied from the Italian page into
+    the English one, and the English form would be labelled in Italian."""
+
     FIELD_TYPES = FORM_FIELD_CHOICES + (("phone", _("Phone number")),)
 
     page = ParentalKey("home.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
@@ -221,6 +225,9 @@ class ContactFormField(AbstractFormField):
     # The stored key of each answer must be the same in every language, or the English
     # page's submissions would be filed under other names.
     override_translatable_fields = [SynchronizedField("clean_name", overridable=False)]
+
+    class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
+        pass
 
 
 class ContactFormBuilder(FormBuilder):
