@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -72,7 +73,7 @@ def members(request):
             form.add_error("email", error)
         else:
             url = request.build_absolute_uri(
-                f"/{request.LANGUAGE_CODE}/partner/invito/{invitation.token}/")
+                reverse("accounts:invitation_accept", args=[invitation.token]))
             queue_email(invitation.email, "accounts/email/invitation",
                         {"invitation": invitation, "url": url}, request.LANGUAGE_CODE)
             messages.success(request, _("Invitation sent to %(email)s.")

@@ -46,3 +46,15 @@ def add_member(organisation, role, email=None):
     user = make_user(email or f"{role}{next(_counter)}@{organisation.tax_code}.example.org")
     Membership.objects.create(user=user, organisation=organisation, role=role)
     return user
+
+
+def partner_path(language, italian_path):
+    """The partner-area address of `italian_path` ("/segnalazioni/nuova/") in `language`:
+    paths are translated (/en/partner/referrals/new/)."""
+    from django.urls import resolve, reverse
+    from django.utils import translation
+
+    with translation.override("it"):
+        match = resolve(f"/it/partner{italian_path}")
+    with translation.override(language):
+        return reverse(match.view_name, args=match.args, kwargs=match.kwargs)

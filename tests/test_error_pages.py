@@ -33,7 +33,7 @@ def test_a_partner_refused_an_action_sees_the_sites_403_page(client):
     organisation, _admin = make_organisation()
     viewer = add_member(organisation, Membership.Role.VIEWER)
     client.force_login(viewer)
-    response = client.post("/en/partner/membri/", {"email": "n@example.org", "role": "admin"})
+    response = client.post("/en/partner/members/", {"email": "n@example.org", "role": "admin"})
     assert response.status_code == 403
     html = response.content.decode()
     assert '<html lang="en"' in html and "Access denied" in html

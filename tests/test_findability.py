@@ -184,7 +184,7 @@ def test_search_finds_the_article_in_the_active_language_only(client, lang):
 def test_search_lives_under_each_language_prefix():
     for lang in ("it", "en"):
         with translation.override(lang):
-            assert reverse("search") == f"/{lang}/cerca/"
+            assert reverse("search") == {"it": "/it/cerca/", "en": "/en/search/"}[lang]
 
 
 def test_search_form_is_labelled_and_keeps_the_query(client):
@@ -367,7 +367,7 @@ def test_every_page_type_has_json_ld_of_the_right_type(client, url, schema_type)
 def test_home_page_declares_the_site_search(client):
     (website,) = of_type(json_ld_nodes(client, "/en/"), "WebSite")
     target = website["potentialAction"]["target"]["urlTemplate"]
-    assert target == HOST + "/en/cerca/?q={search_term_string}"
+    assert target == HOST + "/en/search/?q={search_term_string}"
 
 
 def test_programme_is_a_government_service_of_both_signatories_at_the_venue(client):

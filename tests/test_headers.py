@@ -37,7 +37,7 @@ PUBLIC_PAGES = [
     "/it/privacy/", "/en/privacy-notice/",
     "/it/accessibilita/", "/en/accessibility/",
     "/it/note-legali/", "/en/legal-notes/",
-    "/it/cerca/?q=Scheibler", "/en/cerca/?q=Scheibler",
+    "/it/cerca/?q=Scheibler", "/en/search/?q=Scheibler",
 ]
 # allauth's pages for visitors who are not signed in.
 ACCOUNT_PAGES = [
@@ -48,11 +48,11 @@ ACCOUNT_PAGES = [
 # The partner area and allauth's pages for a signed-in partner (organisation admin).
 PARTNER_PAGES = [
     "/it/partner/", "/en/partner/",
-    "/it/partner/segnalazioni/", "/en/partner/segnalazioni/",
-    "/it/partner/segnalazioni/nuova/", "/en/partner/segnalazioni/nuova/",
-    "/it/partner/adesione/", "/en/partner/adesione/",
-    "/it/partner/membri/", "/en/partner/membri/",
-    "/it/partner/organizzazione/", "/en/partner/organizzazione/",
+    "/it/partner/segnalazioni/", "/en/partner/referrals/",
+    "/it/partner/segnalazioni/nuova/", "/en/partner/referrals/new/",
+    "/it/partner/adesione/", "/en/partner/adhesion/",
+    "/it/partner/membri/", "/en/partner/members/",
+    "/it/partner/organizzazione/", "/en/partner/organisation/",
 ]
 SIGNED_IN_ACCOUNT_PAGES = [
     "/it/accounts/email/", "/en/accounts/email/",
@@ -256,7 +256,7 @@ def test_partner_pages_have_no_inline_code(partner_client):
 
     referral = ParticipationRequest.objects.get(source="partner_referral")
     urls = PARTNER_PAGES + SIGNED_IN_ACCOUNT_PAGES + [
-        f"/it/partner/segnalazioni/{referral.pk}/", f"/en/partner/segnalazioni/{referral.pk}/",
+        f"/it/partner/segnalazioni/{referral.pk}/", f"/en/partner/referrals/{referral.pk}/",
     ]
     pages = {}
     for url in urls:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.forms_helpers import contact_data, intake_data
-from tests.partner_helpers import make_organisation
+from tests.partner_helpers import make_organisation, partner_path
 from tests.test_headers import ACCOUNT_PAGES, PUBLIC_PAGES, SIGNED_IN_ACCOUNT_PAGES, html_of
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def public_pages():
     pages["400 request too large"] = post(client, "/it/partecipa/", {"note": "x" * 3_000_000},
                                           status=400)
     pages["search without query"] = get(client, "/it/cerca/")
-    pages["search without results"] = get(client, "/en/cerca/?q=zzzzzzzz")
+    pages["search without results"] = get(client, "/en/search/?q=zzzzzzzz")
     # The forms showing their errors (POST invalid data), then the pages after sending.
     for url, data in [
         ("/it/partecipa/", intake_data(email="non-un-indirizzo", first_name="", privacy=None)),
@@ -96,10 +96,10 @@ def partner_pages():
     for language in ("it", "en"):
         for path in ("", "segnalazioni/", "segnalazioni/nuova/", f"segnalazioni/{referral.pk}/",
                      "adesione/", "membri/", "organizzazione/"):
-            url = f"/{language}/partner/{path}"
+            url = partner_path(language, f"/{path}")
             pages[url] = get(client, url)
         pages[f"POST /{language}/partner/segnalazioni/nuova/ errors"] = post(
-            client, f"/{language}/partner/segnalazioni/nuova/",
+            client, partner_path(language, "/segnalazioni/nuova/"),
             intake_data(email="x", first_name="", privacy=None), refused=True)
     # allauth's pages for a signed-in partner: email addresses, password, 2FA, sessions.
     pages |= {url: get(client, url) for url in SIGNED_IN_ACCOUNT_PAGES}
@@ -109,9 +109,10 @@ def partner_pages():
     client = Client()
     client.force_login(newcomer)
     for language in ("it", "en"):
-        pages[f"/{language}/partner/adesione/ form"] = get(client, f"/{language}/partner/adesione/")
-        pages[f"POST /{language}/partner/adesione/ errors"] = post(
-            client, f"/{language}/partner/adesione/", {"signatory_name": ""}, refused=True)
+        adhesion = partner_path(language, "/adesione/")
+        pages[f"{adhesion} form"] = get(client, adhesion)
+        pages[f"POST {adhesion} errors"] = post(
+            client, adhesion, {"signatory_name": ""}, refused=True)
     return pages
 
 

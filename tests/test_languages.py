@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.urls import reverse
 from django.utils import translation
 
 from home.models import ContactPage
@@ -346,3 +347,46 @@ def test_the_password_reset_and_change_mails_name_the_site(client, lang):
     assert notification is not reset
     assert_names_the_site(notification, lang)
 
+
+
+# --- The partner area's and search's paths are in the page's language ------------------
+
+PARTNER_ROUTES = [
+    ("partner:adhesion", [], "/it/partner/adesione/", "/en/partner/adhesion/"),
+    ("partner:referral_list", [], "/it/partner/segnalazioni/", "/en/partner/referrals/"),
+    ("partner:referral_create", [], "/it/partner/segnalazioni/nuova/",
+     "/en/partner/referrals/new/"),
+    ("partner:referral_detail", [7], "/it/partner/segnalazioni/7/",
+     "/en/partner/referrals/7/"),
+    ("accounts:organisation_create", [], "/it/partner/organizzazione/nuova/",
+     "/en/partner/organisation/new/"),
+    ("accounts:members", [], "/it/partner/membri/", "/en/partner/members/"),
+    ("accounts:invitation_accept", ["abc"], "/it/partner/invito/abc/",
+     "/en/partner/invitation/abc/"),
+    ("search", [], "/it/cerca/", "/en/search/"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "italian", "english"), PARTNER_ROUTES)
+def test_partner_and_search_paths_are_in_the_pages_language(client, name, args, italian,
+                                                             english):
+    with translation.override("it"):
+        assert reverse(name, args=args) == italian
+    with translation.override("en"):
+        assert reverse(name, args=args) == english
+    # The Italian path under /en/ (links in mails sent before) leads to the English one.
+    former = "/en/" + italian.removeprefix("/it/")
+    response = client.get(former + "?next=/en/")
+    assert response.status_code == 301
+    assert response["Location"] == english + "?next=/en/"
+
+
+def test_an_invitation_mail_links_to_the_address_in_the_inviters_language(client):
+    organisation, admin = make_organisation()
+    client.force_login(admin)
+    mail.outbox.clear()
+    response = client.post("/en/partner/members/", {"email": "new@example.org",
+                                                    "role": "referrer"})
+    assert response.status_code == 302
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    assert "/en/partner/invitation/" in link

@@ -56,7 +56,7 @@ PAGES = [
 PAGES += [
     ("intake form", "/it/partecipa/", "/en/apply/"),
     ("contact form", "/it/contatti/", "/en/contact/"),
-    ("search", "/it/cerca/?q=gruppi", "/en/cerca/?q=groups"),
+    ("search", "/it/cerca/?q=gruppi", "/en/search/?q=groups"),
 ]
 if importlib.util.find_spec("programme.feeds") is not None:
     PAGES.append(("news RSS feed", "/it/notizie/rss.xml", "/en/news/rss.xml"))

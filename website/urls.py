@@ -1,6 +1,10 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -20,6 +24,24 @@ class AdminLoginRedirect(RedirectView):
 
     pattern_name = "account_login"
     query_string = True
+
+
+def former_italian_addresses(module):
+    """Until paths were translated, the English site used the Italian ones
+    (/en/partner/segnalazioni/): links in mails already sent answer 301 to the English
+    address. Placed after the real patterns, they never shadow an Italian address."""
+    urlconf = import_module(module)
+    redirects = []
+    for pattern in urlconf.urlpatterns:
+        with translation.override("it"):
+            italian = str(pattern.pattern)
+        with translation.override("en"):
+            english = str(pattern.pattern)
+        if italian != english:
+            redirects.append(path(italian, RedirectView.as_view(
+                pattern_name=f"{urlconf.app_name}:{pattern.name}", permanent=True,
+                query_string=True)))
+    return redirects
 
 
 urlpatterns = [
@@ -43,8 +65,12 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("partner/", include("programme.partner_urls")),
     path("partner/", include("accounts.urls")),
+    path("partner/", include(former_italian_addresses("programme.partner_urls")
+                             + former_italian_addresses("accounts.urls"))),
     # Before Wagtail's catch-all, which would look for a page called "cerca".
-    path("cerca/", home_views.search, name="search"),
+    path(pgettext_lazy("URL", "search/"), home_views.search, name="search"),
+    path("cerca/", RedirectView.as_view(pattern_name="search", permanent=True,
+                                        query_string=True)),
     # Routes such as notizie/rss.xml, which Wagtail's catch-all does not match.
     re_path(home_views.FILE_ROUTE_PATTERN, home_views.serve_file_route),
     # Wagtail's front-end login (for private pages) is a plain password form too.

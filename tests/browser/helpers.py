@@ -41,7 +41,7 @@ PUBLIC_PAGES = {
         "/en/protocol/",
         "/en/apply/",
         "/en/contact/",
-        "/en/cerca/?q=groups",
+        "/en/search/?q=groups",
         "/en/page-that-does-not-exist/",
     ],
 }

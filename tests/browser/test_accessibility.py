@@ -25,7 +25,13 @@ from tests.browser.helpers import (
     sign_in,
     verification_code,
 )
-from tests.partner_helpers import VAT_NUMBERS, add_member, make_organisation, make_user
+from tests.partner_helpers import (
+    VAT_NUMBERS,
+    add_member,
+    make_organisation,
+    make_user,
+    partner_path,
+)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -176,7 +182,6 @@ def test_partner_area_pages(web, axe_source, language):
     from accounts.organisations import invite
     from programme.models import Adhesion
 
-    partner = f"/{language}/partner"
     axe = AxeReport(axe_source)
 
     # An administrator of an approved organisation, with a referral and an invitation.
@@ -188,9 +193,9 @@ def test_partner_area_pages(web, axe_source, language):
     sign_in(page.context, admin, web.origin)
     for path in ("/", "/adesione/", "/segnalazioni/", "/segnalazioni/nuova/",
                  f"/segnalazioni/{referral.pk}/", "/membri/", "/organizzazione/"):
-        visit(page, f"{partner}{path}")
+        visit(page, partner_path(language, path))
         axe.check(page)
-    visit(page, f"{partner}/segnalazioni/nuova/")
+    visit(page, partner_path(language, "/segnalazioni/nuova/"))
     submit(page, "main form.site-form")
     axe.check(page, note="errors")
 
@@ -198,22 +203,22 @@ def test_partner_area_pages(web, axe_source, language):
     viewer = add_member(organisation, Membership.Role.VIEWER)
     page = web.new_page()
     sign_in(page.context, viewer, web.origin)
-    visit(page, f"{partner}/organizzazione/")
+    visit(page, partner_path(language, "/organizzazione/"))
     axe.check(page, note="read-only")
 
     # Someone invited: the invitation.
     colleague = make_user(invitation.email)
     page = web.new_page()
     sign_in(page.context, colleague, web.origin)
-    visit(page, f"{partner}/invito/{invitation.token}/")
+    visit(page, partner_path(language, f"/invito/{invitation.token}/"))
     axe.check(page)
 
     # Someone without an organisation yet: the registration form, and its errors.
     newcomer = make_user("nuovo@example.org")
     page = web.new_page()
     sign_in(page.context, newcomer, web.origin)
-    visit(page, f"{partner}/")
-    assert urlsplit(page.url).path == f"{partner}/organizzazione/nuova/"
+    visit(page, partner_path(language, "/"))
+    assert urlsplit(page.url).path == partner_path(language, "/organizzazione/nuova/")
     axe.check(page)
     submit(page)
     axe.check(page, note="errors")
@@ -225,10 +230,10 @@ def test_partner_area_pages(web, axe_source, language):
     assert not Adhesion.objects.filter(organisation=_organisation).exists()
     page = web.new_page()
     sign_in(page.context, outsider, web.origin)
-    visit(page, f"{partner}/adesione/")
+    visit(page, partner_path(language, "/adesione/"))
     assert page.locator("[name=signatory_name]").count() == 1
     axe.check(page, note="form")
-    visit(page, f"{partner}/segnalazioni/nuova/", status=403)
+    visit(page, partner_path(language, "/segnalazioni/nuova/"), status=403)
     axe.check(page, note="refused")
 
     axe.assert_clean()

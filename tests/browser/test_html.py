@@ -18,7 +18,13 @@ from django.test import Client
 from tests.browser.conftest import ROOT
 from tests.browser.helpers import FORMS, PASSWORD, PUBLIC_PAGES, STATS
 from tests.forms_helpers import contact_data, intake_data
-from tests.partner_helpers import VAT_NUMBERS, add_member, make_organisation, make_user
+from tests.partner_helpers import (
+    VAT_NUMBERS,
+    add_member,
+    make_organisation,
+    make_user,
+    partner_path,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,33 +82,35 @@ def _pages(language):
          {"password": PASSWORD}, f"{accounts}/2fa/totp/activate/", 'name="code"')
 
     partner = f"/{language}/partner"
-    post(member, f"{partner}/segnalazioni/nuova/", intake_data(privacy=None, consent="on"),
+    post(member, partner_path(language, "/segnalazioni/nuova/"),
+         intake_data(privacy=None, consent="on"),
          f"{partner}/segnalazioni/<pk>/", r"MA-\d{4}-\d{5}")
-    post(member, f"{partner}/segnalazioni/nuova/", {"first_name": ""},
+    post(member, partner_path(language, "/segnalazioni/nuova/"), {"first_name": ""},
          f"{partner}/segnalazioni/nuova/ (errors)", ERRORS)
     for path in ("/", "/adesione/", "/segnalazioni/", "/segnalazioni/nuova/", "/membri/",
                  "/organizzazione/"):
-        get(member, f"{partner}{path}")
+        get(member, partner_path(language, path))
     invitation = invite(Membership.objects.get(user=admin), f"collega-{language}@example.org",
                         Membership.Role.REFERRER)
     colleague = Client()
     colleague.force_login(make_user(invitation.email))
-    get(colleague, f"{partner}/invito/{invitation.token}/")
+    get(colleague, partner_path(language, f"/invito/{invitation.token}/"))
     viewer = Client()
     viewer.force_login(add_member(organisation, Membership.Role.VIEWER))
-    get(viewer, f"{partner}/organizzazione/", label=f"{partner}/organizzazione/ (read-only)")
+    get(viewer, partner_path(language, "/organizzazione/"),
+        label=f"{partner}/organizzazione/ (read-only)")
     lone = Client()
     lone.force_login(make_user(f"solo-{language}@example.org"))
-    get(lone, f"{partner}/organizzazione/nuova/")
-    post(lone, f"{partner}/organizzazione/nuova/", {"name": ""},
+    get(lone, partner_path(language, "/organizzazione/nuova/"))
+    post(lone, partner_path(language, "/organizzazione/nuova/"), {"name": ""},
          f"{partner}/organizzazione/nuova/ (errors)", ERRORS)
     _outsider_org, outsider = make_organisation(
         name="Associazione Nuova", tax_code=VAT_NUMBERS[2 if language == "it" else 3],
         adhesion=None, admin_email=f"fuori-{language}@example.org")
     outside = Client()
     outside.force_login(outsider)
-    get(outside, f"{partner}/adesione/", label=f"{partner}/adesione/ (form)")
-    get(outside, f"{partner}/segnalazioni/nuova/", status=403,
+    get(outside, partner_path(language, "/adesione/"), label=f"{partner}/adesione/ (form)")
+    get(outside, partner_path(language, "/segnalazioni/nuova/"), status=403,
         label=f"{partner}/segnalazioni/nuova/ (refused)")
     mail.outbox.clear()
     return pages

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.helpers import PUBLIC_PAGES, contrast_problems, run_axe, sign_in
-from tests.partner_helpers import VAT_NUMBERS, add_member, make_organisation, make_user
+from tests.partner_helpers import (
+    VAT_NUMBERS,
+    add_member,
+    make_organisation,
+    make_user,
+    partner_path,
+)
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -65,8 +71,7 @@ def test_no_page_is_wider_than_a_phone(web, language):
     organisation, admin = make_organisation()
     page = _phone(web)
     sign_in(page.context, admin, web.origin)
-    partner = f"/{language}/partner"
-    problems += _too_wide(page, [f"{partner}{path}" for path in (
+    problems += _too_wide(page, [partner_path(language, path) for path in (
         "/", "/adesione/", "/segnalazioni/", "/segnalazioni/nuova/", "/membri/",
         "/organizzazione/")])
     problems += _too_wide(page, [f"{accounts}/{path}" for path in (
@@ -86,7 +91,7 @@ def test_no_page_is_wider_than_a_phone(web, language):
                         (newcomer, ["/organizzazione/nuova/"])):
         page = _phone(web)
         sign_in(page.context, user, web.origin)
-        problems += _too_wide(page, [f"{partner}{path}" for path in paths])
+        problems += _too_wide(page, [partner_path(language, path) for path in paths])
 
     assert not problems, "pages wider than the screen:\n" + "\n".join(problems)
 
