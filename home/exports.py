@@ -6,9 +6,11 @@ messages), on top of Wagtail's SpreadsheetExportMixin:
 - a cell is never run as a formula, and a control character someone typed cannot break
   the file (openpyxl refuses to write them: the export would fail);
 - the CSV file starts with a UTF-8 byte-order mark: without it Excel reads the file in
-  the machine's legacy code page and «lunedì», «Città» come out garbled; and it is
-  written in the reader's language, like the XLSX file (both for every Wagtail export:
-  `apply_to_every_wagtail_export`);
+  the machine's legacy code page and «lunedì», «Città» come out garbled; it is written
+  in the reader's language, like the XLSX file, with that language's list separator
+  (`CSV_DELIMITERS`: Excel opens a CSV with the separator of the machine's region, «;»
+  in Italy, where the comma is the decimal separator; a comma-separated file lands in
+  column A) (all of this for every Wagtail export: `apply_to_every_wagtail_export`);
 - what a person reads, never a stored code: choice fields as their labels, booleans as
   «Sì»/«No» ("Yes"/"No"), nothing for an empty value (never `None`), a month a person
   gave as «novembre 2025» (`month_year_fields`), phone numbers as «+39 02 8844 7502»
@@ -19,6 +21,7 @@ messages), on top of Wagtail's SpreadsheetExportMixin:
 """
 
 import codecs
+import csv
 import datetime
 import re
 
@@ -32,6 +35,13 @@ from .text import readable_phone, without_control_characters
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # "+39 02 1234567" or "-3" starts like a formula but is only a number: left readable.
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d ]*")
+# Excel's list separator in each language's region; "," elsewhere.
+CSV_DELIMITERS = {"it": ";"}
+
+
+def csv_delimiter(language):
+    """The field separator Excel expects in a CSV file for readers of `language`."""
+    return CSV_DELIMITERS.get((language or "").split("-")[0], ",")
 
 
 def neutralise_formula(value):
@@ -78,6 +88,7 @@ def apply_to_every_wagtail_export():
     with the byte-order mark and is written in the reader's language (it streams after
     the admin has put back the request's language: an English admin got Italian).
     """
+    from wagtail.admin.views.mixins import Echo
     from wagtail.admin.views.mixins import SpreadsheetExportMixin as Base
 
     if getattr(Base, "readable_by_people", False):
@@ -87,16 +98,25 @@ def apply_to_every_wagtail_export():
         datetime.datetime: {Base.FORMAT_XLSX: naive_local_datetime,
                             Base.FORMAT_CSV: local_datetime},
     }
-    wagtail_stream_csv, wagtail_write_csv_response = Base.stream_csv, Base.write_csv_response
+    wagtail_write_csv_response = Base.write_csv_response
 
     def write_csv_response(self, queryset):
         self.export_language = translation.get_language()
         return wagtail_write_csv_response(self, queryset)
 
+    def csv_rows(self, queryset, language):
+        # Wagtail's stream_csv, with the reader's separator.
+        writer = csv.DictWriter(Echo(), fieldnames=self.list_export,
+                                delimiter=csv_delimiter(language))
+        yield writer.writerow(
+            {field: self.get_heading(queryset, field) for field in self.list_export})
+        for item in queryset:
+            yield self.write_csv_row(writer, self.to_row_dict(item))
+
     def stream_csv(self, queryset):
         yield codecs.BOM_UTF8
         language = getattr(self, "export_language", None) or translation.get_language()
-        yield from _in_language(language, wagtail_stream_csv(self, queryset))
+        yield from _in_language(language, csv_rows(self, queryset, language))
 
     Base.write_csv_response = write_csv_response
     Base.stream_csv = stream_csv

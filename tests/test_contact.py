@@ -107,7 +107,7 @@ def test_csv_export_of_messages_neutralises_spreadsheet_formulas(client, demo_ed
     page = ContactPage.objects.get(locale__language_code="it")
     client.force_login(demo_editor)
     exported = streamed(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"))
-    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig")), delimiter=";"))
     assert "'=HYPERLINK(\"http://evil.example\",\"clic\")" in rows[1]
     assert "+39 02 8844 7502" in rows[1]  # not a formula; spaced: Excel keeps it as text
 

@@ -225,7 +225,10 @@ class Surfaces:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         if not body.startswith(b"\xef\xbb\xbf"):
             self.problems.append(f"{where}: no BOM, Excel reads the accents as mojibake")
-        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")),
+                               delimiter=";" if italian else ","))
+        if rows and len(rows[0]) < 2:
+            self.problems.append(f"{where}: one column: not the separator Excel expects")
         self.check(where, [cell for row in rows for cell in row if cell], italian)
 
     def xlsx(self, where, response, italian):

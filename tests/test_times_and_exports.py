@@ -47,11 +47,13 @@ def streamed(response):
     return response.content
 
 
-def excel_csv(response):
-    """The CSV as Excel reads it: UTF-8 only when it starts with a byte-order mark."""
+def excel_csv(response, language="it"):
+    """The CSV as Excel reads it: UTF-8 only when it starts with a byte-order mark;
+    fields separated by the region's list separator (";" in Italy)."""
     data = streamed(response)
     assert data.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark: Excel shows mojibake"
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")),
+                           delimiter=";" if language == "it" else ","))
 
 
 def xlsx_rows(response):
@@ -103,7 +105,7 @@ def test_one_instant_reads_0108_in_milan_on_every_surface(client, demo_editor, l
     assert not CAPITALISED_DATE.search(page)
 
     # CSV, as Excel opens it.
-    rows = excel_csv(client.get("/admin/participation_requests/?export=csv"))
+    rows = excel_csv(client.get("/admin/participation_requests/?export=csv"), language)
     row = row_for(rows, stored.reference)
     assert expected in row.values()
     assert not WRONG.search(",".join(row.values()))
@@ -125,7 +127,7 @@ def test_contact_messages_exports_read_the_instant_in_milan(client, demo_editor,
     page = ContactPage.objects.get(locale__language_code="it")
     admin_in(client, demo_editor, language)
 
-    rows = excel_csv(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"))
+    rows = excel_csv(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"), language)
     assert MILAN[language] in rows[1]
     assert "Città: lunedì?" in rows[1]  # read back as Excel reads it: no mojibake
     assert not WRONG.search(",".join(rows[1]))
@@ -207,7 +209,7 @@ def test_csv_export_opens_in_excel_with_labels_booleans_months_and_phones(
 ):
     stored = submit_at_the_instant(client, "it", note="Città di Milano, lunedì")
     admin_in(client, demo_editor, language)
-    rows = excel_csv(client.get("/admin/participation_requests/?export=csv"))
+    rows = excel_csv(client.get("/admin/participation_requests/?export=csv"), language)
     row = row_for(rows, stored.reference)
 
     assert {heading: row.get(heading) for heading in EXPECTED[language]} == EXPECTED[language]
@@ -238,7 +240,7 @@ def test_contact_message_csv_writes_booleans_and_phones_for_people(client, demo_
     submission.form_data = {**submission.form_data, "telefono": "+390288447502"}
     submission.save()
     admin_in(client, demo_editor, "it")
-    rows = excel_csv(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"))
+    rows = excel_csv(client.get(f"/admin/forms/submissions/{page.pk}/?export=csv"), "it")
     assert "+39 02 8844 7502" in rows[1]
     assert not {"None", "True", "False"} & set(rows[1])
 
@@ -270,7 +272,7 @@ def test_wagtail_reports_export_the_same_way(client, demo_editor, language):
         log(instance=page, action="wagtail.edit", user=demo_editor)
     admin_in(client, demo_editor, language)
 
-    rows = excel_csv(client.get("/admin/reports/site-history/?export=csv"))
+    rows = excel_csv(client.get("/admin/reports/site-history/?export=csv"), language)
     heading = {"it": "Data/Ora", "en": "Date/Time"}[language]
     assert heading in rows[0], "the headings in the reader's language"
     column = rows[0].index(heading)
@@ -281,3 +283,17 @@ def test_wagtail_reports_export_the_same_way(client, demo_editor, language):
     instants = [cell.value for row in rows[1:] for cell in row
                 if isinstance(cell.value, datetime.datetime)]
     assert datetime.datetime(2026, 11, 30, 1, 8, 36) in instants
+
+
+@pytest.mark.parametrize(("language", "separator"), [("it", ";"), ("en", ",")])
+def test_csv_uses_the_list_separator_excel_expects_in_the_readers_region(
+    client, demo_editor, language, separator
+):
+    """Excel opens a CSV with the separator of the machine's region: «;» in Italy, where
+    the comma is the decimal separator. A comma-separated file lands in column A."""
+    submit_at_the_instant(client, "it")
+    admin_in(client, demo_editor, language)
+    first_line = streamed(client.get("/admin/participation_requests/?export=csv")).decode(
+        "utf-8-sig").splitlines()[0]
+    heading = {"it": "Codice di riferimento", "en": "Reference"}[language]
+    assert first_line.startswith(heading + separator)
