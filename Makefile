@@ -11,9 +11,8 @@ UV_VERSION := 0.13.9
 
 run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(PORT)
 	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py db_worker --queue-name '*' & \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# One plain command, run without a shell: Ctrl-C or SIGTERM stops both cleanly.
+	@$(PY) scripts/run_site.py $(PORT)
 
 test: install  ## every check: pytest with coverage (browser tests included), ruff, migrations
 	$(VENV)/bin/ruff check .
