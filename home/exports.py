@@ -27,9 +27,9 @@ import re
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
-from django.utils.translation import gettext
 
 from .dates import local_date, local_datetime, month_year, naive_local_datetime
+from .display import yes_no
 from .text import readable_phone, without_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -50,11 +50,6 @@ def neutralise_formula(value):
             and not PLAIN_NUMBER.fullmatch(value)):
         return "'" + value
     return value
-
-
-def yes_no(value):
-    """«Sì»/«No» ("Yes"/"No") in the active language."""
-    return gettext("Yes") if value else gettext("No")
 
 
 def _model_field(item, name):
