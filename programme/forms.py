@@ -1,7 +1,7 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
@@ -115,17 +115,15 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Neither email nor phone: the model's constraint refuses it, once, with
+        # NO_CONTACT_MESSAGE; a channel error on top would only say it again.
         email, phone = cleaned.get("email"), cleaned.get("phone")
-        if not email and not phone and "email" not in self.errors and "phone" not in self.errors:
-            raise ValidationError(
-                _("Give us at least an email address or a phone number, so we can contact you."),
-                code="no_contact",
-            )
         channel = cleaned.get("preferred_channel")
         Channel = ParticipationRequest.Channel
-        if channel == Channel.EMAIL and not email and "email" not in self.errors:
+        given = email or phone or "email" in self.errors or "phone" in self.errors
+        if given and channel == Channel.EMAIL and not email and "email" not in self.errors:
             self.add_error("email", _("You chose to be contacted by email: enter your email."))
-        if channel == Channel.PHONE and not phone and "phone" not in self.errors:
+        if given and channel == Channel.PHONE and not phone and "phone" not in self.errors:
             self.add_error("phone", _("You chose to be contacted by phone: enter your number."))
         month, year = cleaned.get("since_month"), cleaned.get("since_year")
         if month and year:
@@ -166,7 +164,12 @@ class ReferralForm(ParticipationFieldsForm):
     )
 
     class Meta(ParticipationFieldsForm.Meta):
-        pass
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "no_contact": _("Give at least the person's email address or phone number, "
+                                "so we can contact them."),
+            },
+        }
 
 
 class AdhesionForm(PlainTextFormMixin, forms.Form):

@@ -62,6 +62,8 @@ class Adhesion(models.Model):
                 fields=["organisation"],
                 condition=models.Q(status__in=["pending", "approved"]),
                 name="one_live_adhesion_per_organisation",
+                violation_error_message=_("This organisation already has an adhesion to "
+                                          "the protocol being reviewed or approved."),
             )
         ]
 

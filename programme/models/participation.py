@@ -11,6 +11,10 @@ from wagtail.models import Page
 from home.localized_routes import LocalizedRoutesMixin, localized_path
 
 NOTE_MAX_LENGTH = 500
+# What a person reads when they give neither email nor phone (the database constraint
+# below says the same to the database; its name never reaches anyone).
+NO_CONTACT_MESSAGE = _("Give us at least an email address or a phone number, so we can "
+                       "contact you.")
 
 
 class ParticipationRequest(models.Model):
@@ -107,6 +111,8 @@ class ParticipationRequest(models.Model):
             models.CheckConstraint(
                 condition=~(models.Q(email="") & models.Q(phone="")),
                 name="participation_request_has_email_or_phone",
+                violation_error_code="no_contact",
+                violation_error_message=NO_CONTACT_MESSAGE,
             ),
         ]
 
