@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organisation
-from .organisations import normalise_tax_code
+from .organisations import TAX_CODE_INPUT_LENGTH, normalise_tax_code
 
 
 class OrganisationForm(forms.ModelForm):
@@ -12,31 +12,32 @@ class OrganisationForm(forms.ModelForm):
         labels = {
             "name": _("Name of the organisation"),
             "kind": _("Kind of organisation"),
-            "tax_code": _("Tax code or VAT number"),
             "address": _("Address"),
             "website": _("Website"),
             "email": _("Contact email"),
             "phone": _("Contact phone"),
         }
         help_texts = {
-            "tax_code": _("Partita IVA (11 digits) or codice fiscale (16 characters)."),
             "email": _("Where we send news about your adhesion and referrals."),
         }
+
+    # Longer than the stored code: spaces, dots, dashes and an IT prefix are welcome and
+    # compacted (a pasted code is never cut by the input's maxlength).
+    tax_code = forms.CharField(
+        label=_("Tax code or VAT number"), max_length=TAX_CODE_INPUT_LENGTH,
+        help_text=_("Partita IVA (11 digits) or codice fiscale (16 characters)."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("Choose…"))] + list(Organisation.Kind.choices)
+        self.fields["tax_code"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"})
 
     def clean_tax_code(self):
-        tax_code = normalise_tax_code(self.cleaned_data["tax_code"])
-        others = Organisation.objects.filter(tax_code=tax_code)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("An organisation with this tax code is already registered: ask its "
-                  "administrator to invite you."), code="duplicate")
-        return tax_code
+        # Compact before the model's unique check, which then refuses the same code in
+        # any spelling with Organisation.tax_code's "unique" message.
+        return normalise_tax_code(self.cleaned_data["tax_code"])
 
 
 class InvitationForm(forms.Form):

@@ -12,7 +12,10 @@ class User(AbstractUser):
     shows it, and allauth fills it in.
     """
 
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(
+        _("email address"), unique=True,
+        error_messages={"unique": _("An account with this email address already exists.")},
+    )
     language = models.CharField(
         _("language for emails"), max_length=5, choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
@@ -22,6 +25,12 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+# One message wherever a second organisation with the same code is refused (the form,
+# `organisations.create_organisation`, the unique key).
+TAX_CODE_TAKEN = _("An organisation with this tax code is already registered: ask its "
+                   "administrator to invite you.")
 
 
 class Organisation(models.Model):
@@ -38,9 +47,12 @@ class Organisation(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # Stored compact (accounts.organisations.normalise_tax_code): one spelling per code,
+    # so the unique key catches the same code typed another way.
     tax_code = models.CharField(
         _("tax code or VAT number"), max_length=16, unique=True,
         help_text=_("Codice fiscale or partita IVA."),
+        error_messages={"unique": TAX_CODE_TAKEN},
     )
     address = models.CharField(_("address"), max_length=250, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -66,7 +78,8 @@ class Membership(models.Model):
         VIEWER = "viewer", _("Viewer")
 
     user = models.OneToOneField(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership",
+        error_messages={"unique": _("This person already belongs to an organisation.")},
     )
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,

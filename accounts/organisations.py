@@ -9,18 +9,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.it import codicefiscale, iva
 
-from .models import Invitation, Membership, Organisation
+from .models import TAX_CODE_TAKEN, Invitation, Membership, Organisation
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
 Role = Membership.Role
 
 
+# How long a typed code may be: a 16-character codice fiscale copied from a document
+# with spaces, dots or dashes between its parts (the stored form is compact, 16 at most).
+TAX_CODE_INPUT_LENGTH = 32
+
+
+def compact_tax_code(value):
+    """`value` without spaces, dots, dashes or an `IT` prefix, in capitals (python-stdnum's
+    `it.iva.compact`, which also drops the prefix): "it 1234567 015 7" -> "12345670157"."""
+    return iva.compact("".join((value or "").split()).replace(".", ""))
+
+
 def normalise_tax_code(value):
     """An Italian partita IVA (11 digits) or codice fiscale (16 characters), validated by
-    its check digit, in its compact form; else a ValidationError that says what to fix."""
-    compact = "".join((value or "").split()).upper()
-    if compact.startswith("IT") and len(compact) == 13:
-        compact = compact[2:]
+    its check digit, in its compact form (`compact_tax_code`); else a ValidationError that
+    says what to fix. python-stdnum's `is_valid` ignores separators: validating alone
+    would store "1234567-0157" and "12345670157" as two organisations."""
+    compact = compact_tax_code(value)
     if iva.is_valid(compact) or (len(compact) == 16 and codicefiscale.is_valid(compact)):
         return compact
     raise ValidationError(
@@ -45,16 +56,13 @@ def create_organisation(user, **fields):
         raise ValidationError(_("You already belong to an organisation."), code="member")
     fields["tax_code"] = normalise_tax_code(fields.get("tax_code"))
     if Organisation.objects.filter(tax_code=fields["tax_code"]).exists():
-        raise ValidationError(_("An organisation with this tax code is already registered: "
-                                "ask its administrator to invite you."), code="duplicate")
+        raise ValidationError(TAX_CODE_TAKEN, code="duplicate")
     try:
         with transaction.atomic():
             organisation = Organisation.objects.create(**fields)
             Membership.objects.create(user=user, organisation=organisation, role=Role.ADMIN)
     except IntegrityError as error:  # a concurrent registration of the same tax code
-        raise ValidationError(_("An organisation with this tax code is already registered: "
-                                "ask its administrator to invite you."),
-                              code="duplicate") from error
+        raise ValidationError(TAX_CODE_TAKEN, code="duplicate") from error
     return organisation
 
 
