@@ -10,6 +10,10 @@ silent drop):
    solved in the browser by the `altcha` npm widget, each solution accepted once;
 3. a per-IP rate limit on the shared cache, answered with HTTP 429.
 
+Layers 1 and 2 judge only a submission that is otherwise valid: a form refused for what
+the person typed (a required field left empty...) says only that, never "sent too
+quickly" beside it, and spends no challenge.
+
 How a form uses it:
 
     class ContactForm(SpamProtectedForm, forms.Form):   # or forms.ModelForm
@@ -382,6 +386,12 @@ class SpamProtectedForm:
             return
         if self._spam_error is not None:  # validated again: the verdict stands
             self.add_error(None, self._spam_error)
+        elif self._errors:
+            # Refused already for what the person typed: say only that. A person who
+            # presses "Send" at once on an empty form is told what is missing, not that
+            # they were too quick or that the anti-spam check had not finished; and the
+            # challenge stays unspent. Spam checks run on a submission that could be stored.
+            return
         elif not self._spam_checked:  # checked once per form: checking spends the challenge
             self._spam_checked = True
             reason = self.check_spam()
