@@ -400,9 +400,10 @@ def build(t, home, standard_pages):
             "suggest a group. You do not need an account.",
         )),
         "privacy_page": standard_pages["privacy"],
+        # The office's phone number follows on the page, as a link, from ContactDetails.
         "thank_you_text": t.rich((
-            "Se hai fretta, puoi anche telefonare al 02 884 47502 dal lunedì al venerdì.",
-            "If you are in a hurry, you can also call 02 884 47502, Monday to Friday.",
+            "Ti contatteremo per conoscerci e proporti il gruppo più adatto a te.",
+            "We will contact you to get to know you and suggest the group that suits you best.",
         )),
     })
     short_address("/partecipa", intake)

@@ -11,6 +11,7 @@ from .forms import ParticipationRequestForm
 from .participation import submit_request
 
 SESSION_REFERENCE = "participation_reference"
+SESSION_EMAIL_SENT = "participation_email_sent"
 
 
 def _render(request, page, form, status=200):
@@ -36,6 +37,8 @@ def participation_form(request, page):
     # The code is shown once, from the session: never in the URL, where it would be
     # kept in the browser history and server logs.
     request.session[SESSION_REFERENCE] = participation.reference
+    # submit_request mails a confirmation only to a person who gave an email address.
+    request.session[SESSION_EMAIL_SENT] = bool(participation.email)
     return redirect(page.url + page.reverse_subpage("confirmation"))
 
 
@@ -45,7 +48,8 @@ def participation_confirmation(request, page):
         return redirect(page.url)
     response = TemplateResponse(
         request, "programme/participation_confirmation.html",
-        {"page": page, "reference": reference},
+        {"page": page, "reference": reference,
+         "email_sent": request.session.get(SESSION_EMAIL_SENT, False)},
     )
     add_never_cache_headers(response)
     return response
