@@ -19,3 +19,10 @@ class HomeConfig(AppConfig):
         from .exports import apply_to_every_wagtail_export
 
         apply_to_every_wagtail_export()
+        # What editors paste (Word's line break U+000B...) is cleaned before it is
+        # stored, on every model of the site's apps: a feed or page can never fail on it.
+        from django.db.models.signals import pre_save
+
+        from .text import clean_editor_fields
+
+        pre_save.connect(clean_editor_fields, dispatch_uid="home.text.clean_editor_fields")

@@ -27,6 +27,7 @@ from wagtail.models import Page
 
 from home.cache import cached
 from home.i18n import language_versions
+from home.text import editor_data
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +224,10 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 def json_ld_script(data):
     """A `<script type="application/ld+json">` data block (not executed, so not subject to
     the Content-Security-Policy's script rules and needing no nonce)."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    # editor_data: a pasted control character (older rows) is no JSON error, but reads as
+    # one to the search engines and validators that parse the block as text.
+    text = json.dumps(editor_data(data), cls=DjangoJSONEncoder, ensure_ascii=False,
+                      separators=(",", ":"))
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # escaped just above

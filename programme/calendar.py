@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from home.text import editor_text
 from programme.schedule import MILAN, skipped_dates, with_translated_texts
 
 TZID = "Europe/Rome"
@@ -80,9 +81,11 @@ def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
     exdates = excluded_dates(slot, cancelled_dates, since=first)
     if exdates:
         event.add("exdate", [local_datetime(day, slot.start) for day in exdates])
-    event.add("summary", group.text.name)
-    event.add("description", group.text.description)
-    event.add("location", location_text(group.venue_text))
+    # Texts as editors typed them, but never a character RFC 5545 refuses (older rows
+    # may hold Word's line break U+000B).
+    event.add("summary", editor_text(group.text.name))
+    event.add("description", editor_text(group.text.description, multiline=True))
+    event.add("location", editor_text(location_text(group.venue_text)))
     venue = group.venue
     if venue.latitude is not None and venue.longitude is not None:
         event.add("geo", (float(venue.latitude), float(venue.longitude)))
@@ -106,7 +109,7 @@ def build_calendar(groups, *, today=None, stamp=None):
     calendar.add("method", "PUBLISH")
     site_name = _("Mutual Aid for Work")
     if len(groups) == 1:
-        calendar.calendar_name = f"{groups[0].text.name} · {site_name}"
+        calendar.calendar_name = editor_text(f"{groups[0].text.name} · {site_name}")
     else:
         calendar.calendar_name = site_name
     calendar.description = _("Self-help groups for people looking for work")

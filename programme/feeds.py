@@ -7,6 +7,8 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext
 
+from home.text import editor_text
+
 
 class NewsFeed(Feed):
     """The live articles of one news index, newest first, in the index's language."""
@@ -28,27 +30,31 @@ class NewsFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         return self.index
 
+    # Every text as editors typed it, but never a character XML 1.0 refuses (older rows
+    # may hold Word's line break U+000B): one would take the whole feed down.
+
     def title(self, index):
-        return f"{index.title} · {gettext('Mutual Aid for Work')}"
+        return editor_text(f"{index.title} · {gettext('Mutual Aid for Work')}")
 
     def link(self, index):
         return index.get_url(self.request)
 
     def description(self, index):
-        return (
+        return editor_text(
             index.search_description
             or index.introduction
-            or gettext("News from the mutual self-help groups for people looking for work.")
+            or gettext("News from the mutual self-help groups for people looking for work."),
+            multiline=True,
         )
 
     def items(self, index):
         return list(index.news()[: self.limit])
 
     def item_title(self, item):
-        return item.title
+        return editor_text(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return editor_text(item.summary, multiline=True)
 
     def item_link(self, item):
         return item.get_url(self.request)
