@@ -169,7 +169,7 @@ def referral_of(admin, language):
 
     client = Client()
     client.force_login(admin)
-    client.post(f"/{language}/partner/segnalazioni/nuova/",
+    client.post(partner_path(language, "/segnalazioni/nuova/"),
                 intake_data(privacy=None, consent="on"))
     from programme.models import ParticipationRequest
 
