@@ -3,6 +3,11 @@
 Messages are rendered in the request, in the recipient's language, and queued in the
 same database transaction as whatever caused them: if the transaction rolls back, no
 mail is queued; if it commits, the mail is in the queue even if the process dies next.
+
+Each attempt is one task in the queue (django-tasks-db's `DBTaskResult`): an attempt
+that fails is recorded as FAILED, with its reason, after queueing the next attempt; the
+last attempt's failure (`MailNotDelivered`) is logged as an error. Both name the mail by
+its subject (which carries the request's or referral's reference), never by its body.
 """
 
 import datetime
@@ -17,10 +22,23 @@ from django_tasks import task, task_backends
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8  # with the back-off below: about 2 days of retries
+# With the back-off below the last attempt comes 2 days 5 hours after the first: a server
+# down for a weekend loses no mail (8 attempts gave up after 4 hours).
+MAX_ATTEMPTS = 13
+
+
+class MailAttemptFailed(Exception):
+    """One attempt failed and a later one is queued: the task is recorded as FAILED
+    (monitoring counts it), the mail is not lost."""
+
+
+class MailNotDelivered(Exception):
+    """The last attempt failed: nobody will try again. The task row keeps the recipients
+    (its arguments) and the subject and reason (its traceback); the log, the subject."""
 
 
 def retry_delay(attempt):
+    """Wait after failed attempt `attempt` (1, 2, …): 2, 4, 8… minutes, at most 12 hours."""
     return datetime.timedelta(minutes=min(2**attempt, 12 * 60))
 
 
@@ -33,18 +51,36 @@ def queue_email(to, template_prefix, context, language):
     return send_email.enqueue(recipients, subject, body)
 
 
+def describe(subject, attempt):
+    """'attempt 3 of 8, subject «…»': which mail, without its body or addresses (they
+    stay out of the logs). The subject carries the request's or referral's reference."""
+    return f"attempt {attempt} of {MAX_ATTEMPTS}, subject «{subject}»"
+
+
 @task()
 def send_email(recipients, subject, body, attempt=1):
+    """Send one mail (`recipients`: list of addresses; `attempt`: 1 to MAX_ATTEMPTS).
+
+    Returns "sent". When the server refuses, is down or does not answer within
+    EMAIL_TIMEOUT seconds, queues attempt + 1 after `retry_delay(attempt)` and raises
+    MailAttemptFailed; the last attempt (or a backend that cannot defer) raises
+    MailNotDelivered. Both chain the server's error: the task row (status FAILED) holds
+    which mail (its recipients in the arguments, its subject in the message) and why.
+    """
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
     except (OSError, smtplib.SMTPException) as error:
+        which = describe(subject, attempt)
+        reason = f"{type(error).__name__}: {error}"
         backend = task_backends[send_email.backend]
         if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
-            logger.error("Mail not delivered after %s attempts: %s", attempt, error)
-            raise
+            logger.error("Mail not delivered, no further attempt (%s): %s", which, reason)
+            message = f"Not delivered, no further attempt ({which}): {reason}"
+            raise MailNotDelivered(message) from error
         run_after = timezone.now() + retry_delay(attempt)
         send_email.using(run_after=run_after).enqueue(recipients, subject, body, attempt + 1)
-        logger.warning("Mail server unavailable (%s); retry %s at %s", error, attempt + 1,
+        logger.warning("Mail not sent (%s): %s; next attempt at %s", which, reason,
                        run_after.isoformat())
-        return "retry scheduled"
+        message = f"Not sent ({which}): {reason}; next attempt at {run_after.isoformat()}"
+        raise MailAttemptFailed(message) from error
     return "sent"

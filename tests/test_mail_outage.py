@@ -47,6 +47,8 @@ def test_submission_survives_a_mail_outage_and_the_mail_is_delivered_later(clien
     assert len(mail.outbox) == 0
     retry = DBTaskResult.objects.get(status="READY")
     assert retry.run_after > timezone.now()  # retried later, not dropped
+    failed = DBTaskResult.objects.get(status="FAILED")  # an outage is not a success
+    assert stored.reference in failed.traceback and "ConnectionRefusedError" in failed.traceback
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # server back
     DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())  # time passes
@@ -55,6 +57,8 @@ def test_submission_survives_a_mail_outage_and_the_mail_is_delivered_later(clien
     assert len(mail.outbox) == 1
     assert stored.reference in mail.outbox[0].body
     assert ParticipationRequest.objects.count() == 1
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == [
+        "FAILED", "SUCCESSFUL"]
 
 
 def test_contact_message_survives_a_mail_outage(client, settings):

@@ -4,9 +4,11 @@ Values that differ between machines come from the environment (12-factor); see
 `.env.example` for the full list. `dev`, `test` and `production` adjust this base.
 """
 
+import math
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -187,6 +189,16 @@ STORAGES = {
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds to connect to the SMTP server and for each of its answers. Django's default
+# (None) lets a server that accepts and never answers hold the worker, and every mail
+# queued behind it, indefinitely; on a timeout the mail is retried later (home/mail.py).
+EMAIL_TIMEOUT = env.str("EMAIL_TIMEOUT", default="20")
+try:
+    EMAIL_TIMEOUT = float(EMAIL_TIMEOUT)  # env.float reads "nan" or "2 s" as ""
+except ValueError:
+    EMAIL_TIMEOUT = math.nan
+if not (math.isfinite(EMAIL_TIMEOUT) and EMAIL_TIMEOUT > 0):
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be a number of seconds greater than 0.")
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Mutuo Aiuto Lavoro <noreply@mutuoaiutolavoro.example>"
 )

@@ -1,0 +1,163 @@
+"""Mail is never lost silently: a silent server costs at most EMAIL_TIMEOUT, each failed
+attempt is recorded as a failure with its reason, and the last one is identifiable."""
+
+import datetime
+import logging
+import socket
+import threading
+import time
+
+import pytest
+from django.conf import settings as project_settings
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from home.mail import MAX_ATTEMPTS, retry_delay, send_email
+
+pytestmark = pytest.mark.django_db
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens there once the socket closes
+
+
+@pytest.fixture
+def silent_smtp_server():
+    """(host, port) of a server that accepts connections and never says a word."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted, stop = [], threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    # The worker closes "old" database connections between tasks; inside a test's
+    # transaction that would close the test's own connection (PostgreSQL).
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+
+def run_worker():
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def smtp_at(settings, host, port, timeout=2):
+    settings.TASKS = DATABASE_TASKS
+    # Django's test runner forces the in-memory backend; a real outage needs SMTP.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = host, port, timeout
+
+
+# --- 1. A mail server that accepts and never answers ------------------------------------
+
+
+def test_the_site_waits_a_bounded_time_for_the_mail_server():
+    # Django's default (None) waits for a silent server for ever; the test settings keep
+    # the project's value.
+    timeout = project_settings.EMAIL_TIMEOUT
+    assert timeout is not None
+    assert 0 < timeout <= 60
+
+
+def test_a_silent_mail_server_costs_at_most_the_timeout(settings, silent_smtp_server):
+    smtp_at(settings, *silent_smtp_server, timeout=1)
+    send_email.enqueue(["giulia.rossi@example.org"], "Richiesta MA-2026-00001", "Testo")
+
+    started = time.monotonic()
+    run_worker()
+    waited = time.monotonic() - started
+
+    assert waited < 15  # 1 s of timeout, generously bounded: never minutes
+    attempt = DBTaskResult.objects.get(status="FAILED")
+    assert "timed out" in attempt.traceback
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # tried again later
+
+
+# --- 2. A failed attempt is a failure, with its reason; the last one says so -------------
+
+
+def test_a_failed_attempt_is_recorded_as_failed_with_its_reason(settings):
+    smtp_at(settings, "127.0.0.1", closed_port())
+    send_email.enqueue(["giulia.rossi@example.org"], "Abbiamo ricevuto la tua richiesta "
+                       "MA-2026-00042", "Il corpo del messaggio, con dati personali")
+
+    run_worker()
+
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert failed.return_value is None
+    assert failed.exception_class_path == "home.mail.MailAttemptFailed"
+    assert "ConnectionRefusedError" in failed.traceback  # the reason
+    assert f"attempt 1 of {MAX_ATTEMPTS}" in failed.traceback
+    assert "MA-2026-00042" in failed.traceback  # which mail
+    assert "Il corpo del messaggio" not in failed.traceback
+    retry = DBTaskResult.objects.get(status="READY")  # the next attempt, later
+    assert retry.args_kwargs["args"][0] == ["giulia.rossi@example.org"]
+    assert retry.args_kwargs["kwargs"] == {} and retry.args_kwargs["args"][3] == 2
+    assert retry.run_after > timezone.now()
+    assert not DBTaskResult.objects.filter(status="SUCCESSFUL").exists()
+
+
+def test_attempts_go_on_for_two_days():
+    # A mail server down from Friday night is back on Monday: no mail is given up before.
+    span = sum((retry_delay(attempt) for attempt in range(1, MAX_ATTEMPTS)), datetime.timedelta())
+    assert span >= datetime.timedelta(days=2)
+    assert span <= datetime.timedelta(days=3)  # a mail days late is no use either
+
+
+def test_the_last_attempt_fails_loudly_and_is_not_retried(settings, caplog):
+    smtp_at(settings, "127.0.0.1", closed_port())
+    send_email.enqueue(["giulia.rossi@example.org"], "Abbiamo ricevuto la tua richiesta "
+                       "MA-2026-00042", "Il corpo del messaggio", MAX_ATTEMPTS)
+
+    with caplog.at_level(logging.ERROR, logger="home.mail"):
+        run_worker()
+
+    final = DBTaskResult.objects.get()
+    assert final.status == "FAILED"
+    assert final.exception_class_path == "home.mail.MailNotDelivered"
+    assert "no further attempt" in final.traceback
+    assert "MA-2026-00042" in final.traceback
+    assert final.args_kwargs["args"][0] == ["giulia.rossi@example.org"]  # whom to call
+    logged = [record.getMessage() for record in caplog.records if record.name == "home.mail"]
+    assert any("MA-2026-00042" in line and "no further attempt" in line for line in logged)
+    assert not any("giulia.rossi" in line or "corpo" in line for line in logged)
+
+
+def test_each_attempt_is_a_row_until_the_mail_goes_out(settings):
+    from django.core import mail
+
+    smtp_at(settings, "127.0.0.1", closed_port())
+    send_email.enqueue(["giulia.rossi@example.org"], "Oggetto MA-2026-00007", "Testo")
+    run_worker()
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # server back
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_worker()
+
+    statuses = list(DBTaskResult.objects.order_by("enqueued_at").values_list("status", flat=True))
+    assert statuses == ["FAILED", "FAILED", "SUCCESSFUL"]
+    assert DBTaskResult.objects.get(status="SUCCESSFUL").return_value == "sent"
+    assert [message.subject for message in mail.outbox] == ["Oggetto MA-2026-00007"]
