@@ -48,7 +48,7 @@ demo: deps  ## the printed admin link follows PORT (and WAGTAILADMIN_BASE_URL wh
 		$(PY) manage.py load_demo_content
 
 static: deps npm  ## production: hashed, compressed static files for whitenoise
-	DJANGO_SETTINGS_MODULE=website.settings.production SECRET_KEY=collectstatic ALLOWED_HOSTS=localhost \
+	DJANGO_SETTINGS_MODULE=website.settings.production SECRET_KEY=collectstatic-only-this-key-never-signs-anything-in-production ALLOWED_HOSTS=localhost \
 		$(PY) manage.py collectstatic --no-input -v0
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (then commit it)

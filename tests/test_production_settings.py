@@ -102,3 +102,44 @@ def test_debug_stays_off_whatever_the_environment_says(project, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["False", "True", "True", "https://example.org"]
+
+
+# Django's deploy check (security.W009) only warns about these; the site started anyway.
+WEAK_KEYS = {
+    "five-characters": "abcde",
+    "49-characters": secrets.token_urlsafe(50)[:49],
+    "four-different-characters": "abcd" * 20,
+    "django-insecure-prefix": "django-insecure-" + secrets.token_urlsafe(50),
+}
+
+
+@pytest.mark.parametrize("key", WEAK_KEYS.values(), ids=WEAK_KEYS.keys())
+def test_a_weak_secret_key_stops_start_up(project, tmp_path, key):
+    result = run_manage(project, production_env(tmp_path, SECRET_KEY=key), "check")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak" in result.stderr
+    assert "at least 50 characters" in result.stderr
+    assert key not in result.stderr  # a secret is never printed, even a bad one
+
+
+def test_a_weak_altcha_key_stops_start_up(project, tmp_path):
+    # Optional (derived from SECRET_KEY when empty), but when set it signs the spam checks.
+    env = production_env(tmp_path, ALTCHA_HMAC_KEY="short")
+    result = run_manage(project, env, "check")
+    assert result.returncode != 0
+    assert "ALTCHA_HMAC_KEY is too weak" in result.stderr
+
+
+def test_the_mail_server_timeout_comes_from_the_environment(project, tmp_path):
+    show = ("shell", "-c", "from django.conf import settings as s; print(s.EMAIL_TIMEOUT)")
+    default = run_manage(project, production_env(tmp_path), *show)
+    chosen = run_manage(project, production_env(tmp_path, EMAIL_TIMEOUT="7.5"), *show)
+    assert default.stdout.split()[-1:] == ["20.0"], default.stderr
+    assert chosen.stdout.split()[-1:] == ["7.5"], chosen.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "20 s"])
+def test_a_mail_server_timeout_that_is_no_timeout_stops_start_up(project, tmp_path, value):
+    result = run_manage(project, production_env(tmp_path, EMAIL_TIMEOUT=value), "check")
+    assert result.returncode != 0
+    assert "EMAIL_TIMEOUT must be a number of seconds greater than 0" in result.stderr

@@ -4,10 +4,15 @@ Start-up fails loudly, with a message that says which variable is missing, rathe
 run with an unsafe default.
 """
 
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import ALTCHA_HMAC_KEY, VAR_DIR, env
 
 
 def required(name, value):
@@ -18,8 +23,31 @@ def required(name, value):
     return value
 
 
+def strong_secret(name, value):
+    """`value` if Django's deploy check would accept it as SECRET_KEY (security.W009, in
+    django/core/checks/security/base.py: at least 50 characters, 5 of them different,
+    not 'django-insecure-…'); else ImproperlyConfigured naming `name`, never the value.
+
+    A short key only made `check --deploy` warn, and the site started with it: sessions,
+    password-reset links and signed form timestamps rest on it."""
+    if (
+        len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or value.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and must not start with "
+            f"'{SECRET_KEY_INSECURE_PREFIX}'. Generate one with: "
+            "python -c \"import secrets; print(secrets.token_urlsafe(50))\""
+        )
+    return value
+
+
 DEBUG = False
-SECRET_KEY = required("SECRET_KEY", env("SECRET_KEY", default=""))
+SECRET_KEY = strong_secret("SECRET_KEY", required("SECRET_KEY", env("SECRET_KEY", default="")))
+if ALTCHA_HMAC_KEY:  # optional: derived from SECRET_KEY when empty
+    strong_secret("ALTCHA_HMAC_KEY", ALTCHA_HMAC_KEY)
 ALLOWED_HOSTS = required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 if "*" in ALLOWED_HOSTS:
     # Any Host header would be accepted, and links in account emails are built from it.
