@@ -1,14 +1,20 @@
+import logging
 import re
 
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 from wagtail import views as wagtail_views
 from wagtail.models import Locale, Page, Site
 from wagtail.url_routing import RouteResult
+
+logger = logging.getLogger(__name__)
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_PER_PAGE = 10
@@ -101,3 +107,49 @@ def csrf_failure(request, reason=""):
     browser restart, or cookies are blocked): the site's own page, in the visitor's
     language, saying what to do — not Django's bare page, whose styles our CSP blocks."""
     return render(request, "403_csrf.html", status=403)
+
+
+# The handlers below (handler400/403/404/500 in website/urls.py) never read the request's
+# body, so they carry no CSRF decorator: Django's stock views (`requires_csrf_token`) run
+# the CSRF check, which reads request.POST again; a body Django refused to read (a charset
+# other than UTF-8, too large) then raises inside the error view and the 400 became a 500.
+
+
+def _error_page(request, template_name, status, plain_template_name):
+    """The site's page for an error, in the language of the path's /it/ or /en/ prefix
+    (else the one already active), as an HttpResponse with `status`.
+
+    The page has the site's header and footer, which read the database and the request's
+    host; when that fails too (a host Django refused, the database gone), the plain
+    bilingual `plain_template_name`, rendered from no request at all, still answers."""
+    language = translation.get_language_from_path(request.path_info)
+    with translation.override(language or translation.get_language()):
+        try:
+            return render(request, template_name, status=status)
+        except Exception:  # the page must answer whatever broke; the cause is logged
+            logger.exception("The %s page could not be rendered; plain page sent", status)
+    return HttpResponse(loader.render_to_string(plain_template_name), status=status)
+
+
+def bad_request(request, exception):
+    """400 (or 413 when the body was larger than DATA_UPLOAD_MAX_MEMORY_SIZE allows)."""
+    if isinstance(exception, DisallowedHost):
+        # The layout would ask for the host again; scanners send these all day.
+        return HttpResponse(loader.render_to_string("400_plain.html"), status=400)
+    if isinstance(exception, RequestDataTooBig):
+        return _error_page(request, "413.html", 413, "400_plain.html")
+    return _error_page(request, "400.html", 400, "400_plain.html")
+
+
+def permission_denied(request, exception):
+    return _error_page(request, "403.html", 403, "403_plain.html")
+
+
+def page_not_found(request, exception):
+    return _error_page(request, "404.html", 404, "404_plain.html")
+
+
+def server_error(request):
+    """500: always the plain bilingual page; whatever failed may fail again in the
+    site's layout."""
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

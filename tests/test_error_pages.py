@@ -39,8 +39,9 @@ def test_a_partner_refused_an_action_sees_the_sites_403_page(client):
     assert '<html lang="en"' in html and "Access denied" in html
 
 
-def test_a_request_too_large_to_read_gets_a_readable_400(client):
+def test_a_request_too_large_to_read_gets_a_readable_413(client):
     response = client.post("/it/partecipa/", {"note": "x" * 3_000_000})
-    assert response.status_code == 400
+    assert response.status_code == 413
     html = response.content.decode()
-    assert "Richiesta non valida" in html and "Bad request" in html
+    assert '<html lang="it"' in html
+    assert "troppo grande" in html and "abbrevia i testi lunghi" in html

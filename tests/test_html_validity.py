@@ -57,8 +57,12 @@ def public_pages():
     pages["404 en"] = get(client, "/en/no-such-page/", status=404)
     pages["403 form without its token"] = post(
         Client(enforce_csrf_checks=True), "/en/apply/", {"first_name": "x"}, status=403)
-    pages["400 request too large"] = post(client, "/it/partecipa/", {"note": "x" * 3_000_000},
-                                          status=400)
+    pages["413 request too large"] = post(client, "/it/partecipa/", {"note": "x" * 3_000_000},
+                                          status=413)
+    garbled = client.post("/en/apply/", "first_name=x",
+                          content_type="application/x-www-form-urlencoded; charset=latin-1")
+    assert garbled.status_code == 400
+    pages["400 form in another charset"] = html_of(garbled)
     pages["search without query"] = get(client, "/it/cerca/")
     pages["search without results"] = get(client, "/en/search/?q=zzzzzzzz")
     # The forms showing their errors (POST invalid data), then the pages after sending.

@@ -78,3 +78,10 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# The site's error pages, in the visitor's language; they never read the request's body
+# (Django's own views do, and a body it refused to read turned their 400 into a 500).
+handler400 = "home.views.bad_request"
+handler403 = "home.views.permission_denied"
+handler404 = "home.views.page_not_found"
+handler500 = "home.views.server_error"
