@@ -75,7 +75,7 @@ def main(argv):
     python = sys.executable
     manage = str(ROOT / "manage.py")
     return run_together([
-        [python, manage, "db_worker", "--queue-name", "*"],
+        [python, manage, "run_worker", "--queue-name", "*"],  # survives database outages
         [python, manage, "runserver", f"127.0.0.1:{port}"],
     ])
 

@@ -161,3 +161,119 @@ def test_each_attempt_is_a_row_until_the_mail_goes_out(settings):
     assert statuses == ["FAILED", "FAILED", "SUCCESSFUL"]
     assert DBTaskResult.objects.get(status="SUCCESSFUL").return_value == "sent"
     assert [message.subject for message in mail.outbox] == ["Oggetto MA-2026-00007"]
+
+
+# --- 4. The worker keeps running through database outages -------------------------------
+
+
+class OutageOnce:
+    """Stands in for `target` (a callable): raises `error` on the first `times` calls,
+    then calls the real one."""
+
+    def __init__(self, target, error, times=1):
+        self.target, self.error, self.left = target, error, times
+
+    def __call__(self, *args, **kwargs):
+        if self.left:
+            self.left -= 1
+            raise self.error
+        return self.target(*args, **kwargs)
+
+
+def outage_where(monkeypatch, where, error, times=1):
+    from django_tasks_db.management.commands import db_worker
+
+    if where == "transaction start":  # SQLite busy past its timeout, PostgreSQL down
+        monkeypatch.setattr(db_worker, "exclusive_transaction",
+                            OutageOnce(db_worker.exclusive_transaction, error, times))
+    else:  # the connection dropped while the task was being claimed
+        real_claim = DBTaskResult.claim
+        failing = OutageOnce(real_claim, error, times)
+        monkeypatch.setattr(DBTaskResult, "claim", lambda self, *a: failing(self, *a))
+
+
+@pytest.fixture
+def waits(monkeypatch, settings):
+    """The worker's back-off waits (not slept) and its connection resets (not done: the
+    test's transaction lives on the connection), on the database queue."""
+    settings.TASKS = DATABASE_TASKS
+    record = {"sleeps": [], "closes": 0}
+    monkeypatch.setattr("worker.resilient.time.sleep", record["sleeps"].append)
+
+    def close():
+        record["closes"] += 1
+
+    monkeypatch.setattr("worker.resilient.close_database_connections", close)
+    return record
+
+
+OUTAGES = {
+    "sqlite-locked": ("transaction start", "OperationalError", "database is locked"),
+    "postgresql-closed": ("transaction start", "InterfaceError", "connection already closed"),
+    "dropped-while-claiming": ("claim", "OperationalError", "the connection is closed"),
+}
+
+
+def outage_error(kind, message):
+    from django.db import utils
+
+    return getattr(utils, kind)(message)
+
+
+@pytest.mark.parametrize("where,kind,message", OUTAGES.values(), ids=OUTAGES.keys())
+def test_the_worker_carries_on_after_a_database_outage(monkeypatch, waits, where, kind,
+                                                        message):
+    from django.core import mail
+
+    send_email.enqueue(["giulia.rossi@example.org"], "Oggetto MA-2026-00009", "Testo")
+    outage_where(monkeypatch, where, outage_error(kind, message))
+
+    call_command("run_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    assert [message.subject for message in mail.outbox] == ["Oggetto MA-2026-00009"]
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert waits == {"sleeps": [1], "closes": 1}  # fresh connections after a pause
+
+
+@pytest.mark.parametrize("where,kind,message", OUTAGES.values(), ids=OUTAGES.keys())
+def test_django_tasks_db_own_worker_still_stops_on_a_database_outage(monkeypatch, settings,
+                                                                     where, kind, message):
+    # Why run_worker exists: when this fails after an upgrade, db_worker survives outages
+    # by itself and worker/resilient.py can go.
+    from django.db import utils
+
+    settings.TASKS = DATABASE_TASKS
+    send_email.enqueue(["giulia.rossi@example.org"], "Oggetto", "Testo")
+    outage_where(monkeypatch, where, outage_error(kind, message))
+    with pytest.raises((utils.OperationalError, utils.InterfaceError)):
+        run_worker()
+
+
+def test_a_long_outage_waits_longer_each_time_and_a_batch_run_gives_up(monkeypatch, waits):
+    from django.db import utils
+
+    from worker.resilient import BATCH_MAX_OUTAGES, MAX_BACKOFF, backoff_seconds
+
+    outage_where(monkeypatch, "transaction start", utils.OperationalError("database is locked"),
+                 times=1000)
+    with pytest.raises(utils.OperationalError):
+        call_command("run_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    assert waits["sleeps"] == [1, 2, 4, 8, 16][:BATCH_MAX_OUTAGES]
+    assert backoff_seconds(100) == MAX_BACKOFF  # a forever worker tries at least every minute
+
+
+def test_make_run_starts_the_worker_that_survives_outages(monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "run_site", project_settings.BASE_DIR / "scripts" / "run_site.py")
+    run_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_site)
+    started = []
+    monkeypatch.setattr(run_site, "run_together", started.extend)
+
+    run_site.main(["run_site.py", "8001"])
+
+    worker_command = next(command for command in started if "runserver" not in command)
+    assert "run_worker" in worker_command

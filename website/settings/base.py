@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "home",
     "programme",
     "accounts",
+    "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
