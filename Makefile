@@ -43,9 +43,12 @@ messages: deps  ## compile the Italian catalogue (.mo files are built, never com
 migrate: deps
 	$(PY) manage.py migrate --no-input -v0
 
+# Links to the site in mails and in the demo's printed admin link follow the port the
+# site is served on (the settings' default is port 8000), unless WAGTAILADMIN_BASE_URL is set.
+run demo: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
+
 demo: deps  ## the printed admin link follows PORT (and WAGTAILADMIN_BASE_URL when set)
-	WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-http://127.0.0.1:$(PORT)} \
-		$(PY) manage.py load_demo_content
+	$(PY) manage.py load_demo_content
 
 static: deps npm  ## production: hashed, compressed static files for whitenoise
 	DJANGO_SETTINGS_MODULE=website.settings.production SECRET_KEY=collectstatic-only-this-key-never-signs-anything-in-production ALLOWED_HOSTS=localhost \

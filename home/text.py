@@ -14,17 +14,19 @@ from django.utils.translation import gettext_lazy as _
 # C0 controls but tab and line breaks, and DEL: invisible, meaningless in a form, and
 # refused by spreadsheet files (an export holding one would fail).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def without_control_characters(value):
-    """The text without control characters other than tab and line breaks."""
-    return CONTROL_CHARACTERS.sub("", value)
-
-
-# What editors paste from a word processor: U+000B is Word's manual line break
+# What people paste from a word processor: U+000B is Word's manual line break
 # (Shift+Enter), U+000C its page break. XML 1.0 cannot carry either (an RSS feed holding
 # one fails whole), nor the other C0 controls, U+FFFE, U+FFFF or a lone surrogate.
 PASTED_LINE_BREAK = re.compile(r"[ \t]*[\x0b\x0c][ \t]*")
+
+
+def without_control_characters(value, *, multiline=False):
+    """The text without control characters other than tab and line breaks; a pasted
+    line or page break separates what it separated ("Maria\vChiara" is "Maria Chiara",
+    or two lines when `multiline`), it does not glue the words together."""
+    value = PASTED_LINE_BREAK.sub("\n" if multiline else " ", value)
+    return CONTROL_CHARACTERS.sub("", value)
+
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -58,8 +60,10 @@ def editor_data(value, *, multiline=False):
     return value
 
 
-def _plain(value):
-    return without_control_characters(value) if isinstance(value, str) else value
+def _plain(value, multiline=False):
+    if isinstance(value, str):
+        return without_control_characters(value, multiline=multiline)
+    return value
 
 
 # Models outside the site's own apps whose texts editors type and pages show.
@@ -112,14 +116,15 @@ def clean_editor_fields(sender, instance, raw=False, **kwargs):
                 setattr(instance, field.attname, editor_text(value, multiline=multiline))
 
 
-def plain_text_data(data):
-    """Posted data (a QueryDict or a dict) with control characters removed."""
+def plain_text_data(data, multiline_keys=()):
+    """Posted data (a QueryDict or a dict) with control characters removed; a pasted
+    line break is a line break in `multiline_keys` (text areas), a space elsewhere."""
     if isinstance(data, QueryDict):
         cleaned = data.copy()
         for key, values in data.lists():
-            cleaned.setlist(key, [_plain(value) for value in values])
+            cleaned.setlist(key, [_plain(value, key in multiline_keys) for value in values])
         return cleaned
-    return {key: _plain(value) for key, value in data.items()}
+    return {key: _plain(value, key in multiline_keys) for key, value in data.items()}
 
 
 class PlainTextFormMixin:
@@ -127,10 +132,14 @@ class PlainTextFormMixin:
     so a field holding nothing else is empty, and required, like any empty field."""
 
     def __init__(self, *args, **kwargs):
+        multiline = {
+            name for name, field in self.base_fields.items()
+            if isinstance(field.widget, forms.Textarea)
+        }
         if args and args[0] is not None:
-            args = (plain_text_data(args[0]), *args[1:])
+            args = (plain_text_data(args[0], multiline), *args[1:])
         elif kwargs.get("data") is not None:
-            kwargs["data"] = plain_text_data(kwargs["data"])
+            kwargs["data"] = plain_text_data(kwargs["data"], multiline)
         super().__init__(*args, **kwargs)
 
 

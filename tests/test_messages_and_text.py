@@ -409,3 +409,16 @@ def test_editor_text_reads_as_the_editor_meant():
     assert editor_text("Riunione \x0b di marzo") == "Riunione di marzo"
     assert editor_text("Uno\x0bdue", multiline=True) == "Uno\ndue"
     assert editor_text("a\x00b\ufffec\tno\r\nchange") == "abc\tno\r\nchange"
+
+
+# --- A line break pasted by a person separates words, it does not glue them ------------
+
+
+def test_a_pasted_line_break_in_what_a_person_types_keeps_the_words_apart(client):
+    """Word's Shift+Enter (U+000B) in a name is a space; in a text area, a new line."""
+    response = client.post("/it/partecipa/", intake_data(
+        first_name="Maria\x0bChiara", note="riga uno\x0b riga due\x0cfine"))
+    assert response.status_code == 302
+    stored = ParticipationRequest.objects.get()
+    assert stored.first_name == "Maria Chiara"
+    assert stored.note == "riga uno\nriga due\nfine"
