@@ -17,6 +17,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from .dates import local_date, local_datetime
+from .text import readable_phone
 
 EMPTY = "—"
 
@@ -56,7 +57,7 @@ def phone_link(number):
     dialable = "".join(ch for ch in number if ch.isdigit() or ch == "+")
     if not dialable.startswith("+"):
         dialable = "+39" + dialable
-    return format_html('<a href="tel:{}">{}</a>', dialable, number)
+    return format_html('<a href="tel:{}">{}</a>', dialable, readable_phone(number))
 
 
 def display_value(value):
@@ -77,7 +78,9 @@ def display_value(value):
     return value
 
 
-def _is_language_field(field):
+def is_language_field(field):
+    """A choice field of the site's languages: shown as the language's name in the
+    reader's language («Inglese»), not each language's own name ("English")."""
     return [code for code, _name in field.choices] == [code for code, _n in settings.LANGUAGES]
 
 
@@ -89,7 +92,7 @@ def field_display(instance, field_name):
     if value is None or value == "":
         return EMPTY
     if field.choices:
-        if _is_language_field(field):
+        if is_language_field(field):
             return language_name(value)
         return getattr(instance, f"get_{field_name}_display")()
     if isinstance(field, models.EmailField):

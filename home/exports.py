@@ -29,7 +29,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 
 from .dates import local_date, local_datetime, month_year, naive_local_datetime
-from .display import yes_no
+from .display import EMPTY, is_language_field, language_name, yes_no
 from .text import readable_phone, without_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -136,7 +136,13 @@ class SafeSpreadsheetExportMixin:
                 continue
             field = _model_field(item, name)
             if field is not None and field.choices:
-                row[name] = item._get_FIELD_display(field)
+                # A choice left unanswered (a referral's "heard from") reads as "—".
+                if value == "":
+                    row[name] = EMPTY
+                elif is_language_field(field):
+                    row[name] = language_name(value)  # «Inglese», as on the screens
+                else:
+                    row[name] = item._get_FIELD_display(field)
         return row
 
     def preprocess_field_value(self, field, value, export_format):

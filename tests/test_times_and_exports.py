@@ -297,3 +297,14 @@ def test_csv_uses_the_list_separator_excel_expects_in_the_readers_region(
         "utf-8-sig").splitlines()[0]
     heading = {"it": "Codice di riferimento", "en": "Reference"}[language]
     assert first_line.startswith(heading + separator)
+
+
+@pytest.mark.parametrize(("language", "name"), [("it", "Inglese"), ("en", "English")])
+def test_exports_name_a_language_as_the_screens_do(client, demo_editor, language, name):
+    """The request's language in the reader's language, as on the request's screen: the
+    Italian file said "English" where the screen said «Inglese»."""
+    submit_at_the_instant(client, "en")
+    admin_in(client, demo_editor, language)
+    rows = excel_csv(client.get("/admin/participation_requests/?export=csv"), language)
+    column = rows[0].index({"it": "Lingua", "en": "Language"}[language])
+    assert rows[1][column] == name
