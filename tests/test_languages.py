@@ -390,3 +390,18 @@ def test_an_invitation_mail_links_to_the_address_in_the_inviters_language(client
     assert response.status_code == 302
     link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
     assert "/en/partner/invitation/" in link
+
+
+@pytest.mark.parametrize(("lang", "all_groups", "one_group"), [
+    ("it", "gruppi.ics", "gruppo-{pk}.ics"), ("en", "groups.ics", "group-{pk}.ics")])
+def test_a_calendar_download_is_named_in_the_pages_language(client, lang, all_groups,
+                                                             one_group):
+    from programme.models import Group, GroupIndexPage
+
+    page = GroupIndexPage.objects.get(locale__language_code=lang)
+    group = Group.objects.canonical().first()
+    response = client.get(page.url + page.reverse_subpage("calendar_all"))
+    assert f'filename="{all_groups}"' in response["Content-Disposition"]
+    response = client.get(page.url + page.reverse_subpage("calendar_group",
+                                                          args=[group.pk]))
+    assert f'filename="{one_group.format(pk=group.pk)}"' in response["Content-Disposition"]

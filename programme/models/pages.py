@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -162,7 +163,8 @@ class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
     def calendar_all(self, request):
         from programme.calendar import calendar_response
 
-        return calendar_response(_groups_for_listing(request), filename="gruppi.ics")
+        return calendar_response(_groups_for_listing(request),
+                                 filename=pgettext("file name", "groups.ics"))
 
     @localized_path(
         {"it": "<int:group_id>/calendario.ics", "en": "<int:group_id>/calendar.ics"},
@@ -176,7 +178,8 @@ class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
         from programme.calendar import calendar_response
 
         group = get_object_or_404(_groups_for_listing(request), pk=group_id)
-        return calendar_response([group], filename=f"gruppo-{group.pk}.ics")
+        return calendar_response(
+            [group], filename=pgettext("file name", "group-%(id)s.ics") % {"id": group.pk})
 
 
 class NewsIndexPage(RoutablePageMixin, Page):
