@@ -117,13 +117,14 @@ def csrf_failure(request, reason=""):
 
 def _error_page(request, template_name, status, plain_template_name):
     """The site's page for an error, in the language of the path's /it/ or /en/ prefix
-    (else the one already active), as an HttpResponse with `status`.
+    (else the browser's, as LocaleMiddleware picks it: the error may come before that
+    middleware ran), as an HttpResponse with `status`.
 
     The page has the site's header and footer, which read the database and the request's
     host; when that fails too (a host Django refused, the database gone), the plain
     bilingual `plain_template_name`, rendered from no request at all, still answers."""
     language = translation.get_language_from_path(request.path_info)
-    with translation.override(language or translation.get_language()):
+    with translation.override(language or translation.get_language_from_request(request)):
         try:
             return render(request, template_name, status=status)
         except Exception:  # the page must answer whatever broke; the cause is logged

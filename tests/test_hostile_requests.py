@@ -97,3 +97,151 @@ def test_the_sites_own_404_and_500_pages():
     from home.views import server_error
 
     assert server_error(None).status_code == 500
+
+
+# --- 2. Bodies too large, files no form asks for --------------------------------------
+
+
+def test_a_12_mb_file_to_the_intake_form_gets_the_413_page_and_nothing_is_stored(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from programme.models import ParticipationRequest
+    from tests.forms_helpers import intake_data
+
+    big = SimpleUploadedFile("cv.pdf", b"%PDF-1.4 " + b"x" * 12 * 1024 * 1024)
+    response = Client(raise_request_exception=False).post(
+        "/it/partecipa/", {**intake_data(), "allegato": big})
+    assert_site_page(response, 413, "it", "Ciò che è stato inviato è troppo grande")
+    assert "nessun file allegato" in response.content.decode()
+    assert not ParticipationRequest.objects.exists()
+
+
+@pytest.mark.parametrize(("language", "url"), PUBLIC_FORMS)
+def test_a_small_file_to_a_form_without_file_fields_is_refused(language, url):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from programme.models import ParticipationRequest
+    from tests.forms_helpers import contact_data, intake_data
+
+    data = intake_data() if "conta" not in url else contact_data()
+    response = Client(raise_request_exception=False).post(
+        url, {**data, "file": SimpleUploadedFile("a.txt", b"hello")})
+    title = {"it": "Ciò che è stato inviato è troppo grande",
+             "en": "What was sent is too large"}[language]
+    assert_site_page(response, 413, language, title)
+    assert not ParticipationRequest.objects.exists()
+
+
+def test_a_partner_form_with_a_file_is_refused():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _organisation, admin = make_organisation()
+    client = Client(raise_request_exception=False)
+    client.force_login(admin)
+    with translation.override("en"):
+        url = reverse("accounts:organisation_edit")
+    response = client.post(url, {"name": "x", "logo": SimpleUploadedFile("a.png", b"x")})
+    assert_site_page(response, 413, "en", "What was sent is too large")
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client):
+    response = Client(raise_request_exception=False).post(
+        "/en/contact/", "x=1", content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(50 * 1024 * 1024))
+    assert_site_page(response, 413, "en", "What was sent is too large")
+
+
+def test_editors_still_upload_images_and_documents_in_the_admin(client, demo_editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents.models import Document
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    client.force_login(demo_editor)
+    response = client.post("/admin/images/add/", {
+        "title": "Villa Scheibler",
+        "file": SimpleUploadedFile("villa.png", get_test_image_file().file.getvalue()),
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Image.objects.filter(title="Villa Scheibler").exists()
+    response = client.post("/admin/documents/add/", {
+        "title": "Protocollo", "file": SimpleUploadedFile("protocollo.pdf", b"%PDF-1.4 x"),
+    })
+    assert response.status_code == 302
+    assert Document.objects.filter(title="Protocollo").exists()
+
+
+def test_an_admin_body_over_the_upload_limit_gets_the_413_page(demo_editor):
+    editor = Client(raise_request_exception=False)
+    editor.force_login(demo_editor)
+    response = editor.post("/admin/images/add/", "x=1",
+                           content_type="application/x-www-form-urlencoded",
+                           CONTENT_LENGTH=str(100 * 1024 * 1024))
+    assert response.status_code == 413
+
+
+# --- 4. Characters no database stores never reach a query -----------------------------
+
+
+@pytest.mark.parametrize(("language", "path"), [
+    ("it", "/it/partner/invito/%00/"),
+    ("en", "/en/partner/invitation/%00/"),
+    ("it", "/it/%00/"),
+    ("it", "/it/notizie/%00/"),
+    ("en", "/en/news/rss%00.xml"),
+    ("it", "/it/partner/segnalazioni/1%00/"),
+    ("it", "/it/accounts/login/%00"),
+    ("it", "/%00/"),
+])
+def test_a_nul_in_the_path_gets_the_sites_400_page(language, path):
+    response = visitor().get(path, HTTP_ACCEPT_LANGUAGE="it")
+    assert_site_page(response, 400, language, TITLES[language])
+
+
+def test_a_nul_in_an_admin_path_gets_a_400(demo_editor):
+    editor = Client(raise_request_exception=False)
+    editor.force_login(demo_editor)
+    for path in ("/admin/pages/%00/", "/admin/snippets/programme/venue/edit/%00/",
+                 "/admin/participation_requests/%00/"):
+        assert editor.get(path).status_code == 400, path
+
+
+@pytest.mark.parametrize("url", [
+    "/it/notizie/?page=%00", "/en/search/?q=%00&page=%00", "/it/?%00=%00",
+    "/it/partner/invito/abc/?next=%00",
+])
+def test_a_nul_in_a_parameter_is_dropped(url):
+    response = visitor().get(url)
+    assert response.status_code < 500 and response.status_code != 400, response.status_code
+
+
+def test_a_nul_in_a_sign_in_form_gets_the_form_again():
+    client = visitor()
+    client.get("/it/accounts/login/")
+    response = client.post("/it/accounts/login/", {
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        "login": "nessuno\x00@example.org", "password": "x\x00y",
+    })
+    assert response.status_code == 200
+    assert "alert" in response.content.decode() or "errorlist" in response.content.decode()
+
+
+def test_a_session_cookie_holding_a_nul_is_ignored():
+    client = visitor()
+    client.cookies["sessionid"] = "abcdefghijklmnop\x00qrstuvwxyz012345"
+    assert client.get("/it/partner/").status_code == 302  # to sign in, as anyone new
+    assert client.get("/it/").status_code == 200
+
+
+def test_names_and_values_lose_nul_and_lone_surrogates_files_are_kept():
+    from django.http import QueryDict
+
+    from website.request_hygiene import without_unstorable
+
+    query = QueryDict(mutable=True)
+    query.setlist("n\x00ome", ["Ros\x00si", "a\ud800b"])
+    query["file"] = object_ = object()
+    cleaned = without_unstorable(query)
+    assert cleaned.getlist("nome") == ["Rossi", "ab"]
+    assert cleaned["file"] is object_
+    assert not cleaned._mutable

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (CONTENT_SECURITY_POLICY)
     "website.middleware.SecurityHeadersMiddleware",  # admin CSP, Permissions-Policy, no-store
+    # Before anything reads the request: NUL in a path (400), bodies too large or with
+    # files no form asks for (413), NUL dropped from parameters and cookies.
+    "website.request_hygiene.RequestHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the language from the /it/ or /en/ prefix.
@@ -250,6 +253,15 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000  # Wagtail's page editor posts many fields
+# Request bodies (website/request_hygiene.py). Outside UPLOAD_PATH_PREFIXES no form takes
+# files: a body over DATA_UPLOAD_MAX_MEMORY_SIZE bytes (Django's default, 2.5 MiB) or with
+# a file gets the 413 page. The admin's image and document forms take files up to
+# Wagtail's own limits, in a body up to UPLOAD_MAX_REQUEST_SIZE.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+UPLOAD_PATH_PREFIXES = ["/admin/"]
+UPLOAD_MAX_REQUEST_SIZE = 24 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
