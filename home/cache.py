@@ -49,6 +49,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
+from home.parameters import is_ascii_number
+
 try:
     import brotli
 except ImportError:  # whitenoise[brotli] installs it; gzip alone still works
@@ -301,7 +303,7 @@ def _cache_key(request):
         if name not in KEPT_PARAMETERS:
             return None
         values = request.GET.getlist(name)
-        if len(values) != 1 or not values[0].isdigit() or len(values[0]) > 4:
+        if len(values) != 1 or not is_ascii_number(values[0], max_digits=4):
             return None  # ?page=abc: rendered, never stored
         kept.append(f"{name}={values[0]}")
     url = f"{request.scheme}://{request.get_host()}{request.path}?{'&'.join(kept)}"

@@ -27,6 +27,7 @@ from wagtail.models import Page
 
 from home.cache import cached
 from home.i18n import language_versions
+from home.parameters import page_number
 from home.text import editor_data
 
 logger = logging.getLogger(__name__)
@@ -139,9 +140,9 @@ def page_meta(page, request):
         if version.is_translation and version.code != language
     ]
     canonical = page_url(page, request)
-    listing_page = request.GET.get("page", "") if request is not None else ""
-    if listing_page.isdigit() and int(listing_page) > 1:
-        canonical += f"?page={int(listing_page)}"
+    listing_page = page_number(request.GET.get("page")) if request is not None else None
+    if listing_page and listing_page > 1:
+        canonical += f"?page={listing_page}"
     is_article = page._meta.label_lower == "programme.newspage"
     meta = {
         "title": page.seo_title or page.title,

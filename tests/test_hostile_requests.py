@@ -180,6 +180,42 @@ def test_an_admin_body_over_the_upload_limit_gets_the_413_page(demo_editor):
     assert response.status_code == 413
 
 
+# --- 3. Numbers that are not numbers ------------------------------------------------------
+
+JUNK_NUMBERS = ["²", "١٢", "１２", " 2", "2_0", "+2", "-1", "0", "abc", "99999999999",
+                "1e9", "x" * 5000]
+
+
+@pytest.mark.parametrize("url", [
+    "/it/", "/en/", "/it/notizie/", "/en/news/", "/it/gruppi/", "/it/partecipa/",
+    "/en/contact/", "/it/cerca/?q=Scheibler&", "/en/search/?q=group&",
+])
+def test_a_page_number_that_is_not_a_number_never_fails(url):
+    client = visitor()
+    for junk in JUNK_NUMBERS:
+        separator = "" if url.endswith("&") else "?"
+        response = client.get(f"{url}{separator}page={junk}", follow=True)
+        assert response.status_code == 200, (url, junk, response.status_code)
+        assert "?page=" not in response.content.decode().split('rel="canonical"')[-1][:200]
+
+
+def test_a_page_number_is_ascii_digits_only():
+    from home.parameters import is_ascii_number, page_number
+
+    assert [page_number(value) for value in ("1", "2", "0012")] == [1, 2, 12]
+    assert all(page_number(junk) is None for junk in [*JUNK_NUMBERS, None, "", "2\n"])
+    assert is_ascii_number("1234", max_digits=4) and not is_ascii_number("12345", max_digits=4)
+
+
+def test_the_page_cache_keeps_no_page_for_a_superscript_page_number(settings):
+    from django.test import RequestFactory
+
+    from home.cache import _cache_key
+
+    assert _cache_key(RequestFactory().get("/it/notizie/", {"page": "²"})) is None
+    assert _cache_key(RequestFactory().get("/it/notizie/", {"page": "2"})) is not None
+
+
 # --- 4. Characters no database stores never reach a query -----------------------------
 
 
