@@ -155,7 +155,8 @@ def test_local_datetime_is_wall_time_in_milan_in_summer_and_winter():
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_all_groups_feed_has_one_event_per_slot_in_the_active_language(client, lang):
     response, calendar = get_feed(client, feed_url(lang))
-    assert response["Content-Disposition"] == 'inline; filename="gruppi.ics"'
+    name = {"it": "gruppi.ics", "en": "groups.ics"}[lang]
+    assert response["Content-Disposition"] == f'inline; filename="{name}"'
     assert str(calendar["VERSION"]) == "2.0"
     assert calendar["PRODID"]
     assert calendar["X-WR-CALNAME"] == ("Mutuo Aiuto Lavoro" if lang == "it"
@@ -187,7 +188,8 @@ def test_all_groups_feed_has_one_event_per_slot_in_the_active_language(client, l
 def test_single_group_feed_has_that_groups_slots_only(client, lang):
     group = demo_group("Primo lavoro")
     response, calendar = get_feed(client, feed_url(lang, group))
-    assert response["Content-Disposition"] == f'inline; filename="gruppo-{group.pk}.ics"'
+    name = {"it": "gruppo", "en": "group"}[lang]
+    assert response["Content-Disposition"] == f'inline; filename="{name}-{group.pk}.ics"'
     name = {"it": "Primo lavoro", "en": "First job"}[lang]
     assert summaries(calendar) == [name, name]
     assert name in str(calendar["X-WR-CALNAME"])

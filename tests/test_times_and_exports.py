@@ -159,7 +159,7 @@ def test_italian_dates_are_written_in_lower_case_everywhere():
         text = template.render(Context({"d": monday}))
         assert text == (
             "lunedì 30 novembre 2026|lun 30 nov|nov.|novembre|"
-            "lunedì 30 novembre 2026 02:08|novembre 2026"
+            "30 novembre 2026, 02:08|novembre 2026"
         )
         assert month_year(datetime.date(2025, 5, 1)) == "maggio 2025"
     with translation.override("en"):
@@ -195,7 +195,7 @@ EXPECTED = {
         "Preferred contact channel": "Email",
         "Employment situation": "Unemployed (I lost my job)",
         "Heard of the programme from": "Brochure or flyer",
-        "Language": "Italiano", "Weekday mornings": "Yes", "Weekday afternoons": "No",
+        "Language": "Italian", "Weekday mornings": "Yes", "Weekday afternoons": "No",
         "Since": "March 2026", "Phone": "+39 02 8844 7502",
         "Group": "", "Referring organisation": "",
     },
@@ -308,3 +308,16 @@ def test_exports_name_a_language_as_the_screens_do(client, demo_editor, language
     rows = excel_csv(client.get("/admin/participation_requests/?export=csv"), language)
     column = rows[0].index({"it": "Lingua", "en": "Language"}[language])
     assert rows[1][column] == name
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("it", "30 novembre 2026, 01:08"), ("en", "30 November 2026, 01:08")])
+def test_django_and_wagtail_screens_write_dates_as_the_site_does(language, expected):
+    """Screens that use Django's formats (allauth's sessions, Wagtail's listings) write an
+    instant as home.dates does: no weekday, no capital, no "a.m.", day first."""
+    from django.utils import formats
+
+    with translation.override(language), timezone.override("Europe/Rome"):
+        assert formats.date_format(timezone.localtime(INSTANT), "DATETIME_FORMAT") == expected
+        assert formats.date_format(INSTANT.date(), "SHORT_DATE_FORMAT") == "30/11/2026"
+        assert local_datetime(INSTANT) == expected

@@ -166,6 +166,10 @@ WAGTAIL_I18N_ENABLED = True
 # The site's catalogue first; then Italian month and weekday names in lower case, as
 # Italian writes them (Django's own catalogue capitalises them): locale_overrides/.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides" / "locale"]
+# One way to write dates and times in each language, the one home.dates writes:
+# «30 novembre 2026, 01:08», "30 November 2026, 01:08" (Django's are «Lunedì 30 Novembre…»
+# and "Nov. 30, 2026, 1:08 a.m."); what is not set there is Django's.
+FORMAT_MODULE_PATH = ["website.formats"]
 USE_I18N = True
 TIME_ZONE = "Europe/Rome"
 USE_TZ = True
