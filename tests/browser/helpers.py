@@ -217,11 +217,16 @@ CONTRAST_JS = """
 }
 """
 BUTTONS_AND_LINKS = "a[href], button, .btn, input[type=submit], input[type=button], summary"
+# Text the site sets on a coloured background of its own: status badges (a sentence on
+# the partner dashboard), alerts, callouts, Bootstrap's `bg-*` boxes.
+ON_COLOUR = ".badge, .alert, .callout, [class^='bg-'], [class*=' bg-']"
+READABLE = f"{BUTTONS_AND_LINKS}, {ON_COLOUR}"
 
 
-def contrast_problems(page, selector=BUTTONS_AND_LINKS, root=None):
-    """The visible buttons and links of the page whose text is below WCAG's contrast
-    minimum, or whose background cannot be computed: a list of readable lines."""
+def contrast_problems(page, selector=READABLE, root=None):
+    """The visible buttons, links, badges and other text on a coloured background
+    (`READABLE`) whose text is below WCAG's contrast minimum, or whose background cannot
+    be computed: a list of readable lines."""
     problems = []
     for entry in page.evaluate(CONTRAST_JS, [selector, root]):
         if entry["ratio"] is None:
@@ -261,8 +266,8 @@ class AxeReport:
 
     def check(self, page, note=None):
         """axe on the page as it is now, and the computed contrast of every visible
-        button and link (`contrast_problems`); ``note`` names a state ("errors", "menu
-        open")."""
+        button, link and badge (`contrast_problems`); ``note`` names a state ("errors",
+        "menu open")."""
         violations = run_axe(page, self.axe_source)
         url = _path(page.url) + (f" ({note})" if note else "")
         self.pages.append(url)

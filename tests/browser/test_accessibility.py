@@ -236,6 +236,31 @@ def test_partner_area_pages(web, axe_source, language):
     visit(page, partner_path(language, "/segnalazioni/nuova/"), status=403)
     axe.check(page, note="refused")
 
+    # The dashboard in every state of the adhesion: its status badges are sentences on a
+    # coloured background ("Not verified yet: join the protocol..." was 2.39:1).
+    visit(page, partner_path(language, "/"))
+    axe.check(page, note="adhesion not sent")
+    for number, status in ((1, Adhesion.Status.PENDING), (3, Adhesion.Status.REJECTED),
+                           (4, Adhesion.Status.WITHDRAWN)):
+        _organisation, member = make_organisation(
+            name=f"Organizzazione {status.label}", tax_code=VAT_NUMBERS[number],
+            adhesion=status)
+        page = web.new_page()
+        sign_in(page.context, member, web.origin)
+        for path in ("/", "/adesione/"):
+            visit(page, partner_path(language, path))
+            axe.check(page, note=f"adhesion {status.value}")
+
+    # On a 320px phone, where the tables scroll inside their box: the scrolling region
+    # can be reached and named (axe's scrollable-region-focusable).
+    page = web.new_page(viewport={"width": 320, "height": 800})
+    sign_in(page.context, admin, web.origin)
+    for path in ("/", "/segnalazioni/", "/membri/"):
+        visit(page, partner_path(language, path))
+        axe.check(page, note="320px")
+    visit(page, f"/{language}/accounts/sessions/")
+    axe.check(page, note="320px")
+
     axe.assert_clean()
 
 
