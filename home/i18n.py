@@ -17,6 +17,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from home.cache import cached
+from home.localized_routes import same_route_in
 
 # --- Locales -------------------------------------------------------------------------------
 
@@ -180,6 +181,9 @@ def language_versions(request, page=None):
         host = request.get_host() if request is not None else ""
         translated = cached(request, ("page-urls", page.pk, current, host),
                             lambda: _page_urls(request, page))
+        # On a sub-route ("conferma/"), the same sub-route of each translation.
+        translated = {code: url + same_route_in(request, page, code)
+                      for code, url in translated.items()}
     elif request is not None:
         translated = _view_urls(request, current)
     else:

@@ -10,7 +10,7 @@ links and calendar subscriptions made before keep working.
 
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch
-from wagtail.contrib.routable_page.models import path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 
 def _route_name(name, language):
@@ -59,3 +59,24 @@ class LocalizedRoutesMixin:
             )
         except NoReverseMatch:
             return super().reverse_subpage(name, args=args, kwargs=kwargs)
+
+
+def same_route_in(request, page, language):
+    """The sub-path ("confirmation/") that shows, on a translation of `page` in
+    `language`, what the localized route serving `request` shows on `page`
+    ("conferma/"); "" when `request` is not on a route declared with `localized_path`.
+
+    The language switcher appends it to the translation's URL: switching language on
+    the intake confirmation keeps the confirmation, instead of an empty form.
+    """
+    match = getattr(request, "routable_resolver_match", None)
+    name = getattr(match, "url_name", None) or ""
+    base, dot, _language = name.rpartition(".")
+    if not dot or not isinstance(page, LocalizedRoutesMixin):
+        return ""
+    try:
+        # Routes belong to the page's class: every translation has the same ones.
+        return RoutablePageMixin.reverse_subpage(
+            page, _route_name(base, language), args=match.args, kwargs=match.kwargs)
+    except NoReverseMatch:
+        return ""
