@@ -61,6 +61,21 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
                                        empty_label=_("No preference"))
 
     CHOICES = {"employment_status": "EmploymentStatus", "heard_from": "HeardFrom"}
+    # The page's order (templates/programme/participation_page.html): the error summary
+    # lists the errors in this order.
+    field_order = [
+        "first_name", "last_name", "email", "phone", "preferred_channel",
+        "employment_status", "since_month", "since_year", "preferred_venue",
+        "preferred_times", "heard_from", "note", "privacy",
+    ]
+    # No email and no phone is a form-wide error (the model's constraint) about both.
+    error_fields = {"no_contact": ("email", "phone")}
+    # Labels of choices said otherwise on this form ({stored value: label}).
+    choice_labels = {}
+    CHANNEL_MESSAGES = {
+        "email": _("You chose to be contacted by email: enter your email."),
+        "phone": _("You chose to be contacted by phone: enter your number."),
+    }
 
     class Meta:
         model = ParticipationRequest
@@ -97,10 +112,15 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
         ]
         # Radio buttons need no empty choice; selects get a readable one.
         self.fields["preferred_channel"].choices = ParticipationRequest.Channel.choices
+        if "heard_from" in self.fields:
+            # Blank only for referrals (the model allows it); a person answers for themself.
+            self.fields["heard_from"].required = True
         for name in ("employment_status", "heard_from"):
-            self.fields[name].choices = [("", _("Choose…"))] + list(
-                getattr(ParticipationRequest, self.CHOICES[name]).choices
-            )
+            if name in self.fields:
+                self.fields[name].choices = [("", _("Choose…"))] + [
+                    (value, self.choice_labels.get(value, label)) for value, label in
+                    getattr(ParticipationRequest, self.CHOICES[name]).choices
+                ]
         for name in ("first_name", "last_name"):
             self.fields[name].validators.append(reject_markup)
         self.fields["note"].widget.attrs["maxlength"] = self.fields["note"].max_length
@@ -122,9 +142,9 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
         Channel = ParticipationRequest.Channel
         given = email or phone or "email" in self.errors or "phone" in self.errors
         if given and channel == Channel.EMAIL and not email and "email" not in self.errors:
-            self.add_error("email", _("You chose to be contacted by email: enter your email."))
+            self.add_error("email", self.CHANNEL_MESSAGES["email"])
         if given and channel == Channel.PHONE and not phone and "phone" not in self.errors:
-            self.add_error("phone", _("You chose to be contacted by phone: enter your number."))
+            self.add_error("phone", self.CHANNEL_MESSAGES["phone"])
         month, year = cleaned.get("since_month"), cleaned.get("since_year")
         if month and year:
             since = datetime.date(year, month, 1)
@@ -154,7 +174,12 @@ class ParticipationRequestForm(SpamProtectedForm, ParticipationFieldsForm):
 
 class ReferralForm(ParticipationFieldsForm):
     """A partner refers a person: the same data, and the person's consent on record.
-    Partners are signed in, so no spam protection is needed here."""
+    Partners are signed in, so no spam protection is needed here.
+
+    The partner answers about someone else: every label and choice speaks of "the
+    person", and how the person heard of the groups is not asked (the partner would
+    answer for them; the request keeps it empty).
+    """
 
     privacy = None
     consent = forms.BooleanField(
@@ -162,8 +187,37 @@ class ReferralForm(ParticipationFieldsForm):
                 "notice."),
         error_messages={"required": _("You can refer a person only with their agreement.")},
     )
+    preferred_times = forms.MultipleChoiceField(
+        label=_("When would the person prefer to meet?"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("mornings", _("Weekday mornings")), ("afternoons", _("Weekday afternoons"))],
+    )
+    # The page's order (templates/programme/partner/referral_form.html).
+    field_order = [
+        "first_name", "last_name", "email", "phone", "preferred_channel",
+        "employment_status", "since_month", "since_year", "preferred_venue",
+        "preferred_times", "note", "consent",
+    ]
+    choice_labels = {
+        ParticipationRequest.EmploymentStatus.UNEMPLOYED: _("Unemployed (lost their job)"),
+    }
+    CHANNEL_MESSAGES = {
+        "email": _("By email was chosen: enter the person's email."),
+        "phone": _("By phone was chosen: enter the person's number."),
+    }
 
     class Meta(ParticipationFieldsForm.Meta):
+        fields = [name for name in ParticipationFieldsForm.Meta.fields if name != "heard_from"]
+        labels = {
+            **ParticipationFieldsForm.Meta.labels,
+            "preferred_channel": _("How would the person like to be contacted?"),
+            "employment_status": _("The person's situation"),
+            "note": _("Anything else we should know (optional)"),
+        }
+        help_texts = {
+            **ParticipationFieldsForm.Meta.help_texts,
+            "note": _("At most 500 characters. Do not write about the person's health."),
+        }
         error_messages = {
             NON_FIELD_ERRORS: {
                 "no_contact": _("Give at least the person's email address or phone number, "

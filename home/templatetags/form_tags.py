@@ -1,6 +1,7 @@
 """Bootstrap Italia form fields with their label, help and errors tied to the input."""
 
 from django import template
+from django.core.exceptions import NON_FIELD_ERRORS
 
 register = template.Library()
 
@@ -18,12 +19,13 @@ def render_field(field):
     attrs = {}
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
-    if field.errors:
+    invalid = bool(field.errors) or field.name in fields_faulted_by_form(field.form)
+    if invalid:
         attrs["aria-invalid"] = "true"
     if widget_type in TEXT_LIKE:
-        attrs["class"] = "form-control" + (" is-invalid" if field.errors else "")
+        attrs["class"] = "form-control" + (" is-invalid" if invalid else "")
     elif widget_type == "select":
-        attrs["class"] = "form-select" + (" is-invalid" if field.errors else "")
+        attrs["class"] = "form-select" + (" is-invalid" if invalid else "")
     elif widget_type == "checkbox":
         attrs["class"] = "form-check-input"
     if field.field.required and widget_type not in {"checkboxselectmultiple", "radioselect"}:
@@ -37,3 +39,63 @@ def render_field(field):
         "error_id": f"{field.auto_id}_errors",
         "help_id": f"{field.auto_id}_helptext",
     }
+
+
+def _form_error_targets(form):
+    """{error code: (field name, …)}: the fields a form-wide error is about, declared by
+    the form as ``error_fields`` (e.g. no contact at all is about email and phone)."""
+    return getattr(form, "error_fields", None) or {}
+
+
+def fields_faulted_by_form(form):
+    """Names of the fields a form-wide error is about, so they are marked invalid too."""
+    if form is None or not form.is_bound or not form.errors:
+        return set()
+    targets = _form_error_targets(form)
+    names = set()
+    for error in form.errors.as_data().get(NON_FIELD_ERRORS, []):
+        names.update(name for name in targets.get(error.code, ()) if name in form.fields)
+    return names
+
+
+def _anchor(field):
+    # Radios and checkbox groups have no element with the field's own id: link the first.
+    if field.widget_type in {"radioselect", "checkboxselectmultiple"} and field.subwidgets:
+        return field.subwidgets[0].id_for_label
+    return field.auto_id
+
+
+def _summary_label(label):
+    # A label that is a sentence ("…about the groups.") or a question ("How…?") reads
+    # badly before ": message"; the summary drops its closing punctuation.
+    return str(label).rstrip().rstrip(".:;?!…").rstrip()
+
+
+@register.simple_tag
+def error_summary(form):
+    """What the error summary lists, in the form's field order (the order of the page).
+
+    Returns ``{"general": [message, …], "items": [{"id", "label", "message"}, …]}``:
+    form-wide errors about no field stay general; one about fields (``error_fields``)
+    becomes an item linking to its first field, placed where that field is.
+    """
+    general, items = [], []
+    if not form.errors:
+        return {"general": general, "items": items}
+    targets = _form_error_targets(form)
+    by_field = {}
+    for error in form.errors.as_data().get(NON_FIELD_ERRORS, []):
+        names = [name for name in targets.get(error.code, ()) if name in form.fields]
+        message = " ".join(str(m) for m in error)
+        if names:
+            by_field.setdefault(names[0], []).append(message)
+        else:
+            general.append(message)
+    for field in form:
+        messages = list(by_field.get(field.name, []))
+        if field.errors:
+            messages.append(field.errors[0])
+        for message in messages:
+            items.append({"id": _anchor(field), "label": _summary_label(field.label),
+                          "message": message})
+    return {"general": general, "items": items}

@@ -77,8 +77,9 @@ class ParticipationRequest(models.Model):
     )
     prefers_mornings = models.BooleanField(_("weekday mornings"), default=False)
     prefers_afternoons = models.BooleanField(_("weekday afternoons"), default=False)
+    # Blank for referrals: the partner is not asked how the person heard of the groups.
     heard_from = models.CharField(_("heard of the programme from"), max_length=20,
-                                  choices=HeardFrom.choices)
+                                  choices=HeardFrom.choices, blank=True)
     note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     privacy_acknowledged_at = models.DateTimeField(_("privacy notice acknowledged"))
