@@ -21,7 +21,7 @@ from wagtail.models import Locale, Page
 
 from .exports import SafeSpreadsheetExportMixin
 from .mail import queue_email
-from .text import PlainTextFormMixin
+from .text import PlainTextFormMixin, readable_phone
 
 PRIVACY_FIELD = "privacy_acknowledgement"
 LONG_TEXT_MAX_LENGTH = 2000
@@ -73,8 +73,47 @@ def store_and_notify(page, form):
             queue_email(
                 recipients, "home/email/contact_message",
                 staff_mail_context(page, form, submission), settings.LANGUAGE_CODE,
+                reply_to=sender_email(page, form),
             )
     return submission
+
+
+def sender_email(page, form):
+    """The address the person gave (the first email field's answer), or None: the staff
+    mail's Reply-To, so answering the mail answers the person."""
+    for field in page.get_form_fields():
+        if field.field_type == "email" and form.cleaned_data.get(field.clean_name):
+            return form.cleaned_data[field.clean_name]
+    return None
+
+
+def absolute_url(path):
+    """`path` ("/it/contatti/") as an address a mail can carry: on the site's base URL
+    (settings.WAGTAILADMIN_BASE_URL, the public host in production)."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def office_contacts(language):
+    """How a person reaches the office, for a mail in `language` ("it", "en").
+
+    Returns {"office_phone": «02 884 47502» or "", "contact_url": the contact page in
+    that language (else the original), absolute, or ""}; from the ContactDetails snippet
+    and the live contact page.
+    """
+    from .models import ContactDetails, ContactPage
+
+    details = list(ContactDetails.objects.select_related("locale"))
+    detail = next((row for row in details if row.locale.language_code == language),
+                  details[0] if details else None)
+    pages = list(ContactPage.objects.live().select_related("locale"))
+    page = next((row for row in pages if row.locale.language_code == language),
+                pages[0] if pages else None)
+    url = page.get_url() if page is not None else None
+    return {
+        "office_phone": detail.phone_primary if detail is not None else "",
+        "contact_url": (url if url and url.startswith("http") else absolute_url(url))
+        if url else "",
+    }
 
 
 # Within a sentence: Italian writes a language's name in lower case, Django's names of
@@ -105,6 +144,8 @@ def staff_mail_context(page, form, submission):
             value = form.cleaned_data.get(name)
             if isinstance(value, list | tuple):
                 value = ", ".join(str(item) for item in value) or EMPTY
+            if isinstance(value, str):
+                value = readable_phone(value)  # "+390288447502" as "+39 02 8844 7502"
             answers.append((labels.get(name, form.fields[name].label), display_value(value)))
         written_in = page.locale.language_code
         in_language = IN_LANGUAGE.get(written_in) or language_name(written_in)
@@ -144,6 +185,22 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
         # A translation's address shows its original's list: the same one list.
         kwargs["form_page"] = original_page(kwargs["form_page"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Addresses and numbers the Segreteria can click: mailto: and tel: (formatted).
+        from .display import email_link, phone_link
+
+        links = {"email": email_link, "phone": phone_link}
+        kinds = {field.clean_name: field.field_type
+                 for field in self.form_page.get_form_fields()}
+        names = [name for name, _label in self.form_page.get_data_fields()]
+        for row in context.get("data_rows", []):
+            row["fields"] = [
+                links[kinds[name]](value) if kinds.get(name) in links and value else value
+                for name, value in zip(names, row["fields"], strict=False)
+            ]
+        return context
 
     def get_breadcrumbs_items(self):
         # The menu calls this list "Messages" and leads straight here (no list of forms).

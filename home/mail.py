@@ -42,12 +42,15 @@ def retry_delay(attempt):
     return datetime.timedelta(minutes=min(2**attempt, 12 * 60))
 
 
-def queue_email(to, template_prefix, context, language):
-    """Render `<template_prefix>_subject.txt` and `_body.txt` in `language` and queue them."""
+def queue_email(to, template_prefix, context, language, reply_to=None):
+    """Render `<template_prefix>_subject.txt` and `_body.txt` in `language` and queue them.
+    `reply_to`: an address answers go to (the person who wrote to the staff), or None."""
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         body = render_to_string(f"{template_prefix}_body.txt", context)
     recipients = [to] if isinstance(to, str) else list(to)
+    if reply_to:
+        return send_email.enqueue(recipients, subject, body, reply_to=[reply_to])
     return send_email.enqueue(recipients, subject, body)
 
 
@@ -58,17 +61,19 @@ def describe(subject, attempt):
 
 
 @task()
-def send_email(recipients, subject, body, attempt=1):
+def send_email(recipients, subject, body, attempt=1, reply_to=None):
     """Send one mail (`recipients`: list of addresses; `attempt`: 1 to MAX_ATTEMPTS).
 
     Returns "sent". When the server refuses, is down or does not answer within
     EMAIL_TIMEOUT seconds, queues attempt + 1 after `retry_delay(attempt)` and raises
     MailAttemptFailed; the last attempt (or a backend that cannot defer) raises
-    MailNotDelivered. Both chain the server's error: the task row (status FAILED) holds
+    MailNotDelivered (`reply_to`: list of addresses for Reply-To, or None). Both chain
+    the server's error: the task row (status FAILED) holds
     which mail (its recipients in the arguments, its subject in the message) and why.
     """
     try:
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients,
+                     reply_to=reply_to).send()
     except (OSError, smtplib.SMTPException) as error:
         which = describe(subject, attempt)
         reason = f"{type(error).__name__}: {error}"
@@ -78,7 +83,9 @@ def send_email(recipients, subject, body, attempt=1):
             message = f"Not delivered, no further attempt ({which}): {reason}"
             raise MailNotDelivered(message) from error
         run_after = timezone.now() + retry_delay(attempt)
-        send_email.using(run_after=run_after).enqueue(recipients, subject, body, attempt + 1)
+        extra = {"reply_to": reply_to} if reply_to else {}  # rows as before without it
+        send_email.using(run_after=run_after).enqueue(recipients, subject, body, attempt + 1,
+                                                      **extra)
         logger.warning("Mail not sent (%s): %s; next attempt at %s", which, reason,
                        run_after.isoformat())
         message = f"Not sent ({which}): {reason}; next attempt at {run_after.isoformat()}"

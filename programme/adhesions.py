@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.organisations import require_role
+from home.contact import absolute_url
 from home.mail import queue_email
 
 from .models import Adhesion, ProtocolPage
@@ -46,8 +48,11 @@ def _notify_organisation(adhesion, template, user=None):
     if user is not None and user.email:
         recipients.add(user.email)
     language = user.language if user is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        partner_url = absolute_url(reverse("partner:dashboard"))
     queue_email(sorted(recipients), f"programme/email/adhesion_{template}",
-                {"adhesion": adhesion, "organisation": adhesion.organisation}, language)
+                {"adhesion": adhesion, "organisation": adhesion.organisation,
+                 "partner_url": partner_url}, language)
 
 
 def submit(membership, *, signatory_name, signatory_role, declares_authority):
@@ -74,7 +79,9 @@ def submit(membership, *, signatory_name, signatory_role, declares_authority):
             )
             _notify_organisation(adhesion, "submitted")
             queue_email(settings.STAFF_NOTIFICATION_EMAILS, "programme/email/adhesion_to_review",
-                        {"adhesion": adhesion, "organisation": organisation},
+                        {"adhesion": adhesion, "organisation": organisation,
+                         "adhesion_url": absolute_url(reverse("adhesions:inspect",
+                                                              args=[adhesion.pk]))},
                         settings.LANGUAGE_CODE)
     except IntegrityError as error:  # two admins submitting at the same moment
         raise ValidationError(_("Your adhesion is already being reviewed."),

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_triage_staff
+from home.contact import absolute_url, office_contacts
 from home.mail import queue_email
 
 from .models import Group, ParticipationRequest, StatusChange
@@ -66,7 +68,7 @@ def submit_request(*, data, language, source=ParticipationRequest.Source.SELF,
                                     changed_by=referred_by)
         if request_obj.email:
             queue_email(request_obj.email, "programme/email/participation_received",
-                        {"request": request_obj}, language)
+                        {"request": request_obj, **office_contacts(language)}, language)
     return request_obj
 
 
@@ -125,8 +127,11 @@ def notify_referrer(referral):
     recipients = {referral.organisation.email}
     if referrer is not None and referrer.is_active:
         recipients.add(referrer.email)
+    language = referrer.language if referrer else settings.LANGUAGE_CODE
+    with translation.override(language):
+        url = absolute_url(reverse("partner:referral_detail", args=[referral.pk]))
     queue_email(sorted(recipients), "programme/email/referral_status",
-                {"referral": referral}, referrer.language if referrer else settings.LANGUAGE_CODE)
+                {"referral": referral, "referral_url": url}, language)
 
 
 def can_triage(user):
