@@ -105,7 +105,6 @@ def test_partner_from_sign_up_to_the_status_of_a_referral(web, demo_editor):
     referral_form.locator("[name=employment_status]").select_option("unemployed")
     referral_form.locator("[name=since_month]").select_option("3")
     referral_form.locator("[name=since_year]").select_option(index=1)
-    referral_form.locator("[name=heard_from]").select_option(index=1)
     tick(referral_form, "[name=consent]")
     submit(referral_form)
     referral = ParticipationRequest.objects.get(organisation=organisation)
