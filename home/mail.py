@@ -37,9 +37,15 @@ class MailNotDelivered(Exception):
     (its arguments) and the subject and reason (its traceback); the log, the subject."""
 
 
+# The longest wait between two attempts, whatever MAIL_RETRY_BASE_SECONDS says.
+MAX_RETRY_DELAY = datetime.timedelta(hours=12)
+
+
 def retry_delay(attempt):
-    """Wait after failed attempt `attempt` (1, 2, …): 2, 4, 8… minutes, at most 12 hours."""
-    return datetime.timedelta(minutes=min(2**attempt, 12 * 60))
+    """Wait after failed attempt `attempt` (1, 2, …): MAIL_RETRY_BASE_SECONDS × 2**attempt
+    seconds — by default 2, 4, 8… minutes — at most MAX_RETRY_DELAY."""
+    seconds = settings.MAIL_RETRY_BASE_SECONDS * 2**attempt
+    return min(datetime.timedelta(seconds=seconds), MAX_RETRY_DELAY)
 
 
 def queue_email(to, template_prefix, context, language, reply_to=None):

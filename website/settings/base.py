@@ -207,6 +207,18 @@ except ValueError:
     EMAIL_TIMEOUT = math.nan
 if not (math.isfinite(EMAIL_TIMEOUT) and EMAIL_TIMEOUT > 0):
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be a number of seconds greater than 0.")
+# The unit of the waits between attempts at a failed mail: after attempt n the next one
+# comes MAIL_RETRY_BASE_SECONDS x 2**n seconds later (60: 2, 4, 8… minutes, at most 12
+# hours; home/mail.py). Only the fault benchmark (benchmarks/faults.py) shortens it.
+MAIL_RETRY_BASE_SECONDS = env.str("MAIL_RETRY_BASE_SECONDS", default="60")
+try:
+    MAIL_RETRY_BASE_SECONDS = float(MAIL_RETRY_BASE_SECONDS)
+except ValueError:
+    MAIL_RETRY_BASE_SECONDS = math.nan
+if not (math.isfinite(MAIL_RETRY_BASE_SECONDS) and MAIL_RETRY_BASE_SECONDS > 0):
+    raise ImproperlyConfigured(
+        "MAIL_RETRY_BASE_SECONDS must be a number of seconds greater than 0."
+    )
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Mutuo Aiuto Lavoro <noreply@mutuoaiutolavoro.example>"
 )
