@@ -8,6 +8,11 @@ Each attempt is one task in the queue (django-tasks-db's `DBTaskResult`): an att
 that fails is recorded as FAILED, with its reason, after queueing the next attempt; the
 last attempt's failure (`MailNotDelivered`) is logged as an error. Both name the mail by
 its subject (which carries the request's or referral's reference), never by its body.
+
+The attempts at one mail form a chain (`chain`: the first attempt's task id). A worker
+killed after queueing attempt n + 1 but before recording attempt n's failure leaves
+attempt n RUNNING; when it is claimed again (worker/leases.py) it finds its successor
+and does not send, so a mail never gets two chains of attempts.
 """
 
 import datetime
@@ -66,9 +71,24 @@ def describe(subject, attempt):
     return f"attempt {attempt} of {MAX_ATTEMPTS}, subject «{subject}»"
 
 
-@task()
-def send_email(recipients, subject, body, attempt=1, reply_to=None):
-    """Send one mail (`recipients`: list of addresses; `attempt`: 1 to MAX_ATTEMPTS).
+def later_attempt_queued(chain, attempt):
+    """Whether attempt `attempt` + 1 of the mail whose first attempt is task `chain` (a
+    task id, str) is already queued (on django-tasks-db's queue; False on others)."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task_backends[send_email.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=send_email.module_path, args_kwargs__kwargs__chain=chain,
+        args_kwargs__args__3=attempt + 1,
+    ).exists()
+
+
+@task(takes_context=True)
+def send_email(context, recipients, subject, body, attempt=1, reply_to=None, chain=None):
+    """Send one mail (`recipients`: list of addresses; `attempt`: 1 to MAX_ATTEMPTS;
+    `chain`: the first attempt's task id, None for the first attempt itself).
 
     Returns "sent". When the server refuses, is down or does not answer within
     EMAIL_TIMEOUT seconds, queues attempt + 1 after `retry_delay(attempt)` and raises
@@ -76,7 +96,16 @@ def send_email(recipients, subject, body, attempt=1, reply_to=None):
     MailNotDelivered (`reply_to`: list of addresses for Reply-To, or None). Both chain
     the server's error: the task row (status FAILED) holds
     which mail (its recipients in the arguments, its subject in the message) and why.
+
+    An attempt run again after its worker vanished (claimed by more than one worker)
+    whose next attempt is already queued raises MailAttemptFailed without sending: it
+    had failed, and the next attempt carries on.
     """
+    chain = chain or str(context.task_result.id)
+    if len(context.task_result.worker_ids) > 1 and later_attempt_queued(chain, attempt):
+        which = describe(subject, attempt)
+        raise MailAttemptFailed(f"Not sent again ({which}): its worker stopped after "
+                                f"queueing attempt {attempt + 1}, which carries on")
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients,
                      reply_to=reply_to).send()
@@ -91,7 +120,7 @@ def send_email(recipients, subject, body, attempt=1, reply_to=None):
         run_after = timezone.now() + retry_delay(attempt)
         extra = {"reply_to": reply_to} if reply_to else {}  # rows as before without it
         send_email.using(run_after=run_after).enqueue(recipients, subject, body, attempt + 1,
-                                                      **extra)
+                                                      chain=chain, **extra)
         logger.warning("Mail not sent (%s): %s; next attempt at %s", which, reason,
                        run_after.isoformat())
         message = f"Not sent ({which}): {reason}; next attempt at {run_after.isoformat()}"

@@ -114,7 +114,9 @@ def test_a_failed_attempt_is_recorded_as_failed_with_its_reason(settings):
     assert "Il corpo del messaggio" not in failed.traceback
     retry = DBTaskResult.objects.get(status="READY")  # the next attempt, later
     assert retry.args_kwargs["args"][0] == ["giulia.rossi@example.org"]
-    assert retry.args_kwargs["kwargs"] == {} and retry.args_kwargs["args"][3] == 2
+    # The next attempt names the first (its chain): a reclaimed attempt finds it.
+    assert retry.args_kwargs["kwargs"] == {"chain": str(failed.id)}
+    assert retry.args_kwargs["args"][3] == 2
     assert retry.run_after > timezone.now()
     assert not DBTaskResult.objects.filter(status="SUCCESSFUL").exists()
 
@@ -271,7 +273,8 @@ def test_make_run_starts_the_worker_that_survives_outages(monkeypatch):
     run_site = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(run_site)
     started = []
-    monkeypatch.setattr(run_site, "run_together", started.extend)
+    monkeypatch.setattr(run_site, "run_together",
+                        lambda commands, **options: started.extend(commands))
 
     run_site.main(["run_site.py", "8001"])
 

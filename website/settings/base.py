@@ -236,6 +236,19 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server calls no third party
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one account path: allauth
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Seconds a worker may go without a heartbeat before the tasks it was running are claimed
+# again (worker/leases.py): a worker killed halfway leaves them RUNNING. At least ten
+# EMAIL_TIMEOUTs (an SMTP exchange is about ten commands, each may take one), so that a
+# slow mail is never taken from a worker that is still sending it.
+TASK_LEASE_SECONDS = env.str("TASK_LEASE_SECONDS", default="300")
+try:
+    TASK_LEASE_SECONDS = float(TASK_LEASE_SECONDS)
+except ValueError:
+    TASK_LEASE_SECONDS = math.nan
+if not (math.isfinite(TASK_LEASE_SECONDS) and TASK_LEASE_SECONDS >= 10 * EMAIL_TIMEOUT):
+    raise ImproperlyConfigured(
+        "TASK_LEASE_SECONDS must be a number of seconds, at least 10 x EMAIL_TIMEOUT."
+    )
 WAGTAILEMBEDS_FINDERS = []
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
