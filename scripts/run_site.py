@@ -5,8 +5,10 @@
 Each command runs in a process group of its own, so the terminal's Ctrl-C reaches this
 script only (not the server's autoreloader child or the worker halfway through a task);
 on Ctrl-C or SIGTERM the script sends SIGTERM to both groups, waits for them (SIGKILL
-after GRACE seconds) and exits 0. If one of them stops by itself, the other is stopped too
-and the script exits with its status. The Makefile runs this script without a shell, so
+after GRACE seconds) and exits 0. The worker is started again whenever it ends by itself
+(after 1, 2, 4… up to MAX_RESTART_DELAY seconds while it keeps ending, `restart_delay`);
+if the server stops by itself, the worker is stopped too and the script exits with the
+server's status. The Makefile runs this script without a shell, so
 a SIGTERM to make's process group reaches make and this script, and nothing else.
 
 The shell trap it replaces (`trap 'kill 0' EXIT INT TERM`) signalled make itself and
@@ -14,6 +16,7 @@ ended with "make: *** [Makefile:14: run] Segmentation fault".
 """
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -21,12 +24,22 @@ import time
 from pathlib import Path
 
 GRACE = 10  # seconds a command has to stop after SIGTERM
+MAX_RESTART_DELAY = 30  # seconds between two starts of a command that keeps ending
+STABLE = 60  # seconds a command must have run for its next restart to wait 1 s again
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_together(commands, grace=GRACE, poll=0.2):
+def restart_delay(restarts):
+    """Seconds before the `restarts`-th restart in a row (1, 2, …) of a command that
+    ended by itself: 1, 2, 4… up to MAX_RESTART_DELAY (never a tight loop)."""
+    return min(2 ** (restarts - 1), MAX_RESTART_DELAY)
+
+
+def run_together(commands, grace=GRACE, poll=0.2, restart=(), delay=restart_delay):
     """Start `commands` (argument lists) at once; return 0 when stopped by SIGINT or
-    SIGTERM, else the exit status of the first command that ended by itself."""
+    SIGTERM, else the exit status of the first command that ended by itself and is not
+    in `restart` (indexes of commands started again when they end by themselves, after
+    `delay(n)` seconds for the n-th restart in a row)."""
     stop = []
 
     def request_stop(signum, _frame):
@@ -36,9 +49,30 @@ def run_together(commands, grace=GRACE, poll=0.2):
     processes = []
     try:
         processes = [subprocess.Popen(command, start_new_session=True) for command in commands]
+        started = [time.monotonic()] * len(commands)
+        restarts = [0] * len(commands)
+        due = {}  # index of a command that ended -> when to start it again
         ended = None
         while not stop and ended is None:
-            ended = next((p for p in processes if p.poll() is not None), None)
+            now = time.monotonic()
+            for index, process in enumerate(processes):
+                if index in due:
+                    if now >= due[index] and not stop:
+                        del due[index]
+                        processes[index] = subprocess.Popen(commands[index],
+                                                            start_new_session=True)
+                        started[index] = time.monotonic()
+                elif process.poll() is not None:
+                    if index not in restart:
+                        ended = process
+                        break
+                    _signal_group(process, signal.SIGTERM)  # children it left behind
+                    restarts[index] = 1 if now - started[index] >= STABLE else restarts[index] + 1
+                    wait = delay(restarts[index])
+                    print(f"run_site: {shlex.join(commands[index][2:])} ended with status "
+                          f"{process.returncode}; starting it again in {wait} s",
+                          file=sys.stderr)
+                    due[index] = now + wait
             time.sleep(poll)
         _stop_all(processes, grace)
         if stop or ended is None:
@@ -77,7 +111,7 @@ def main(argv):
     return run_together([
         [python, manage, "run_worker", "--queue-name", "*"],  # survives database outages
         [python, manage, "runserver", f"127.0.0.1:{port}"],
-    ])
+    ], restart={0})  # the worker: a crash must not leave mail waiting until someone looks
 
 
 if __name__ == "__main__":
