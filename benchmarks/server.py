@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from http.client import HTTPConnection
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 HOST = "127.0.0.1"
@@ -30,6 +32,7 @@ def production_env(workdir, port):
     env.update({
         "DJANGO_SETTINGS_MODULE": "website.settings.production",
         "SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "WAGTAILADMIN_BASE_URL": f"https://{HOST}:{port}",
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",

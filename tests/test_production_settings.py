@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 # Not linked into the copy: the settings package (copied), local state and secrets.
@@ -45,6 +46,7 @@ def production_env(tmp_path, **overrides):
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
     }

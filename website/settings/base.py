@@ -340,6 +340,13 @@ ACCOUNT_USER_DISPLAY = lambda user: user.email  # noqa: E731
 # Two-factor authentication: an authenticator app (TOTP) and one-time recovery codes.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mutuo Aiuto Lavoro"
+# TOTP secrets and recovery seeds encrypted in the database (accounts/mfa_secrets.py) with
+# MFA_ENCRYPTION_KEY: Fernet keys, comma-separated, the first encrypts, all decrypt
+# (rotation). Empty: derived from SECRET_KEY (development, tests); production requires it.
+MFA_ADAPTER = "accounts.mfa_secrets.MFAAdapter"
+MFA_ENCRYPTION_KEYS = [
+    key.strip() for key in env.list("MFA_ENCRYPTION_KEY", default=[]) if key.strip()
+]
 # accounts.middleware.AdminAccessMiddleware: everyone with access to the Wagtail admin
 # must have set up an authenticator app before entering it (optional for partners).
 ADMIN_MFA_REQUIRED = True

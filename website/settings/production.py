@@ -4,6 +4,7 @@ Start-up fails loudly, with a message that says which variable is missing, rathe
 run with an unsafe default.
 """
 
+from cryptography.fernet import Fernet
 from django.core.checks.security.base import (
     SECRET_KEY_INSECURE_PREFIX,
     SECRET_KEY_MIN_LENGTH,
@@ -12,7 +13,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALTCHA_HMAC_KEY, VAR_DIR, env
+from .base import ALTCHA_HMAC_KEY, MFA_ENCRYPTION_KEYS, VAR_DIR, env
 
 
 def required(name, value):
@@ -44,10 +45,29 @@ def strong_secret(name, value):
     return value
 
 
+def fernet_keys(name, keys):
+    """`keys` (list of str) if each is a Fernet key (32 bytes in url-safe base64, as
+    `Fernet.generate_key()` makes); else ImproperlyConfigured naming `name` and the
+    position of the bad key, never a key."""
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:  # binascii.Error is a ValueError
+            raise ImproperlyConfigured(
+                f"{name}: key {position} is not a Fernet key (32 bytes in url-safe "
+                "base64). Generate one with: python -c \"from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())\"") from None
+    return keys
+
+
 DEBUG = False
 SECRET_KEY = strong_secret("SECRET_KEY", required("SECRET_KEY", env("SECRET_KEY", default="")))
 if ALTCHA_HMAC_KEY:  # optional: derived from SECRET_KEY when empty
     strong_secret("ALTCHA_HMAC_KEY", ALTCHA_HMAC_KEY)
+# TOTP secrets are encrypted with it (accounts/mfa_secrets.py): not derived from SECRET_KEY,
+# whose rotation would otherwise lock every administrator out.
+MFA_ENCRYPTION_KEYS = fernet_keys(
+    "MFA_ENCRYPTION_KEY", required("MFA_ENCRYPTION_KEY", MFA_ENCRYPTION_KEYS))
 ALLOWED_HOSTS = required("ALLOWED_HOSTS", env.list("ALLOWED_HOSTS", default=[]))
 if "*" in ALLOWED_HOSTS:
     # Any Host header would be accepted, and links in account emails are built from it.
