@@ -1,14 +1,23 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from typed_text.characters import PlainTextFormMixin
+from typed_text.phones import PhoneNumberField
+from typed_text.web_addresses import WebAddressField
 
 from .models import Invitation, Membership, Organisation
 from .organisations import TAX_CODE_INPUT_LENGTH, normalise_tax_code
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(PlainTextFormMixin, forms.ModelForm):
+    """Control and bidirectional characters dropped, the phone stored as +39…, a web
+    address holding hidden characters refused (typed_text)."""
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "tax_code", "address", "website", "email", "phone"]
+        field_classes = {"website": WebAddressField, "phone": PhoneNumberField}
         labels = {
             "name": _("Name of the organisation"),
             "kind": _("Kind of organisation"),
@@ -40,10 +49,21 @@ class OrganisationForm(forms.ModelForm):
         return normalise_tax_code(self.cleaned_data["tax_code"])
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlainTextFormMixin, forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices,
                              widget=forms.RadioSelect, initial=Membership.Role.REFERRER)
 
     class Meta:
         model = Invitation
+
+
+# allauth's forms (settings.ACCOUNT_FORMS) with what people type cleaned like every other
+# form's: an email pasted with a bidirectional mark is stored without it (Django's
+# EmailValidator accepts one in the domain). Passwords stay as typed.
+class SignupForm(PlainTextFormMixin, allauth_forms.SignupForm):
+    pass
+
+
+class AddEmailForm(PlainTextFormMixin, allauth_forms.AddEmailForm):
+    pass

@@ -19,9 +19,11 @@ from wagtail.contrib.forms.views import (
 )
 from wagtail.models import Locale, Page
 
+from typed_text.characters import PlainTextFormMixin
+from typed_text.phones import readable_phone
+
 from .exports import SafeSpreadsheetExportMixin
 from .mail import queue_email
-from .text import PlainTextFormMixin, readable_phone
 
 PRIVACY_FIELD = "privacy_acknowledgement"
 LONG_TEXT_MAX_LENGTH = 2000

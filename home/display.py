@@ -16,8 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from typed_text.phones import readable_phone
+
 from .dates import local_date, local_datetime
-from .text import readable_phone
 
 EMPTY = "—"
 

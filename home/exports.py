@@ -28,9 +28,11 @@ import re
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 
+from typed_text.characters import without_control_characters
+from typed_text.phones import readable_phone
+
 from .dates import local_date, local_datetime, month_year, naive_local_datetime
 from .display import EMPTY, is_language_field, language_name, yes_no
-from .text import readable_phone, without_control_characters
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # "+39 02 1234567" or "-3" starts like a formula but is only a number: left readable.

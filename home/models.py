@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import (
@@ -16,10 +17,12 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from typed_text.phones import PhoneNumberField, validate_phone
+from typed_text.web_addresses import validate_visible_web_address
+
 from .blocks import BaseStreamBlock
 from .display import language_name
 from .spam import SpamProtectedFormPageMixin
-from .text import PhoneNumberField
 
 
 class HomePage(Page):
@@ -108,6 +111,24 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
+class ContactDetailsForm(WagtailAdminModelForm):
+    """The snippet's admin form: numbers phonenumbers accepts, kept as the editor wrote
+    them (the footer and the mails show "02 884 47502"), and a Facebook address with no
+    hidden character (typed_text)."""
+
+    def clean_phone_primary(self):
+        validate_phone(self.cleaned_data["phone_primary"])
+        return self.cleaned_data["phone_primary"]
+
+    def clean_phone_secondary(self):
+        validate_phone(self.cleaned_data["phone_secondary"])
+        return self.cleaned_data["phone_secondary"]
+
+    def clean_facebook_url(self):
+        validate_visible_web_address(self.cleaned_data["facebook_url"])
+        return self.cleaned_data["facebook_url"]
+
+
 @register_snippet
 class ContactDetails(TranslatableMixin, PreviewableMixin, models.Model):
     """The programme's office and how to reach it, shown in every footer.
@@ -126,6 +147,7 @@ class ContactDetails(TranslatableMixin, PreviewableMixin, models.Model):
     opening_hours = models.CharField(_("opening hours"), max_length=250, blank=True)
     facebook_url = models.URLField(_("Facebook page"), blank=True)
 
+    base_form_class = ContactDetailsForm
     panels = [
         FieldPanel("office_name"),
         MultiFieldPanel(

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from home.spam import SpamProtectedForm
-from home.text import PlainTextFormMixin, normalise_phone
+from typed_text.characters import PlainTextFormMixin
+from typed_text.phones import PhoneNumberField
 
 from .models import ParticipationRequest, Venue
 
@@ -98,6 +99,8 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
             "phone": _("Italian or international number."),
             "note": _("At most 500 characters. Please do not write about your health."),
         }
+        # Checked with phonenumbers and stored as +39… (typed_text.phones).
+        field_classes = {"phone": PhoneNumberField}
         widgets = {
             "preferred_channel": forms.RadioSelect,
             "note": forms.Textarea(attrs={"rows": 4}),
@@ -128,10 +131,6 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
                         "email": "email", "phone": "tel"}
         for name, value in autocomplete.items():
             self.fields[name].widget.attrs["autocomplete"] = value
-
-    def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
-        return normalise_phone(phone) if phone else ""
 
     def clean(self):
         cleaned = super().clean()

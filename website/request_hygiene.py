@@ -9,9 +9,14 @@ through Django's handler400) instead of letting odd input reach a database or a 
   to send to it.
 - The same characters in a query-string or form parameter (names and values) or in a
   cookie are dropped, before anything reads them: a person who pasted text holding a NUL
-  still gets their form sent, as home.text drops the other control characters, and
-  `?page=%00` is the first page. A cookie holding one was not set by the site (a session
-  key with a NUL would reach the sessions table): it is ignored.
+  still gets their form sent, as typed_text.characters drops the other control
+  characters, and `?page=%00` is the first page. A cookie holding one was not set by the
+  site (a session key with a NUL would reach the sessions table): it is ignored.
+  The other control characters and the bidirectional controls are not dropped here: a
+  parameter does not say what its field is, and the forms need to know (a pasted line
+  break is a new line in a text area and a space elsewhere; a password stays as typed; a
+  web address holding one is refused, not silently changed). typed_text's form mixin
+  drops them before validation, and home.text's pre_save before any own model is stored.
 - A body larger than the form it goes to can take: 413. Outside
   `UPLOAD_PATH_PREFIXES` (the Wagtail admin, whose image and document forms take files)
   no form has a file field, so a body may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE bytes
