@@ -17,6 +17,7 @@ and does not send, so a mail never gets two chains of attempts.
 
 import datetime
 import logging
+import re
 import smtplib
 
 from django.conf import settings
@@ -65,6 +66,31 @@ def queue_email(to, template_prefix, context, language, reply_to=None):
     return send_email.enqueue(recipients, subject, body)
 
 
+# The last line of a MailNotDelivered task's traceback, as send_email writes it.
+_NOT_DELIVERED = re.compile(
+    r"^home\.mail\.MailNotDelivered: Not delivered, no further attempt "
+    r"\(attempt (?P<attempt>\d+) of \d+, subject «(?P<subject>.*)»\): "
+    r"(?P<error>[A-Za-z_][\w.]*)(?:: (?P<detail>.*))?$", re.MULTILINE)
+_ADDRESS = re.compile(r"[^\s@'\"<>(){}\[\],;:]+@[^\s@'\"<>(){}\[\],;:]+")
+
+
+def not_delivered(traceback):
+    """What a MailNotDelivered task's `traceback` (text) says, for staff screens:
+    {"attempt": int, "subject": str, "error": the server error's class name, "detail": its
+    message with any email address replaced by "…"} — or None if it does not say. The
+    subject carries the request's reference; the body and recipients are not there."""
+    matches = list(_NOT_DELIVERED.finditer(traceback or ""))
+    if not matches:
+        return None
+    found = matches[-1]  # the exception raised last, after those it chains
+    return {
+        "attempt": int(found["attempt"]),
+        "subject": _ADDRESS.sub("…", found["subject"]),
+        "error": found["error"],
+        "detail": _ADDRESS.sub("…", found["detail"] or ""),
+    }
+
+
 def describe(subject, attempt):
     """'attempt 3 of 8, subject «…»': which mail, without its body or addresses (they
     stay out of the logs). The subject carries the request's or referral's reference."""
@@ -111,7 +137,8 @@ def send_email(context, recipients, subject, body, attempt=1, reply_to=None, cha
                      reply_to=reply_to).send()
     except (OSError, smtplib.SMTPException) as error:
         which = describe(subject, attempt)
-        reason = f"{type(error).__name__}: {error}"
+        # A server refusing a recipient repeats the address: it stays out of logs too.
+        reason = _ADDRESS.sub("…", f"{type(error).__name__}: {error}")
         backend = task_backends[send_email.backend]
         if attempt >= MAX_ATTEMPTS or not backend.supports_defer:
             logger.error("Mail not delivered, no further attempt (%s): %s", which, reason)

@@ -50,6 +50,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("altcha/", include("home.spam_urls")),
+    # Monitoring: the queue's health as JSON, 200 or 503 (worker/health.py); no language.
+    path("health/", include("worker.urls")),
     # Outside i18n_patterns, one sitemap for both languages (its items span every locale).
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
 ]
