@@ -77,3 +77,7 @@ bench: install static  ## load test of the production configuration on 127.0.0.1
 .PHONY: bench-intake
 bench-intake: install static  ## 200 intake submissions at the same instant: all stored?
 	$(PY) benchmarks/intake_burst.py
+
+.PHONY: bench-signup
+bench-signup: install static  ## sign-up as slow for an email with an account as for a new one?
+	$(PY) benchmarks/signup_timing.py

@@ -6,15 +6,18 @@ its redirects are fixed paths ("/", settings.LOGIN_URL) that LocaleMiddleware th
 sends to the *browser's* language, and its mails name the site after the request's host
 ("Hello from 127.0.0.1:8101!") because django.contrib.sites is not installed.
 Here every redirect is a URL name reversed in the active language, and every mail names
-the site.
+the site and is queued, not sent in the request (see `send_mail`).
 """
 
 from dataclasses import dataclass
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
+
+from home.mail import send_email
 
 # The partner area: where a partner who signs in, signs up or verifies an email goes.
 # A URL name, reversed in the active language (the view lives outside this app).
@@ -91,5 +94,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"[{site_identity().name}] {subject}"
 
     def send_mail(self, template_prefix, email, context):
-        context = {**context, "current_site": site_identity()}
-        return super().send_mail(template_prefix, email, context)
+        """Render allauth's mail `template_prefix` to `email` in the request (its language,
+        the site's name) and queue it for the worker (home.mail.send_email: retried while
+        the mail server is down), as the site's other mails are.
+
+        allauth sends in the request: an SMTP server that is slow or down made sign-up
+        slow or a 500, and the "account already exists" mail and the verification code
+        mail took different times to send (issue 12). Queued, each is one row in the
+        same transaction. allauth's mails are plain text (no *_message.html templates):
+        the text body is what is queued.
+        """
+        context = {
+            "request": allauth_context.request, "email": email,
+            **context, "current_site": site_identity(),
+        }
+        message = self.render_mail(template_prefix, email, context)
+        send_email.enqueue(list(message.to), message.subject, message.body)

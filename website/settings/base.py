@@ -269,8 +269,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="ht
 # Redirects and mails in the language the person was using, mails in the site's name
 # (the subject prefix too): accounts/adapter.py.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-# Sign-up and added emails cleaned like every form (typed_text.characters).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm",
+# Sign-up and added emails cleaned like every form (typed_text.characters); sign-up as slow
+# for an email that has an account as for a new one (accounts/signup.py).
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm",
                  "add_email": "accounts.forms.AddEmailForm"}
 # URL names, not paths: reversed in the active language ("/accounts/login/" would be
 # sent to the browser's language by LocaleMiddleware).
