@@ -100,7 +100,7 @@ def reclaim_orphaned_tasks(now=None):
             returned.append(task.id)
             # The task's path, never its arguments (they may hold addresses).
             logger.warning("Task %s (%s) returned to the queue: worker %s not seen for "
-                           "more than %s s", task.id, task.task_path, last_worker,
+                           "more than %g s", task.id, task.task_path, last_worker,
                            settings.TASK_LEASE_SECONDS)
     WorkerHeartbeat.objects.filter(last_seen__lt=now - HEARTBEAT_KEPT).delete()
     return returned, failed
