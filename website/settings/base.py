@@ -226,16 +226,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Mail and other slow work run outside the request; `manage.py db_worker` executes them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-# --- Wagtail -------------------------------------------------------------------------
-WAGTAIL_SITE_NAME = "Mutuo Aiuto Lavoro"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
-WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server calls no third party
-WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAIL_PASSWORD_RESET_ENABLED = False  # one account path: allauth
-WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # Seconds a worker may go without a heartbeat before the tasks it was running are claimed
 # again (worker/leases.py): a worker killed halfway leaves them RUNNING. At least ten
 # EMAIL_TIMEOUTs (an SMTP exchange is about ten commands, each may take one), so that a
@@ -249,6 +239,16 @@ if not (math.isfinite(TASK_LEASE_SECONDS) and TASK_LEASE_SECONDS >= 10 * EMAIL_T
     raise ImproperlyConfigured(
         "TASK_LEASE_SECONDS must be a number of seconds, at least 10 x EMAIL_TIMEOUT."
     )
+
+# --- Wagtail -------------------------------------------------------------------------
+WAGTAIL_SITE_NAME = "Mutuo Aiuto Lavoro"
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the server calls no third party
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # one account path: allauth
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
