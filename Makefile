@@ -78,6 +78,10 @@ bench: install static  ## load test of the production configuration on 127.0.0.1
 bench-intake: install static  ## 200 intake submissions at the same instant: all stored?
 	$(PY) benchmarks/intake_burst.py
 
+.PHONY: bench-faults
+bench-faults: install static  ## database, mail server and worker failing while people apply: anything lost?
+	$(PY) benchmarks/faults.py
+
 .PHONY: bench-signup
 bench-signup: install static  ## sign-up as slow for an email with an account as for a new one?
 	$(PY) benchmarks/signup_timing.py
