@@ -281,3 +281,33 @@ def test_names_and_values_lose_nul_and_lone_surrogates_files_are_kept():
     assert cleaned.getlist("nome") == ["Rossi", "ab"]
     assert cleaned["file"] is object_
     assert not cleaned._mutable
+
+
+# --- Every form endpoint, from the resolver ------------------------------------------
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16"])
+def test_every_address_under_a_language_refuses_another_charset_with_the_sites_400(charset):
+    """Every URL pattern under /it/ and /en/ (allauth's sign-in, sign-up, password reset,
+    e-mail, two-factor and session pages, the partner area, search, every page with a
+    form), found from the resolver so a new form is covered the day it is added: a body
+    in another charset gets the site's 400 page in the path's language, signed out and,
+    for the account and partner pages, signed in as a partner."""
+    from tests.test_junk_urls import SIGNED_IN_AREAS, Param, build, url_routes
+
+    _organisation, admin = make_organisation()
+    partner = visitor()
+    partner.force_login(admin)
+    checked = 0
+    for pieces, _name in url_routes():
+        path = build(pieces, {piece.name: "1" for piece in pieces if isinstance(piece, Param)})
+        language = path[1:3]
+        if language not in TITLES:
+            continue
+        clients = [visitor()] + ([partner] if SIGNED_IN_AREAS.match(path) else [])
+        for client in clients:
+            response = post_in_charset(client, path, charset)
+            assert response.status_code == 400, (path, response.status_code)
+            assert_site_page(response, 400, language, TITLES[language])
+            checked += 1
+    assert checked > 60  # allauth's, the partner area's and the site's addresses

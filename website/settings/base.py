@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AdminAccessMiddleware",  # partners: 403; staff: 2FA first
+    # Wagtail admin views that answer junk parameters with a 500: 404/400 first.
+    "website.admin_guards.WagtailInputGuardMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
