@@ -589,7 +589,16 @@ def run_faults(database, workdir, site, sink, stack, drain_seconds=DRAIN_SECONDS
     stored = stored_by_email(database)
     tasks = dict(database.query(
         "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status"))
-    return figures(database.name, people, stored, sink.delivered_to(), tasks, killed_mid_send)
+    result = figures(database.name, people, stored, sink.delivered_to(), tasks,
+                     killed_mid_send)
+    result["duplicate_tasks"] = {
+        address: database.query(
+            "SELECT status, exception_class_path, CAST(worker_ids AS TEXT), started_at, "
+            "finished_at FROM django_tasks_database_dbtaskresult "
+            f"WHERE CAST(args_kwargs AS TEXT) LIKE '%{address}%' ORDER BY enqueued_at")
+        for address, count in sink.delivered_to().items() if count > stored.get(address, 0)
+    }
+    return result
 
 
 def stored_by_email(database):
@@ -652,6 +661,9 @@ def details(results):
             lines.append(f"  stored, no mail: {', '.join(r['lost_mail'])}")
         for address, answers in r["unanswered"]:
             lines.append(f"  not stored, no clear answer: {address} {answers}")
+        for address, rows in r.get("duplicate_tasks", {}).items():
+            lines.append(f"  mailed more than once: {address}; its tasks:")
+            lines.extend(f"    {row}" for row in rows)
     return "\n".join(lines)
 
 
