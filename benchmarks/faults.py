@@ -596,7 +596,8 @@ def run_faults(database, workdir, site, sink, stack, drain_seconds=DRAIN_SECONDS
             "SELECT status, exception_class_path, CAST(worker_ids AS TEXT), started_at, "
             "finished_at FROM django_tasks_database_dbtaskresult "
             f"WHERE CAST(args_kwargs AS TEXT) LIKE '%{address}%' ORDER BY enqueued_at")
-        for address, count in sink.delivered_to().items() if count > stored.get(address, 0)
+        for address, count in sink.delivered_to().items()
+        if address in stored and count > stored[address]  # the sink serves both databases
     }
     return result
 
