@@ -86,4 +86,4 @@ urlpatterns += i18n_patterns(
 handler400 = "home.views.bad_request"
 handler403 = "home.views.permission_denied"
 handler404 = "home.views.page_not_found"
-handler500 = "home.views.server_error"
+handler500 = "website.outage.server_error"  # the 503 page for a database outage

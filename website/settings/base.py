@@ -70,6 +70,10 @@ MIDDLEWARE = [
     # Before anything reads the request: NUL in a path (400), bodies too large or with
     # files no form asks for (413), NUL dropped from parameters and cookies.
     "website.request_hygiene.RequestHygieneMiddleware",
+    # A view's database outage (OperationalError, InterfaceError): the 503 page with
+    # Retry-After instead of the 500 page; handler500 covers the middlewares
+    # (website/outage.py).
+    "website.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the language from the /it/ or /en/ prefix.
@@ -131,6 +135,12 @@ def database_from_env(default_sqlite_path):
         config.setdefault("CONN_HEALTH_CHECKS", True)
     config["ATOMIC_REQUESTS"] = False
     return config
+
+
+# Seconds a person (and a client honouring Retry-After) is asked to wait when the
+# database is unavailable: the 503 page of website/outage.py. SQLite waits up to
+# SQLITE_OPTIONS["timeout"] (20 s) for a lock before that page is sent.
+DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
 
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
