@@ -280,3 +280,71 @@ def test_make_run_starts_the_worker_that_survives_outages(monkeypatch):
 
     worker_command = next(command for command in started if "runserver" not in command)
     assert "run_worker" in worker_command
+
+
+class FailsFirstRecord:
+    """DBTaskResult.save that raises `error` for the first six saves of a task's outcome:
+    the database went away just after the task ran, for longer than django-tasks-db's own
+    three tries of set_successful and then of set_failed."""
+
+    def __init__(self, error, times=6):
+        self.error, self.left = error, times
+        self.real_save = DBTaskResult.save
+
+    def __call__(self, row, *args, **kwargs):
+        if self.left and "finished_at" in (kwargs.get("update_fields") or ()):
+            self.left -= 1
+            raise self.error
+        return self.real_save(row, *args, **kwargs)
+
+
+@pytest.mark.parametrize("kind", ["OperationalError", "InterfaceError"])
+def test_a_mail_sent_while_the_database_went_away_is_recorded_and_not_sent_again(
+        monkeypatch, waits, kind):
+    """The mail left, then the database refused its SUCCESSFUL record: once the database
+    answers, the row is SUCCESSFUL (it stayed RUNNING under a live worker, and went out
+    a second time when that worker was later killed and its lease lapsed)."""
+    from django.core import mail
+
+    send_email.enqueue(["giulia.rossi@example.org"], "Oggetto MA-2026-00010", "Testo")
+    failing = FailsFirstRecord(outage_error(kind, "the connection is closed"))
+    monkeypatch.setattr(DBTaskResult, "save", lambda row, *a, **kw: failing(row, *a, **kw))
+
+    call_command("run_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    row = DBTaskResult.objects.get()
+    assert row.status == "SUCCESSFUL" and row.return_value == "sent"
+    assert len(row.worker_ids) == 1
+    assert [message.subject for message in mail.outbox] == ["Oggetto MA-2026-00010"]
+    assert waits["sleeps"][-1] == 1  # the worker's own back-off, after django-tasks-db's
+
+
+def test_a_task_that_met_the_outage_itself_runs_again(monkeypatch, waits):
+    """The mail server refused and the next attempt could not be queued (database gone):
+    the attempt is not recorded FAILED with nobody to try again, it runs again."""
+    from django.core import mail
+    from django.db import utils
+
+    send_email.enqueue(["giulia.rossi@example.org"], "Oggetto MA-2026-00011", "Testo")
+    real_send, real_using = mail.EmailMessage.send, type(send_email).using
+    calls = []
+
+    def using_while_the_database_is_gone(task, **options):
+        if options.get("run_after") and len(calls) == 1 and "gone" not in calls:
+            calls.append("gone")  # queueing the next attempt, once
+            raise utils.OperationalError("server closed the connection unexpectedly")
+        return real_using(task, **options)
+
+    def send_once_refused(message, *args, **kwargs):
+        calls.append(message.subject)
+        if not calls[1:]:
+            raise OSError("connection refused")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(type(send_email), "using", using_while_the_database_is_gone)
+    monkeypatch.setattr(mail.EmailMessage, "send", send_once_refused)
+    call_command("run_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    assert calls == ["Oggetto MA-2026-00011", "gone", "Oggetto MA-2026-00011"]
+    assert [message.subject for message in mail.outbox] == ["Oggetto MA-2026-00011"]
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"]

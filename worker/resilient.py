@@ -16,10 +16,14 @@ workers' tasks when the loop (re)starts, then, while it runs for ever, a heartbe
 import logging
 import threading
 import time
+from traceback import format_exception
 
 from django.conf import settings
 from django.db import Error, InterfaceError, OperationalError, connections
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from worker.leases import beat, heartbeat_interval, reclaim_orphaned_tasks
 
@@ -76,6 +80,10 @@ class Pulse(threading.Thread):
 
 
 class ResilientWorker(Worker):
+    # The task whose outcome the database could not take, and that outcome: {} (the task
+    # never returned), {"successful": value} or {"failed": exception}. See run_task.
+    unrecorded = None
+
     def run(self):
         """django-tasks-db's loop, run again after a database outage (OUTAGE_ERRORS):
         connections closed, a wait of `backoff_seconds`, then the same queue. Returns as
@@ -96,6 +104,7 @@ class ResilientWorker(Worker):
         while True:
             started = time.monotonic()
             try:
+                self.record_unrecorded()
                 beat(self.worker_id)
                 reclaim_orphaned_tasks()
                 return super().run()
@@ -115,3 +124,62 @@ class ResilientWorker(Worker):
                 time.sleep(delay)
                 if not self.running:  # stopped by a signal during a task
                     return None
+
+    def run_task(self, db_task_result):
+        """django-tasks-db's `run_task`, remembering the task's outcome when the database
+        fails while the task runs or while its outcome is recorded (OUTAGE_ERRORS), so
+        that `record_unrecorded` records it once the database answers again. Without
+        this the row stays RUNNING under a worker that is alive (its lease never lapses)
+        until that worker is killed, and the task then runs again: a second mail."""
+        outcome = {}
+        record_success, record_failure = (db_task_result.set_successful,
+                                          db_task_result.set_failed)
+
+        def set_successful(value):
+            outcome.setdefault("successful", value)
+            record_success(value)
+
+        def set_failed(error):
+            outcome.setdefault("failed", error)
+            if "successful" in outcome or isinstance(error, OUTAGE_ERRORS):
+                # Not a failure of the task: the database failed it or its record.
+                # Recording FAILED would lose a mail whose next attempt was never queued.
+                raise error
+            record_failure(error)
+
+        db_task_result.set_successful, db_task_result.set_failed = set_successful, set_failed
+        try:
+            super().run_task(db_task_result)
+        except OUTAGE_ERRORS:
+            self.unrecorded = (db_task_result, outcome)
+            raise
+
+    def record_unrecorded(self):
+        """Record the outcome of the task an outage interrupted (`run_task`): SUCCESSFUL
+        with its value; READY again if the task itself met the outage (it could not do
+        its work: a mail whose next attempt could not be queued is tried again); FAILED
+        with its own error otherwise. Only if the row is still this worker's claim (a
+        reclaim may have given it to another worker meanwhile). Raises OUTAGE_ERRORS
+        while the database is still down; the caller backs off and calls again."""
+        if self.unrecorded is None:
+            return
+        task, outcome = self.unrecorded
+        same_claim = DBTaskResult.objects.filter(
+            id=task.id, status=TaskResultStatus.RUNNING, started_at=task.started_at)
+        now = timezone.now()
+        if "successful" in outcome:
+            changed = same_claim.update(
+                status=TaskResultStatus.SUCCESSFUL, finished_at=now,
+                return_value=outcome["successful"], exception_class_path="", traceback="")
+        elif "failed" in outcome and not isinstance(outcome["failed"], OUTAGE_ERRORS):
+            error = outcome["failed"]
+            changed = same_claim.update(
+                status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
+                exception_class_path=f"{type(error).__module__}.{type(error).__qualname__}",
+                traceback="".join(format_exception(error)))
+        else:
+            changed = same_claim.update(status=TaskResultStatus.READY, started_at=None)
+        if changed:
+            logger.warning("Task %s (%s): outcome recorded after the database came back",
+                           task.id, task.task_path)
+        self.unrecorded = None
