@@ -101,6 +101,14 @@ def test_a_password_or_code_is_never_written_back_into_the_page():
     assert dict(FormFields(html).fields)["first_name"] == "Giulia"
 
 
+def test_a_tax_code_identifies_and_is_kept_for_the_retry():
+    from website.outage import is_secret_field_name
+
+    assert not is_secret_field_name("tax_code")
+    assert not is_secret_field_name("organisation-tax_code")
+    assert is_secret_field_name("code") and is_secret_field_name("login-code")
+
+
 def test_a_page_read_while_the_connection_is_closed_gets_the_503_page_and_a_link_back():
     with mock.patch("programme.views.participation_form",
                     side_effect=InterfaceError("connection already closed")):

@@ -65,6 +65,9 @@ _SECRET_WORDS = {"password", "passwd", "pwd", "secret", "token", "otp", "totp", 
 # The spam protection's fields: a signed timestamp and a proof of work, neither personal
 # nor secret; without them the retry would be refused as "sent too quickly".
 _KEPT_DESPITE_NAME = {SpamProtectedForm.token_field_name, SpamProtectedForm.altcha_field_name}
+# Codes that identify, not authenticate: an organisation's codice fiscale is typed again
+# by nobody gladly.
+_PUBLIC_CODES = ("tax_code", "postal_code", "zip_code", "country_code")
 
 
 def is_database_unavailable(exc):
@@ -87,7 +90,7 @@ def is_secret_field_name(name):
     """True for a form field whose value is never echoed back: `password1`,
     `old_password`, `login-code`, `otp_token`... (the spam protection's `form_token`
     and `altcha` excepted)."""
-    if name in _KEPT_DESPITE_NAME:
+    if name in _KEPT_DESPITE_NAME or name.lower().endswith(_PUBLIC_CODES):
         return False
     words = [word.rstrip("0123456789") for word in re.split(r"[^a-z0-9]+", name.lower())]
     return any(word in _SECRET_WORDS or word.startswith(("password", "passwd"))
