@@ -7,7 +7,8 @@ class WorkerHeartbeat(models.Model):
     claimed is not taken from it while this is fresher than the lease."""
 
     # django-tasks-db's worker ids are at most 64 characters.
-    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    # Written by the worker only; no form edits it.
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True, editable=False)
     last_seen = models.DateTimeField(_("last seen"), db_index=True)
 
     class Meta:

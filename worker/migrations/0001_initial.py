@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             name='WorkerHeartbeat',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worker_id', models.CharField(max_length=64, unique=True, verbose_name='worker id')),
+                ('worker_id', models.CharField(editable=False, max_length=64, unique=True, verbose_name='worker id')),
                 ('last_seen', models.DateTimeField(db_index=True, verbose_name='last seen')),
             ],
             options={
