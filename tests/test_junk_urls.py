@@ -352,6 +352,38 @@ def test_junk_in_every_url_never_gives_a_5xx(walk_setup, junk_name, who):
         failures)
 
 
+def test_an_incomplete_form_posted_to_every_admin_address_never_gives_a_5xx(walk_setup):
+    """An edit form without its formsets' counts (Wagtail read `body-count` with
+    request.POST[...]: a 500) or with junk in every field it names: POSTed as a superuser
+    to every admin route, with real keys in the path."""
+    routes, objects, _page_urls, users = walk_setup
+    client = Client(raise_request_exception=True)
+    client.force_login(users["superuser"])
+    failures, posted = [], 0
+    for pieces, name in routes:
+        if (not route_text(pieces).startswith("/admin/") or name in SIGNS_OUT
+                or name in RAISES_ON_PURPOSE):
+            continue
+        params = [piece for piece in pieces if isinstance(piece, Param)]
+        url = build(pieces, {param.name: real_value(pieces, name, param, objects)
+                             for param in params})
+        for data in ({}, dict.fromkeys(("title", "name", "slug", "id", "p", "locale"),
+                                       JUNK["superscript-two"])):
+            posted += 1
+            savepoint = transaction.savepoint()
+            try:
+                status = client.post(url, data).status_code
+            except Exception as error:  # noqa: BLE001 - every failure is collected
+                status = f"{type(error).__name__}: {str(error)[:200]}"
+            finally:
+                transaction.savepoint_rollback(savepoint)
+            if not isinstance(status, int) or status >= 500:
+                failures.append(f"POST {url[:160]} ({name}) {sorted(data)} -> {status}")
+    assert posted > 100, "the walk no longer finds the admin's addresses"
+    assert not failures, f"{len(failures)} of {posted} requests failed:\n" + "\n".join(
+        failures)
+
+
 # --- The guards in front of Wagtail's views (website/admin_guards.py) -----------------
 
 
@@ -420,13 +452,16 @@ def test_an_object_key_is_what_the_models_primary_key_holds():
 # stops raising, an upgrade fixed it, and its guard in website/admin_guards.py can go.
 
 
-def call_unguarded(path, user):
+def call_unguarded(path, user, data=None):
+    """Wagtail's view for `path` called directly (no middleware): a GET, or a POST of
+    `data` when given."""
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.contrib.sessions.backends.db import SessionStore
     from django.test import RequestFactory
     from django.urls import resolve
 
-    request = RequestFactory().get(path)
+    factory = RequestFactory()
+    request = factory.get(path) if data is None else factory.post(path, data)
     request.user = user
     request.session = SessionStore()
     request._messages = FallbackStorage(request)
@@ -479,3 +514,29 @@ def test_wagtail_still_fails_without_guard_image_chooser_tag_and_search(demo_edi
 def test_wagtail_localize_still_fails_without_guard_snippet_key(demo_editor):
     with pytest.raises(ValueError, match="expected a number"):
         call_unguarded("/admin/localize/submit/snippet/programme/venue/abc/", demo_editor)
+
+
+@pytest.mark.parametrize(("path", "error"), [
+    ("/admin/choose-external-link/", AttributeError),
+    ("/admin/snippets/choose/programme/venue/create/", AttributeError),
+    ("/admin/redirects/import/process/", KeyError),
+])
+def test_wagtail_still_fails_without_guard_forms_posted_without_their_fields(
+        demo_editor, path, error):
+    with pytest.raises(error):
+        call_unguarded(path, demo_editor, data={})
+
+
+@pytest.mark.parametrize("path", ["/admin/choose-external-link/",
+                                  "/admin/snippets/choose/programme/venue/create/",
+                                  "/admin/redirects/import/process/"])
+def test_forms_posted_without_their_fields_get_a_400(editor, path):
+    response = editor.post(path, {})
+    assert response.status_code == 400
+    assert "Richiesta non valida" in response.content.decode()
+
+
+def test_the_external_link_chooser_still_takes_a_link(editor):
+    response = editor.post("/admin/choose-external-link/",
+                           {"external-link-chooser-url": "https://www.comune.milano.it/"})
+    assert response.status_code == 200

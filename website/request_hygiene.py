@@ -26,7 +26,13 @@ through Django's handler400) instead of letting odd input reach a database or a 
 
 The size is judged from Content-Length before the body is read. A form's body in a
 charset other than UTF-8 makes Django raise a 400 (BadRequest) when it is read here:
-the site's 400 page.
+the site's 400 page (with DEBUG on, Django's own page, status 400: it reads the body
+again, so the body is marked unreadable first, as Django does for a body too large).
+
+A view that looks up a form field the request does not carry (`request.POST["x"]`,
+MultiValueDictKeyError) was sent an incomplete form: 400, not 500. Wagtail's page and
+snippet edit views read their formsets' `<name>-count` that way: a POST of a page's
+title alone answered 500.
 """
 
 import re
@@ -34,6 +40,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import QueryDict
+from django.urls import get_resolver
+from django.utils.datastructures import MultiValueDictKeyError
 
 # NUL and the UTF-16 surrogate halves, which no text column stores.
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -90,7 +98,11 @@ class RequestHygieneMiddleware:
         if _holds_unstorable(request.GET):
             request.GET = without_unstorable(request.GET)
         if request.method == "POST":
-            # Reads the body once; a charset other than UTF-8 raises BadRequest here.
+            try:  # reads the body once; a charset other than UTF-8 raises BadRequest
+                request.POST  # noqa: B018
+            except BadRequest:
+                request._mark_post_parse_error()  # the error pages must not read it again
+                raise
             if request.FILES and not takes_files:
                 raise FilesNotAccepted("Files sent to a form that takes none")
             if _holds_unstorable(request.POST):
@@ -99,3 +111,9 @@ class RequestHygieneMiddleware:
             if UNSTORABLE.search(name) or UNSTORABLE.search(value):
                 del request.COOKIES[name]
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """An incomplete form (a field the view looks up is missing): the site's 400."""
+        if isinstance(exception, MultiValueDictKeyError):
+            return get_resolver().resolve_error_handler(400)(request, exception)
+        return None
