@@ -22,6 +22,9 @@ BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # spreadsheet files (an export holding one would fail).
 CONTROL_CHARACTERS = re.compile(
     rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f{BIDI_CONTROLS}]")
+# A terminal's colour or cursor code pasted with the text (ECMA-48 CSI "ESC [ … m" and
+# OSC "ESC ] … BEL"): without its ESC, "[31m" would be left in a partner's name.
+TERMINAL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 # What people paste from a word processor: U+000B is Word's manual line break
 # (Shift+Enter), U+000C its page break; U+0085 (NEL), U+2028 and U+2029 are the line and
 # paragraph separators of other programs.
@@ -32,8 +35,9 @@ def without_control_characters(value, *, multiline=False):
     """The text without control or bidirectional characters (tab and line breaks stay);
     a pasted line or page break separates what it separated ("Maria\\vChiara" is
     "Maria Chiara", or two lines when `multiline`), it does not glue the words together.
-    "Rossi\\u202egpj.exe\\u202c" is "Rossigpj.exe"; "\\x01\\x1b[31mACME\\x7f" is
-    "[31mACME" (the escape is dropped, what followed it is text)."""
+    "Rossi\\u202egpj.exe\\u202c" is "Rossigpj.exe"; "\\x01\\x1b[31mACME\\x7f" is "ACME"
+    (a terminal's colour code goes whole)."""
+    value = TERMINAL_SEQUENCE.sub("", value)
     value = PASTED_LINE_BREAK.sub("\n" if multiline else " ", value)
     return CONTROL_CHARACTERS.sub("", value)
 
