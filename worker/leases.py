@@ -52,11 +52,31 @@ def heartbeat_interval():
     return min(30.0, settings.TASK_LEASE_SECONDS / 4)
 
 
+# A worker counts as alive (health: "workers.alive", "no-worker") while its last heartbeat
+# is younger than this many heartbeat intervals: two beats may be missed (the database
+# busy) before it counts as gone. The lease, for reclaiming tasks, is much longer, so
+# that a slow task is never taken from a worker that is merely late.
+ALIVE_BEATS = 3
+
+
+def alive_window():
+    """How recently a worker must have beaten to count as alive: ALIVE_BEATS ×
+    `heartbeat_interval()` (a timedelta; 90 seconds with the default lease)."""
+    return datetime.timedelta(seconds=ALIVE_BEATS * heartbeat_interval())
+
+
 def beat(worker_id, now=None):
     """Record that `worker_id` is alive at `now` (default: the current time)."""
     now = now or timezone.now()
     if not WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen=now):
         WorkerHeartbeat.objects.create(worker_id=worker_id, last_seen=now)
+
+
+def forget(worker_id):
+    """Delete `worker_id`'s heartbeat: the worker stopped cleanly and is no longer alive.
+    (A worker killed with SIGKILL cannot; it stops counting as alive after
+    `alive_window()`, and its tasks are reclaimed after the lease.)"""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
 
 
 def orphaned_tasks(now=None):

@@ -13,6 +13,7 @@ workers' tasks when the loop (re)starts, then, while it runs for ever, a heartbe
 (the loop itself may be busy with one task for a while).
 """
 
+import atexit
 import logging
 import threading
 import time
@@ -25,7 +26,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from worker.leases import beat, heartbeat_interval, reclaim_orphaned_tasks
+from worker.leases import beat, forget, heartbeat_interval, reclaim_orphaned_tasks
 
 logger = logging.getLogger(__name__)
 
@@ -89,15 +90,34 @@ class ResilientWorker(Worker):
         connections closed, a wait of `backoff_seconds`, then the same queue. Returns as
         the loop does (`--batch` done, `--max-tasks` reached); a signal still stops it.
         Each (re)start records a heartbeat and reclaims vanished workers' tasks; a worker
-        that runs until stopped keeps beating from a `Pulse` thread."""
+        that runs until stopped keeps beating from a `Pulse` thread. However it stops
+        (returned, SIGTERM/SIGINT, which django-tasks-db turns into sys.exit), it deletes
+        its heartbeat (`stop_beating`)."""
         pulse = None if self.batch else Pulse(self.worker_id)
         if pulse:
             pulse.start()
+        # Under the autoreloader (`make run`: --reload, the default with DEBUG) this loop
+        # runs in a daemon thread and a signal ends the process from the main thread,
+        # skipping the `finally` below; the exit hook still says goodbye.
+        atexit.register(self.stop_beating, pulse)
         try:
             return self._run_through_outages()
         finally:
-            if pulse:
-                pulse.stop()
+            atexit.unregister(self.stop_beating)
+            self.stop_beating(pulse)
+
+    def stop_beating(self, pulse):
+        """Stop the heartbeat thread `pulse` (or None) and delete this worker's heartbeat
+        (leases.forget), so that health stops counting a worker that stopped cleanly.
+        A database error is logged: the heartbeat then ages out (leases.alive_window)."""
+        if pulse:
+            pulse.stop()
+            pulse.join(timeout=settings.TASK_LEASE_SECONDS / 4)  # a beat under way ends
+        try:
+            forget(self.worker_id)
+        except Error as error:
+            logger.warning("Worker %s could not delete its heartbeat (%s: %s)",
+                           self.worker_id, type(error).__name__, error)
 
     def _run_through_outages(self):
         outages = 0
