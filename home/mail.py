@@ -91,6 +91,38 @@ def not_delivered(traceback):
     }
 
 
+# The last line of a MailAttemptFailed task's traceback for a server failure, as
+# send_email writes it ("Not sent again …", after a vanished worker, is not one).
+_ATTEMPT_FAILED = re.compile(
+    r"^home\.mail\.MailAttemptFailed: Not sent "
+    r"\(attempt (?P<attempt>\d+) of \d+, subject «(?P<subject>.*)»\): "
+    r"(?P<error>[A-Za-z_][\w.]*)(?:: (?P<detail>.*))?; next attempt at (?P<next>\S+)$",
+    re.MULTILINE)
+
+
+def attempt_failed(traceback):
+    """What a MailAttemptFailed task's `traceback` (text) says, for staff screens:
+    {"attempt": int, "subject": str, "error": the server error's class name, "detail": its
+    message with any email address replaced by "…", "next_attempt": an aware datetime or
+    None} — or None if it does not say (an attempt not sent again after its worker
+    vanished). Like `not_delivered`, never the body or the recipients."""
+    matches = list(_ATTEMPT_FAILED.finditer(traceback or ""))
+    if not matches:
+        return None
+    found = matches[-1]
+    try:
+        next_attempt = datetime.datetime.fromisoformat(found["next"])
+    except ValueError:
+        next_attempt = None
+    return {
+        "attempt": int(found["attempt"]),
+        "subject": _ADDRESS.sub("…", found["subject"]),
+        "error": found["error"],
+        "detail": _ADDRESS.sub("…", found["detail"] or ""),
+        "next_attempt": next_attempt,
+    }
+
+
 def describe(subject, attempt):
     """'attempt 3 of 8, subject «…»': which mail, without its body or addresses (they
     stay out of the logs). The subject carries the request's or referral's reference."""

@@ -105,7 +105,7 @@ def test_degraded_without_a_worker_seen_within_the_lease():
 def test_degraded_without_any_worker_ever():
     response, body = health()
     assert response.status_code == 503 and body["problems"] == ["no-worker"]
-    assert body["workers"] == {"alive": 0, "last_heartbeat_seconds": None}
+    assert body["workers"] == {"alive": 0, "last_heartbeat_seconds": None, "alive_seconds": 90}
 
 
 def test_degraded_when_a_task_has_waited_too_long():
@@ -269,7 +269,7 @@ def test_a_queue_without_a_worker_says_so(segreteria):
     speaks(segreteria, "it")
     text = signed_in(segreteria).get(QUEUE).content.decode()
     assert "La coda ha bisogno di attenzione." in text
-    assert "Nessun processo in background è stato visto da 5 minuti" in text
+    assert "Nessun processo in background è stato visto negli ultimi 90 secondi" in text
 
 
 def test_a_superuser_sees_it():

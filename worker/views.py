@@ -6,14 +6,24 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.roles import is_triage_staff
-from worker.health import DEGRADED, NO_WORKER, WAITING_TOO_LONG, queue_health, undelivered_mails
+from home.mail import MAX_ATTEMPTS
+from worker.health import (
+    DEGRADED,
+    MAIL_FAILING,
+    MAIL_GIVEN_UP,
+    NO_WORKER,
+    WAITING_TOO_LONG,
+    failed_attempts,
+    queue_health,
+    undelivered_mails,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +59,9 @@ REASON_OTHER = gettext_lazy("The mail server could not be reached or refused the
 
 
 class QueueView(WagtailAdminTemplateMixin, TemplateView):
-    """Reports › "Message queue": the queue's figures and the mails given up, for the
-    Segreteria and superusers (accounts.roles.is_triage_staff); 403 for anyone else."""
+    """Reports › "Message queue": the queue's figures, what is wrong and what to do, the
+    latest failed attempts and the mails given up, for the Segreteria and superusers
+    (accounts.roles.is_triage_staff); 403 for anyone else."""
 
     template_name = "worker/queue.html"
     page_title = gettext_lazy("Message queue")
@@ -67,18 +78,37 @@ class QueueView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         figures = queue_health()
         problems = {
-            NO_WORKER: _("No background worker has been seen for %(minutes)s minutes: "
-                         "mail is not being sent.")
-            % {"minutes": round(figures.lease_seconds / 60)},
+            NO_WORKER: _("No background worker has been seen in the last %(seconds)s "
+                         "seconds: mail is not being sent. Check that the worker is "
+                         "running (README, \"Operating the background worker\").")
+            % {"seconds": round(figures.alive_seconds)},
             WAITING_TOO_LONG: _("A task has been waiting for more than %(minutes)s "
                                 "minutes: the worker cannot keep up or is stuck.")
             % {"minutes": round(figures.max_wait_seconds / 60)},
+            MAIL_FAILING: _("The mail server is failing: the latest attempt to send a mail "
+                            "failed (the reasons are listed below). The mails are kept and "
+                            "tried again later. Check the mail server and the site's mail "
+                            "settings (EMAIL_URL; README, \"Operating the background "
+                            "worker\")."),
+            MAIL_GIVEN_UP: ngettext(
+                "%(count)s mail was given up in the last 24 hours: nobody will try to send "
+                "it again. Check the mail server settings (EMAIL_URL), then contact the "
+                "person concerned (list below).",
+                "%(count)s mails were given up in the last 24 hours: nobody will try to "
+                "send them again. Check the mail server settings (EMAIL_URL), then contact "
+                "the people concerned (list below).",
+                figures.mail_given_up_last_24h) % {"count": figures.mail_given_up_last_24h},
         }
         mails = [
             {"mail": mail, "reason": REASONS.get(mail.error, REASON_OTHER)}
             for mail in undelivered_mails()
         ]
+        attempts = [
+            {"attempt": attempt, "reason": REASONS.get(attempt.error, REASON_OTHER)}
+            for attempt in failed_attempts()
+        ]
         return super().get_context_data(
-            **kwargs, figures=figures, mails=mails,
+            **kwargs, figures=figures, mails=mails, attempts=attempts,
+            max_attempts=MAX_ATTEMPTS,
             problems=[problems[problem] for problem in figures.problems],
         )
