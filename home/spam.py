@@ -54,6 +54,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 logger = logging.getLogger("home.spam")
@@ -184,18 +185,37 @@ class RateLimit:
         return self.limited
 
 
+def rate_limit_exempt(request):
+    """Whether this visitor skips the per-IP limit: signed-in staff who enter requests
+    from the office (the desk shares one address with everyone it serves). Who counts
+    is settings.SPAM_RATE_LIMIT_EXEMPT, a dotted path to a `user -> bool` function
+    (accounts.roles.is_triage_staff): `home` does not import the accounts app."""
+    user = getattr(request, "user", None)
+    path = getattr(settings, "SPAM_RATE_LIMIT_EXEMPT", "")
+    if user is None or not path or not user.is_authenticated:
+        return False
+    return bool(import_string(path)(user))
+
+
+def _rate_key(request, scope, period, now):
+    return f"spam:rate:{scope}:{ip_hash(request)}:{int(now // period)}"
+
+
 def rate_limit(request, scope, limit=None, period=None):
     """Count one attempt for this visitor in `scope`; true (a `RateLimit`) when over.
 
     Call it once per POST (per challenge request for the challenge endpoint). Fixed
     windows of `period` seconds on the default cache, which must be shared by every
     worker in production. Defaults: `SPAM_RATE_LIMIT` per `SPAM_RATE_PERIOD`.
+    Exempt visitors (`rate_limit_exempt`) are neither counted nor limited.
     """
     limit = limit if limit is not None else settings.SPAM_RATE_LIMIT
     period = period if period is not None else settings.SPAM_RATE_PERIOD
+    if request is not None and rate_limit_exempt(request):
+        return RateLimit(False, 0, limit, 0)
     now = time.time()
     window = int(now // period)
-    key = f"spam:rate:{scope}:{ip_hash(request)}:{window}"
+    key = _rate_key(request, scope, period, now)
     retry_after = max(1, math.ceil((window + 1) * period - now))
     cache.add(key, 0, timeout=period + 1)
     try:
@@ -206,7 +226,26 @@ def rate_limit(request, scope, limit=None, period=None):
     else:
         # Some backends (the file cache) reset the expiry to the default on incr().
         cache.touch(key, timeout=retry_after + 1)
+    if request is not None:
+        counted = getattr(request, "_spam_rate_counted", {})
+        counted[scope] = key
+        request._spam_rate_counted = counted
     return RateLimit(count > limit, count, limit, retry_after)
+
+
+def refund_attempt(request, scope):
+    """Take back the attempt `rate_limit` counted for this request in `scope` (once):
+    a form refused for what the person typed is corrected and sent again, and those
+    attempts must not lock the person (or their office) out. Submissions refused as
+    spam stay counted."""
+    key = getattr(request, "_spam_rate_counted", {}).pop(scope, None)
+    if key is None:
+        return
+    try:
+        if cache.decr(key) < 0:
+            cache.set(key, 0, timeout=settings.SPAM_RATE_PERIOD + 1)
+    except ValueError:  # the window ended meanwhile: nothing left to take back
+        pass
 
 
 def too_many_requests(response, limited):
@@ -391,6 +430,9 @@ class SpamProtectedForm:
             # presses "Send" at once on an empty form is told what is missing, not that
             # they were too quick or that the anti-spam check had not finished; and the
             # challenge stays unspent. Spam checks run on a submission that could be stored.
+            # Nor does the attempt count towards the rate limit.
+            if self.spam_request is not None:
+                refund_attempt(self.spam_request, self.spam_form_name)
             return
         elif not self._spam_checked:  # checked once per form: checking spends the challenge
             self._spam_checked = True

@@ -2,6 +2,7 @@
 who may see them."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,13 +17,16 @@ from home.contact import absolute_url, office_contacts
 from home.mail import queue_email
 
 from .models import Group, ParticipationRequest, StatusChange
+from .seats import SEATED, count_seats_taken
 
 Status = ParticipationRequest.Status
 
-# Where a request may go from each status. Final statuses go nowhere.
+# Where a request may go from each status. Final statuses go nowhere (a mistake is put
+# right with correct_status). Staff often place a person on the first call, so a new
+# request may be assigned directly, without passing through "contacted".
 TRANSITIONS = {
-    Status.NEW: {Status.CONTACTED, Status.WAITING_LIST, Status.NOT_ELIGIBLE,
-                 Status.WITHDRAWN, Status.UNREACHABLE},
+    Status.NEW: {Status.CONTACTED, Status.ASSIGNED, Status.WAITING_LIST,
+                 Status.NOT_ELIGIBLE, Status.WITHDRAWN, Status.UNREACHABLE},
     Status.CONTACTED: {Status.ASSIGNED, Status.WAITING_LIST, Status.NOT_ELIGIBLE,
                        Status.WITHDRAWN, Status.UNREACHABLE},
     Status.ASSIGNED: {Status.ATTENDING, Status.WAITING_LIST, Status.WITHDRAWN,
@@ -30,13 +34,12 @@ TRANSITIONS = {
     Status.ATTENDING: {Status.COMPLETED, Status.WITHDRAWN},
     Status.WAITING_LIST: {Status.CONTACTED, Status.ASSIGNED, Status.WITHDRAWN,
                           Status.UNREACHABLE},
-    Status.UNREACHABLE: {Status.CONTACTED, Status.WITHDRAWN},
+    Status.UNREACHABLE: {Status.CONTACTED, Status.ASSIGNED, Status.WAITING_LIST,
+                         Status.WITHDRAWN},
     Status.COMPLETED: set(),
     Status.NOT_ELIGIBLE: set(),
     Status.WITHDRAWN: set(),
 }
-# Statuses that hold a place in a group.
-SEATED = {Status.ASSIGNED, Status.ATTENDING}
 
 
 
@@ -73,14 +76,57 @@ def submit_request(*, data, language, source=ParticipationRequest.Source.SELF,
 
 
 def seats_taken(group):
-    return ParticipationRequest.objects.filter(group=group, status__in=SEATED).count()
+    return count_seats_taken(group)
+
+
+def _take_seat(group):
+    """Lock `group`'s row and check it can take one more person; the lock holds until
+    the caller's transaction ends, so two clerks assigning at once cannot overfill it.
+
+    Raises ValidationError (a message for staff) when the Segreteria closed or paused the
+    group or its seats are taken.
+    """
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    if group.status != Group.Status.AUTOMATIC:
+        raise ValidationError(
+            _("The group “%(group)s” is not taking new participants (%(status)s): "
+              "choose another group or the waiting list.")
+            % {"group": group.name, "status": group.get_status_display()}
+        )
+    if count_seats_taken(group) >= group.capacity:
+        raise ValidationError(
+            _("The group “%(group)s” is full: choose another group or the waiting "
+              "list.") % {"group": group.name}
+        )
+    return group
+
+
+def _move(current, new_status, *, by, note, group, is_correction):
+    """Set `current` (locked) to `new_status`, taking a seat when it needs one, and record
+    the step in its history."""
+    if new_status in SEATED and not (current.status in SEATED and group is None):
+        if group is None:
+            raise ValidationError(_("Choose the group to assign this person to."))
+        if current.status not in SEATED or current.group_id != group.pk:
+            group = _take_seat(group)
+        current.group = group
+    elif new_status not in SEATED:
+        current.group = None
+    previous = current.status
+    current.status = new_status
+    current.save(update_fields=["status", "group", "updated_at"])
+    StatusChange.objects.create(request=current, from_status=previous,
+                                to_status=new_status, group=current.group,
+                                note=note, changed_by=by, is_correction=is_correction)
+    if current.organisation_id:
+        notify_referrer(current)
 
 
 def change_status(request_obj, new_status, *, by, note="", group=None):
     """Move a request to `new_status`, recording who, when and why.
 
     Raises ValidationError with a message staff can act on when the move is not allowed
-    or the group cannot take one more person.
+    (TRANSITIONS) or the group cannot take one more person.
     """
     new_status = Status(new_status)
     with transaction.atomic():
@@ -90,32 +136,31 @@ def change_status(request_obj, new_status, *, by, note="", group=None):
                 _("A request that is “%(current)s” cannot become “%(new)s”.")
                 % {"current": current.get_status_display(), "new": new_status.label}
             )
-        if new_status == Status.ASSIGNED:
-            if group is None:
-                raise ValidationError(_("Choose the group to assign this person to."))
-            group = Group.objects.select_for_update().get(pk=group.pk)
-            if group.status != Group.Status.OPEN:
-                raise ValidationError(
-                    _("The group “%(group)s” is not taking new participants (%(status)s): "
-                      "choose another group or the waiting list.")
-                    % {"group": group.name, "status": group.get_status_display()}
-                )
-            if seats_taken(group) >= group.capacity:
-                raise ValidationError(
-                    _("The group “%(group)s” is full: choose another group or the waiting "
-                      "list.") % {"group": group.name}
-                )
-            current.group = group
-        elif new_status not in SEATED:
-            current.group = None
-        previous = current.status
-        current.status = new_status
-        current.save(update_fields=["status", "group", "updated_at"])
-        StatusChange.objects.create(request=current, from_status=previous,
-                                    to_status=new_status, group=current.group,
-                                    note=note, changed_by=by)
-        if current.organisation_id:
-            notify_referrer(current)
+        if new_status == Status.ASSIGNED and group is None:
+            raise ValidationError(_("Choose the group to assign this person to."))
+        _move(current, new_status, by=by, note=note, group=group, is_correction=False)
+    request_obj.refresh_from_db()
+    return request_obj
+
+
+def correct_status(request_obj, new_status, *, by, reason, group=None):
+    """Put right a status set by mistake: any status may replace any other, the `reason`
+    (required, at most 1,000 characters) is recorded in the history as a correction.
+
+    A seat is still taken only if the group has one (a correction never overfills a
+    group); a correction to a seated status keeps the current group unless `group` is
+    given. Raises ValidationError with a message for staff.
+    """
+    new_status = Status(new_status)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the status is being corrected."))
+    with transaction.atomic():
+        current = ParticipationRequest.objects.select_for_update().get(pk=request_obj.pk)
+        if new_status == current.status and (group is None or group.pk == current.group_id):
+            raise ValidationError(
+                _("The request is already “%(status)s”.") % {"status": new_status.label})
+        _move(current, new_status, by=by, note=reason, group=group, is_correction=True)
     request_obj.refresh_from_db()
     return request_obj
 
@@ -168,11 +213,43 @@ def requests_visible_to(user):
     return ParticipationRequest.objects.none()
 
 
+# How much of a search the database is asked: a few words of a name, one number.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 5
+PHONE_SEARCH_MIN_DIGITS = 3
+# What a phone number may be written with: "+39 333 550 0123", "(02) 884-47502", "0039…".
+_PHONE_SPELLING = re.compile(r"\+?[\d\s().\-/]+")
+
+
+def phone_search_digits(text):
+    """The digits to look for in stored phones (E.164, "+393335500123",
+    typed_text/phones.py), or "" when `text` is not a phone number as people write one.
+
+    "333 5500" -> "3335500"; "+39 333 5500" -> "393335500"; "0039 333" -> "39333".
+    """
+    text = text.strip()
+    if not _PHONE_SPELLING.fullmatch(text):
+        return ""
+    digits = re.sub(r"\D", "", text)
+    if not text.startswith("+") and digits.startswith("00"):
+        digits = digits[2:]  # the international prefix as dialled in Italy
+    return digits if len(digits) >= PHONE_SEARCH_MIN_DIGITS else ""
+
+
 def search_requests(queryset, text):
-    text = (text or "").strip()[:100]
+    """Requests of `queryset` that `text` finds: every word of it in the first name, last
+    name, email or reference (so "colombo marta" finds Marta Colombo), or `text` as a
+    phone number in any spelling (`phone_search_digits`). At most SEARCH_MAX_LENGTH
+    characters and SEARCH_MAX_WORDS words are used: one bounded query."""
+    text = (text or "").strip()[:SEARCH_MAX_LENGTH]
     if not text:
         return queryset
-    return queryset.filter(
-        Q(reference__iexact=text) | Q(first_name__icontains=text)
-        | Q(last_name__icontains=text) | Q(email__icontains=text)
-    )
+    by_words = Q()
+    for word in text.split()[:SEARCH_MAX_WORDS]:
+        by_words &= (Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                     | Q(email__icontains=word) | Q(reference__icontains=word))
+    found = by_words | Q(reference__iexact=text)
+    digits = phone_search_digits(text)
+    if digits:
+        found |= Q(phone__contains=digits)
+    return queryset.filter(found)

@@ -20,7 +20,14 @@ from home.exports import SafeSpreadsheetExportMixin
 
 from .admin_policies import ReadOnlyPolicy
 from .models import Group, ParticipationRequest, Venue
-from .participation import TRANSITIONS, can_triage, change_status
+from .participation import (
+    TRANSITIONS,
+    can_triage,
+    change_status,
+    correct_status,
+    search_requests,
+)
+from .seats import group_choice_label, with_seats
 
 
 def triage_staff_q():
@@ -38,10 +45,33 @@ class TriagePermissionPolicy(ReadOnlyPolicy):
     allowed_users = staticmethod(triage_staff_q)
 
 
+class GroupSelect(forms.Select):
+    """Groups that cannot take one more person are listed, marked, and not selectable."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        group = getattr(value, "instance", None)
+        if group is not None and not group.is_open:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class GroupWithSeatsField(forms.ModelChoiceField):
+    widget = GroupSelect
+
+    def label_from_instance(self, obj):
+        return group_choice_label(obj)
+
+
+def groups_with_seats():
+    """The original groups with their seats taken, for the triage screens (one query)."""
+    return with_seats(Group.objects.canonical()).order_by("name")
+
+
 class StatusChangeForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"), error_messages={"required": _("Choose the new status.")})
-    group = forms.ModelChoiceField(
+    group = GroupWithSeatsField(
         label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=EMPTY,
         help_text=_("Required when assigning to a group."),
     )
@@ -56,7 +86,30 @@ class StatusChangeForm(forms.Form):
             (value, label) for value, label in ParticipationRequest.Status.choices
             if value in allowed
         ]
-        self.fields["group"].queryset = Group.objects.canonical().select_related("venue")
+        self.fields["group"].queryset = groups_with_seats()
+
+
+class StatusCorrectionForm(forms.Form):
+    """Put right a status set by mistake: any status, with a reason."""
+
+    status = forms.ChoiceField(
+        label=_("Correct status"), error_messages={"required": _("Choose the new status.")})
+    group = GroupWithSeatsField(
+        label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=EMPTY,
+        help_text=_("Only when the correct status is in a group; empty keeps the current "
+                    "group."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why the status is being corrected.")},
+    )
+
+    def __init__(self, *args, participation, **kwargs):
+        super().__init__(*args, prefix="correction", **kwargs)
+        self.fields["status"].choices = [("", _("Choose…"))] + list(
+            ParticipationRequest.Status.choices)
+        self.fields["group"].queryset = groups_with_seats()
 
 
 def _canonical_venues(request):
@@ -86,6 +139,13 @@ class ParticipationRequestFilterSet(WagtailFilterSet):
 class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
     month_year_fields = ["situation_since"]  # "since": a month and year, as the person gave it
 
+    def search_queryset(self, queryset):
+        # Staff type a name surname-first or a phone as the person said it: the rule
+        # lives in participation.search_requests, not in Wagtail's one-phrase match.
+        if not self.is_searching:
+            return queryset
+        return search_requests(queryset, self.search_query)
+
 
 class TriageInspectView(ReadableInspectMixin, InspectView):
     template_name = "programme/triage/inspect.html"
@@ -104,6 +164,7 @@ class TriageInspectView(ReadableInspectMixin, InspectView):
                 "who": person_name(change.changed_by),
                 "change": (f"{change.get_from_status_display()} → " if change.from_status
                            else "") + change.get_to_status_display(),
+                "correction": change.is_correction,
                 "group": display_value(change.group),
                 "note": change.note or EMPTY,
             }
@@ -113,7 +174,38 @@ class TriageInspectView(ReadableInspectMixin, InspectView):
             context["status_form"] = StatusChangeForm(participation=self.object)
             context["status_url"] = reverse("participation_requests:status",
                                             args=[self.object.pk])
+        context["correction_form"] = StatusCorrectionForm(participation=self.object)
+        context["correction_url"] = reverse("participation_requests:correct_status",
+                                            args=[self.object.pk])
         return context
+
+
+def _report(request, form, action):
+    """Run `action` when `form` is valid; every refusal becomes a message for staff."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return
+    try:
+        action(form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Status updated."))
+
+
+@require_POST
+def correct_status_view(request, pk):
+    if not can_triage(request.user):
+        raise PermissionDenied
+    participation = get_object_or_404(ParticipationRequest, pk=pk)
+    form = StatusCorrectionForm(request.POST, participation=participation)
+    _report(request, form, lambda data: correct_status(
+        participation, data["status"], by=request.user, reason=data["reason"],
+        group=data["group"]))
+    return redirect("participation_requests:inspect", pk)
 
 
 @require_POST
@@ -171,4 +263,5 @@ class ParticipationRequestViewSet(ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("<int:pk>/status/", status_change_view, name="status"),
+            path("<int:pk>/correct-status/", correct_status_view, name="correct_status"),
         ]
