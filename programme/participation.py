@@ -16,6 +16,7 @@ from accounts.roles import is_triage_staff
 from home.contact import absolute_url, office_contacts
 from home.mail import queue_email
 
+from .assignment import notify_assigned
 from .models import Group, ParticipationRequest, StatusChange
 from .seats import SEATED, count_seats_taken
 
@@ -104,6 +105,7 @@ def _take_seat(group):
 def _move(current, new_status, *, by, note, group, is_correction):
     """Set `current` (locked) to `new_status`, taking a seat when it needs one, and record
     the step in its history."""
+    previous_group_id = current.group_id
     if new_status in SEATED and not (current.status in SEATED and group is None):
         if group is None:
             raise ValidationError(_("Choose the group to assign this person to."))
@@ -120,6 +122,9 @@ def _move(current, new_status, *, by, note, group, is_correction):
                                 note=note, changed_by=by, is_correction=is_correction)
     if current.organisation_id:
         notify_referrer(current)
+    if new_status == Status.ASSIGNED and (previous != Status.ASSIGNED
+                                          or current.group_id != previous_group_id):
+        notify_assigned(current)  # when, where, what to bring: in the person's language
 
 
 def change_status(request_obj, new_status, *, by, note="", group=None):
