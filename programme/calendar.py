@@ -4,7 +4,9 @@ One VEVENT per weekly slot: a weekly RRULE in Milan's local time (TZID=Europe/Ro
 meeting at 18:00 stays at 18:00 across the DST changes) and one EXDATE per cancelled
 date and per public holiday the group has not opened (for HOLIDAY_YEARS years: calendar
 apps refresh a feed long before), so calendar apps skip them as the groups page does.
-Paused groups are left out.
+Paused groups are left out. A slot's series starts with its first meeting on or after
+its `valid_from` (never before the group starts) and ends with an UNTIL on its
+`valid_until`; a slot that ended before the feed's anchor has no event.
 
 The date logic lives in plain functions (`series_anchor`, `first_occurrence`,
 `excluded_dates`) that take "today" as an argument, so the feed is deterministic for a
@@ -20,7 +22,12 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
 from home.text import editor_text
-from programme.schedule import MILAN, skipped_dates, with_translated_texts
+from programme.schedule import (
+    MILAN,
+    first_meeting_date,
+    skipped_dates,
+    with_translated_texts,
+)
 
 TZID = "Europe/Rome"
 # RRULE BYDAY codes, indexed like MeetingSlot.weekday (0 = Monday).
@@ -68,16 +75,33 @@ def location_text(venue):
     return f"{venue.name}, {address}" if address else venue.name
 
 
+def series_until(slot):
+    """The RRULE's UNTIL for a slot valid until a date: the end of that day in Milan, in
+    UTC, as RFC 5545 (3.3.10) asks when DTSTART has a TZID; None without an end."""
+    if slot.valid_until is None:
+        return None
+    last_moment = datetime.datetime.combine(slot.valid_until, datetime.time(23, 59, 59),
+                                            tzinfo=MILAN)
+    return last_moment.astimezone(datetime.UTC)
+
+
 def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
-    """The VEVENT of one weekly slot of `group` (given `.text` and `.venue_text`)."""
-    first = first_occurrence(slot.weekday, anchor)
+    """The VEVENT of one weekly slot of `group` (given `.text` and `.venue_text`), or
+    None when the slot has no meeting on or after `anchor` (it ended)."""
+    first = first_meeting_date(slot, anchor)
+    if first is None:
+        return None
     event = Event()
     # The same UID in every language: the group's translation key and the slot's pk.
     event.add("uid", f"slot-{slot.pk}-{group.calendar_uid}")
     event.add("dtstamp", stamp)
     event.add("dtstart", local_datetime(first, slot.start))
     event.add("dtend", local_datetime(first, slot.end))
-    event.add("rrule", {"freq": "weekly", "byday": BYDAY[slot.weekday]})
+    rule = {"freq": "weekly", "byday": BYDAY[slot.weekday]}
+    until = series_until(slot)
+    if until is not None:
+        rule["until"] = until
+    event.add("rrule", rule)
     exdates = excluded_dates(slot, cancelled_dates, since=first)
     if exdates:
         event.add("exdate", [local_datetime(day, slot.start) for day in exdates])
@@ -129,9 +153,10 @@ def build_calendar(groups, *, today=None, stamp=None):
         cancelled = skipped_dates(group, anchor, holiday_horizon) | {
             c.date for c in group.cancelled_meetings.all()}
         for slot in group.slots.all():
-            calendar.add_component(
-                slot_event(group, slot, anchor=anchor, stamp=stamp, cancelled_dates=cancelled)
-            )
+            event = slot_event(group, slot, anchor=anchor, stamp=stamp,
+                               cancelled_dates=cancelled)
+            if event is not None:
+                calendar.add_component(event)
     return calendar
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 MILAN = ZoneInfo("Europe/Rome")
@@ -45,10 +47,20 @@ def skipped_dates(group, start, end):
 
 @dataclass(frozen=True)
 class Meeting:
+    """One dated meeting of a group. A cancelled one (`cancelled`) is listed all the
+    same, with its `reason` in the active language when translated, else in the
+    language `reason_language` names ("" when it is the page's)."""
+
     group: object
     date: datetime.date
     start: datetime.datetime  # aware, Europe/Rome
     end: datetime.datetime
+    cancelled: bool = False
+    reason: str = ""
+    reason_language: str = ""
+    # Cancelled because it is a public holiday the group has not opened (no editor
+    # cancelled it: it was never announced).
+    public_holiday: bool = False
 
     @property
     def venue(self):
@@ -56,52 +68,99 @@ class Meeting:
 
 
 def meeting_dates(slot, start, days):
-    """Dates of a weekly slot in [start, start + days)."""
+    """Dates of a weekly slot in [start, start + days), within the slot's validity
+    (`valid_from`/`valid_until`, both included; None is no limit)."""
     offset = (slot.weekday - start.weekday()) % 7
     day = start + datetime.timedelta(days=offset)
     end = start + datetime.timedelta(days=days)
     while day < end:
-        yield day
+        if slot.is_valid_on(day):
+            yield day
         day += datetime.timedelta(days=7)
+
+
+def first_meeting_date(slot, since):
+    """The slot's first date on or after `since` within its validity, or None when it
+    has ended by then. Dates of a slot fall on its weekday (0 = Monday)."""
+    if slot.valid_from and slot.valid_from > since:
+        since = slot.valid_from
+    day = since + datetime.timedelta(days=(slot.weekday - since.weekday()) % 7)
+    if slot.valid_until and day > slot.valid_until:
+        return None
+    return day
+
+
+def slots_in_force(group, today):
+    """The group's slots (prefetched) that have not ended by `today` (a date): the
+    current schedule and those starting later, in their order."""
+    return [slot for slot in group.slots.all()
+            if slot.valid_until is None or slot.valid_until >= today]
+
+
+def _cancellation_reason(group, cancelled):
+    """`cancelled`'s reason in the active language and the language it is in ("" when it
+    is the active one): the group's translation's copy when `with_translated_texts` found
+    one, else the original's, in the default language."""
+    translated = getattr(group, "cancelled_texts", {}).get(cancelled.translation_key)
+    if translated is not None or not hasattr(group, "cancelled_texts"):
+        return (translated or cancelled).reason, ""
+    return cancelled.reason, group.original_language
 
 
 def upcoming_meetings(groups, start, days):
     """Every meeting of `groups` from `start` for `days` days, in time order.
 
-    Paused groups do not meet; cancelled dates and public holidays (unless the group
-    opened them) are left out. Uses only what `groups` already holds (slots, cancelled
-    dates and opened holidays prefetched): no queries of its own.
+    Paused groups do not meet. A slot meets only within its validity dates. Cancelled
+    dates and public holidays (unless the group opened them) are listed as cancelled
+    (`Meeting.cancelled`), a cancelled date with its reason, so people see the group
+    does not meet that week. Uses only what `groups` already holds (slots, cancelled
+    dates, opened holidays and, from `with_translated_texts`, the translated reasons
+    prefetched): no queries of its own.
     """
+    end = start + datetime.timedelta(days=days)
     meetings = []
     for group in groups:
         if group.status == group.Status.PAUSED:
             continue
-        cancelled = skipped_dates(group, start, start + datetime.timedelta(days=days))
+        skipped = skipped_dates(group, start, end)
+        cancellations = {c.date: c for c in group.cancelled_meetings.all()}
         for slot in group.slots.all():
             for day in meeting_dates(slot, start, days):
-                if day in cancelled:
-                    continue
+                fields = {}
+                if day in skipped:
+                    if day in cancellations:
+                        reason, language = _cancellation_reason(group, cancellations[day])
+                    else:
+                        reason, language = str(_("public holiday")), ""
+                    fields = {"cancelled": True, "reason": reason, "reason_language": language,
+                              "public_holiday": day not in cancellations}
                 meetings.append(
                     Meeting(
                         group=group,
                         date=day,
                         start=datetime.datetime.combine(day, slot.start, tzinfo=MILAN),
                         end=datetime.datetime.combine(day, slot.end, tzinfo=MILAN),
+                        **fields,
                     )
                 )
     meetings.sort(key=lambda m: (m.start, str(m.group)))
     return meetings
 
 
-def with_translated_texts(groups):
+def with_translated_texts(groups, *, reasons=False):
     """The canonical groups, each given `.text` and `.venue_text`: their versions in the
-    active language when translated, else the originals. Two queries at most."""
-    from programme.models import Group, Venue
+    active language when translated, else the originals. With `reasons` (for the lists
+    that show cancelled dates), also `.cancelled_texts`, their cancelled dates in the
+    active language by translation key, and `.original_language`, the language of the
+    originals. Two queries at most, three with `reasons`."""
+    from programme.models import CancelledMeeting, Group, Venue
 
     groups = list(groups)
     locale = Locale.get_active()
-    group_texts, venue_texts = {}, {}
-    if groups and locale.pk != groups[0].locale_id:
+    group_texts, venue_texts, cancelled_texts = {}, {}, {}
+    translated = bool(groups) and locale.pk != groups[0].locale_id
+    reasons = reasons and translated
+    if translated:
         group_texts = {
             g.translation_key: g
             for g in Group.objects.filter(
@@ -114,7 +173,16 @@ def with_translated_texts(groups):
                 locale=locale, translation_key__in={g.venue.translation_key for g in groups}
             )
         }
+        keys = [c.translation_key for g in groups for c in g.cancelled_meetings.all()]
+        if reasons and keys:
+            cancelled_texts = {
+                c.translation_key: c
+                for c in CancelledMeeting.objects.filter(locale=locale, translation_key__in=keys)
+            }
     for group in groups:
         group.text = group_texts.get(group.translation_key, group)
         group.venue_text = venue_texts.get(group.venue.translation_key, group.venue)
+        if reasons:
+            group.cancelled_texts = cancelled_texts
+            group.original_language = settings.LANGUAGE_CODE
     return groups

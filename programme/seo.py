@@ -118,7 +118,10 @@ def group_index_page(page, context):
     request = context.get("request")
     places = {venue.anchor: place(venue, page, request) for venue in context.get("venues", [])}
     events = []
-    for meeting in list(context.get("meetings", []))[:MEETINGS_LISTED]:
+    # A date an editor cancelled stays an event, marked cancelled (schema.org's
+    # EventCancelled); a public holiday the group skips was never announced.
+    meetings = [m for m in context.get("meetings", []) if not m.public_holiday]
+    for meeting in meetings[:MEETINGS_LISTED]:
         group = getattr(meeting.group, "text", meeting.group)
         venue = getattr(meeting.group, "venue_text", meeting.venue)
         location = places.get(venue.anchor) or place(venue, page, request)
@@ -130,12 +133,17 @@ def group_index_page(page, context):
                 "startDate": meeting.start.isoformat(),
                 "endDate": meeting.end.isoformat(),
                 "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-                "eventStatus": "https://schema.org/EventScheduled",
+                "eventStatus": "https://schema.org/EventCancelled" if meeting.cancelled
+                else "https://schema.org/EventScheduled",
                 "location": location,
                 "inLanguage": meeting.group.language,
                 "isAccessibleForFree": True,
                 "organizer": publisher(page, request),
                 "url": page_url(page, request),
+                # The group's seats (programme.seats): none left when full, closed or paused.
+                "maximumAttendeeCapacity": meeting.group.capacity,
+                "remainingAttendeeCapacity": (
+                    meeting.group.seats_left if meeting.group.is_open else 0),
             }
         )
     return [web_page(page, context), *places.values(), *events]

@@ -95,7 +95,8 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
         SynchronizedField("capacity"),
         SynchronizedField("status"),
         SynchronizedField("slots"),
-        SynchronizedField("cancelled_meetings"),
+        # The dates are copied, the reasons translated (each cancelled date is translatable).
+        TranslatableField("cancelled_meetings"),
         SynchronizedField("holiday_meetings"),
     ]
 
@@ -125,37 +126,72 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
 
 
 class MeetingSlot(Orderable):
-    """A weekly meeting: every <weekday> from <start> to <end>, local time in Milan."""
+    """A weekly meeting: every <weekday> from <start> to <end>, local time in Milan,
+    from `valid_from` to `valid_until` (both included; empty: no limit on that side).
+
+    A group that changes its time from a date gets two slots: the old one ending the day
+    before, the new one starting that day. Existing slots (migration 0011) have no
+    `valid_from`: they were already meeting.
+    """
 
     group = ParentalKey(Group, on_delete=models.CASCADE, related_name="slots")
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     start = models.TimeField(_("starts at"))
     end = models.TimeField(_("ends at"))
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True,
+        help_text=_("The first day of this schedule. Empty: the group already meets."),
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True,
+        help_text=_("The last day of this schedule. Empty: until further notice."),
+    )
 
-    panels = [FieldRowPanel([FieldPanel("weekday"), FieldPanel("start"), FieldPanel("end")])]
+    panels = [
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("start"), FieldPanel("end")]),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("weekly meeting")
         verbose_name_plural = _("weekly meetings")
 
     def clean(self):
+        errors = {}
         if self.start and self.end and self.end <= self.start:
-            raise ValidationError({"end": _("The meeting must end after it starts.")})
+            errors["end"] = _("The meeting must end after it starts.")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _(
+                "The schedule cannot end before it starts: choose a date on or after "
+                "the “valid from” date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_valid_on(self, day):
+        """Whether this schedule holds on `day` (a date), its limits included."""
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_until is None or day <= self.valid_until))
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
-class CancelledMeeting(Orderable):
-    """A date on which the group does not meet (holidays, the venue closed, ...)."""
+class CancelledMeeting(TranslatableMixin, Orderable):
+    """A date on which the group does not meet (holidays, the venue closed, ...).
+
+    Translatable, so the English page gives the reason in English: wagtail-localize
+    copies the date to the group's translations and offers the reason for translation.
+    The groups page shows the date as cancelled, with its reason.
+    """
 
     group = ParentalKey(Group, on_delete=models.CASCADE, related_name="cancelled_meetings")
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("reason")])]
+    translatable_fields = [TranslatableField("reason"), SynchronizedField("date")]
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("cancelled date")
         verbose_name_plural = _("cancelled dates")
 

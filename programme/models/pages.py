@@ -141,17 +141,22 @@ class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
         verbose_name = _("groups and schedule page")
 
     def get_context(self, request, *args, **kwargs):
-        from programme.schedule import upcoming_meetings, with_translated_texts
+        from programme.schedule import slots_in_force, upcoming_meetings, with_translated_texts
 
         context = super().get_context(request, *args, **kwargs)
-        groups = with_translated_texts(_groups_for_listing(request, "venue__photo"))
+        today = timezone.localdate()
+        groups = with_translated_texts(_groups_for_listing(request, "venue__photo"),
+                                       reasons=True)
+        for group in groups:
+            group.slots_shown = slots_in_force(group, today)
         context["groups"] = groups
+        context["today"] = today
         venues = list({g.venue_text.pk: g.venue_text for g in groups}.values())
         # Each venue card shows the venue's photo: one query for all of them, not one each.
         prefetch_related_objects(venues, "photo")
         context["venues"] = venues
         context["meetings"] = upcoming_meetings(
-            groups, start=timezone.localdate(), days=7 * self.weeks_ahead
+            groups, start=today, days=7 * self.weeks_ahead
         )
         return context
 
