@@ -182,11 +182,22 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
     was sent in; its CSV and XLSX files are safe to open."""
 
     page_title = _("Messages")
+    results_template_name = "home/contact_messages_results.html"
+
+    @property
+    def filterset_class(self):
+        from .message_handling import MessagesFilterSet
+
+        return MessagesFilterSet
 
     def dispatch(self, request, *args, **kwargs):
         # A translation's address shows its original's list: the same one list.
         kwargs["form_page"] = original_page(kwargs["form_page"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related(
+            "handling__handled_by", "handling__reopened_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -202,7 +213,19 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
                 links[kinds[name]](value) if kinds.get(name) in links and value else value
                 for name, value in zip(names, row["fields"], strict=False)
             ]
+        if not self.is_export:
+            self.add_handling_column(context)
         return context
+
+    def add_handling_column(self, context):
+        """Whether each message is handled, by whom and when, with a button to change it."""
+        from .message_handling import handling_cell
+
+        context["data_headings"].append({"name": "handling", "label": _("Handled"),
+                                         "order": None})
+        for row, submission in zip(context["data_rows"], context["submissions"],
+                                   strict=False):
+            row["fields"].append(handling_cell(submission, context["next_url"]))
 
     def get_breadcrumbs_items(self):
         # The menu calls this list "Messages" and leads straight here (no list of forms).

@@ -349,3 +349,29 @@ class UsedChallenge(models.Model):
 
     def __str__(self):
         return self.signature
+
+
+class MessageHandling(models.Model):
+    """Whether a contact message has been handled, who said so and when
+    (home.message_handling). No row means nobody has handled it yet; reopening a message
+    keeps the row, with `handled` false and who reopened it."""
+
+    submission = models.OneToOneField(
+        FormSubmission, on_delete=models.CASCADE, primary_key=True, related_name="handling",
+        verbose_name=_("message"))
+    handled = models.BooleanField(_("handled"), default=False)
+    handled_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("handled by"))
+    handled_at = models.DateTimeField(_("handled on"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("reopened by"))
+    reopened_at = models.DateTimeField(_("reopened on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handling of a message")
+        verbose_name_plural = _("handling of messages")
+
+    def __str__(self):
+        return f"{self.submission_id}: {self.handled}"

@@ -8,6 +8,7 @@ from wagtail.models import Page
 from accounts.roles import is_triage_staff
 
 from .contact import FormsIndexView, contact_messages_view, original_form_pages
+from .message_handling import set_handling_view
 
 
 @hooks.register("filter_form_submissions_for_user")
@@ -25,6 +26,8 @@ def only_triage_staff_read_submissions(user, editable_forms):
 def register_contact_messages_urls():
     return [
         path("messages/", contact_messages_view, name="contact_messages"),
+        path("messages/<int:pk>/handling/", set_handling_view,
+             name="contact_message_handling"),
         path("forms/", FormsIndexView.as_view(), name="contact_forms_index"),
         path("forms/results/", FormsIndexView.as_view(results_only=True),
              name="contact_forms_index_results"),
