@@ -18,7 +18,7 @@ from home.mail import queue_email
 
 from .assignment import notify_assigned
 from .models import Group, ParticipationRequest, StatusChange
-from .seats import SEATED, count_seats_taken
+from .seats import SEATED, count_seats_taken, public_pages_changed
 
 Status = ParticipationRequest.Status
 
@@ -106,6 +106,7 @@ def _move(current, new_status, *, by, note, group, is_correction):
     """Set `current` (locked) to `new_status`, taking a seat when it needs one, and record
     the step in its history."""
     previous_group_id = current.group_id
+    seat_before = current.group_id if current.status in SEATED else None
     if new_status in SEATED and not (current.status in SEATED and group is None):
         if group is None:
             raise ValidationError(_("Choose the group to assign this person to."))
@@ -117,6 +118,8 @@ def _move(current, new_status, *, by, note, group, is_correction):
     previous = current.status
     current.status = new_status
     current.save(update_fields=["status", "group", "updated_at"])
+    if seat_before != (current.group_id if new_status in SEATED else None):
+        public_pages_changed()
     StatusChange.objects.create(request=current, from_status=previous,
                                 to_status=new_status, group=current.group,
                                 note=note, changed_by=by, is_correction=is_correction)

@@ -1,7 +1,12 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from .adhesion_admin import AdhesionViewSet
 from .dashboard import panels_for
+from .participation import can_triage
+from .seat_admin import GroupSeatsView
 from .triage import ParticipationRequestViewSet
 
 
@@ -18,3 +23,21 @@ def register_adhesions():
 @hooks.register("construct_homepage_panels")
 def add_segreteria_panels(request, panels):
     panels[:0] = panels_for(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_group_seats_urls():
+    view = GroupSeatsView.as_view()
+    return [path("group-seats/", view, name="group_seats"),
+            path("group-seats/<int:pk>/status/", view, name="group_seats_status")]
+
+
+class GroupSeatsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_triage(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_group_seats_menu_item():
+    return GroupSeatsMenuItem(_("Groups and seats"), reverse("group_seats"),
+                              name="group-seats", icon_name="group", order=155)

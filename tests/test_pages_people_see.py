@@ -26,7 +26,7 @@ GROUPS_PAGE = {"it": "/it/gruppi/", "en": "/en/groups/"}
 
 
 def _group_in_memory(weekdays):
-    group = Group(name="Prova", status=Group.Status.OPEN)
+    group = Group(name="Prova", status=Group.Status.AUTOMATIC)
     group.slots = [MeetingSlot(weekday=w, start=datetime.time(18), end=datetime.time(19))
                    for w in weekdays]
     return group

@@ -226,7 +226,7 @@ def test_triage_filters_by_venue_group_source_and_days_received(client, triage_u
                 preferred_venue="")
     giulia = ParticipationRequest.objects.get(first_name="Giulia")
     ahmed = ParticipationRequest.objects.get(first_name="Ahmed")
-    group = Group.objects.canonical().filter(status="open").first()
+    group = Group.objects.canonical().filter(status="auto").first()
     change_status(giulia, "contacted", by=triage_user)
     change_status(giulia, "assigned", by=triage_user, group=group)
     ParticipationRequest.objects.filter(pk=ahmed.pk).update(

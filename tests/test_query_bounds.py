@@ -124,7 +124,7 @@ def _add_content():
         group = Group(
             locale=italian, name=f"Gruppo di prova {n:02d}", description="Un gruppo.",
             venue=venues[n % len(venues)], facilitators="Anna, Marco",
-            status=[Group.Status.OPEN, Group.Status.FULL][n % 2],
+            status=[Group.Status.AUTOMATIC, Group.Status.CLOSED][n % 2],
         )
         group.slots = [
             MeetingSlot(weekday=n % 5, start="10:00", end="12:00"),

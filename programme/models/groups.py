@@ -36,8 +36,16 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
     """A mutual-aid group: who meets, where, when, and whether it takes new people."""
 
     class Status(models.TextChoices):
+        """The status staff set; the public reads PublicStatus (programme.seats)."""
+
+        AUTOMATIC = "auto", _("Automatic: open while seats are free, full when not")
+        CLOSED = "closed", _("Closed to new participants")
+        PAUSED = "paused", _("Paused")
+
+    class PublicStatus(models.TextChoices):
         OPEN = "open", _("Open to new participants")
         FULL = "full", _("Full")
+        CLOSED = "closed", _("Not taking new participants")
         PAUSED = "paused", _("Paused")
 
     class Language(models.TextChoices):
@@ -62,7 +70,9 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
         _("capacity"), default=12, validators=[MinValueValidator(1)]
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+        _("status"), max_length=10, choices=Status.choices, default=Status.AUTOMATIC,
+        help_text=_("Automatic follows the seats: full when every seat is taken, open "
+                    "again when one frees."),
     )
 
     objects = GroupQuerySet.as_manager()
@@ -116,8 +126,30 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
         return [name.strip() for name in self.facilitators.split(",") if name.strip()]
 
     @property
+    def seats_taken_now(self):
+        """Seats taken: the `seats_taken` annotation (programme.seats.with_seats) when
+        the group was loaded with it, else one query."""
+        from programme.seats import count_seats_taken
+
+        taken = getattr(self, "seats_taken", None)
+        return count_seats_taken(self) if taken is None else taken
+
+    @property
+    def seats_left(self):
+        from programme.seats import seats_left
+
+        return seats_left(self.capacity, self.seats_taken_now)
+
+    @property
+    def public_status(self):
+        """Group.PublicStatus: what citizens read (programme.seats.public_status)."""
+        from programme.seats import public_status
+
+        return public_status(self.status, self.capacity, self.seats_taken_now)
+
+    @property
     def is_open(self):
-        return self.status == self.Status.OPEN
+        return self.public_status == self.PublicStatus.OPEN
 
     @property
     def calendar_uid(self):

@@ -25,9 +25,11 @@ def _groups_for_listing(request, *related):
     """Group.objects.for_listing(), with the default Locale from the cache (one query
     fewer) and, when asked, more related rows in the same query (the venues' photos)."""
     from home.i18n import default_locale
+    from programme.seats import with_seats
 
+    # Seats taken come with the groups (one annotated query): the public status needs them.
     return (
-        Group.objects.filter(locale=default_locale(request))
+        with_seats(Group.objects.filter(locale=default_locale(request)))
         .select_related("venue", *related)
         .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
         .order_by("name")

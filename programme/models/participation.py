@@ -137,6 +137,9 @@ class StatusChange(models.Model):
     group = models.ForeignKey("programme.Group", verbose_name=_("group"), null=True,
                               blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(_("note"), max_length=1000, blank=True)
+    # A correction puts right a status set by mistake: any status may follow, and the
+    # note holds the reason (programme.participation.correct_status).
+    is_correction = models.BooleanField(_("correction"), default=False)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"),
                                    null=True, on_delete=models.SET_NULL, related_name="+")
     changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
