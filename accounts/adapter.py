@@ -10,6 +10,7 @@ the site and is queued, not sent in the request (see `send_mail`).
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
+from home.links import site_url
 from home.mail import send_email
 
 # The partner area: where a partner who signs in, signs up or verifies an email goes.
@@ -108,5 +110,23 @@ class AccountAdapter(DefaultAccountAdapter):
             "request": allauth_context.request, "email": email,
             **context, "current_site": site_identity(),
         }
+        context = on_base_url(context, context["request"])
         message = self.render_mail(template_prefix, email, context)
         send_email.enqueue(list(message.to), message.subject, message.body)
+
+
+def on_base_url(context, request):
+    """`context` with each address allauth built on the request's host ("password_reset_url",
+    "signup_url", …) moved to the configured base URL (home.links.site_url): the host a
+    request came in on (a proxy, an internal name) is not where the reader goes."""
+    if request is None:
+        return context
+    host = request.get_host()
+    moved = {}
+    for key, value in context.items():
+        if isinstance(value, str) and "://" in value:
+            parts = urlsplit(value)
+            if parts.scheme in ("http", "https") and parts.netloc == host:
+                value = site_url(urlunsplit(("", "", parts.path, parts.query, parts.fragment)))
+        moved[key] = value
+    return moved

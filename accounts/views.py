@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from home.links import site_url
 from home.mail import queue_email
 
 from .decorators import partner_required
@@ -72,8 +73,7 @@ def members(request):
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            url = request.build_absolute_uri(
-                reverse("accounts:invitation_accept", args=[invitation.token]))
+            url = site_url(reverse("accounts:invitation_accept", args=[invitation.token]))
             queue_email(invitation.email, "accounts/email/invitation",
                         {"invitation": invitation, "url": url}, request.LANGUAGE_CODE)
             messages.success(request, _("Invitation sent to %(email)s.")
