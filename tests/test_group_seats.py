@@ -285,3 +285,15 @@ def test_a_cached_groups_page_shows_the_new_status_at_once(client, settings, seg
 
     set_group_status(small_group, Group.Status.PAUSED)
     assert card_status(client, small_group)[0] == "paused"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite has no row locks: its IMMEDIATE transactions take turns")
+def test_a_seat_is_taken_under_the_groups_row_lock(segreteria, small_group):
+    """Two clerks assigning the last seat at once: the second waits for the first's
+    transaction on the group's row, then counts the seats again and is refused."""
+    with CaptureQueriesContext(connection) as queries:
+        change_status(person(1), "assigned", by=segreteria, group=small_group)
+    locked = [q["sql"] for q in queries.captured_queries
+              if 'FROM "programme_group"' in q["sql"] and "FOR UPDATE" in q["sql"]]
+    assert locked, "the group's row is not locked before its seats are counted"
