@@ -111,9 +111,33 @@ class RequestsWaitingTooLongPanel(RequestsPanel):
             {"status": "new", "created_at_to": cutoff.isoformat()})
 
 
+class UnassignedRequestsPanel(RequestsPanel):
+    name = "unassigned_requests"
+    order = 42
+
+    def get_queryset(self):
+        from .triage_alerts import unassigned_requests
+
+        return unassigned_requests()
+
+    def get_heading(self):
+        return _("Contacted, without a group")
+
+    def get_summary(self, count):
+        if not count:
+            return _("Every contacted person has a group or another status.")
+        return ngettext("%(count)s person was contacted and waits for a group.",
+                        "%(count)s people were contacted and wait for a group.", count) % {
+            "count": count}
+
+    def get_list_url(self):
+        return reverse("participation_requests:index") + "?" + urlencode(
+            {"status": "contacted"})
+
+
 class AdhesionsAwaitingDecisionPanel(DashboardPanel):
     name = "adhesions_awaiting_decision"
-    order = 42
+    order = 43
 
     @property
     def columns(self):
@@ -148,7 +172,8 @@ def panels_for(user):
     .can_triage), adhesions for those who decide on them."""
     panels = []
     if participation.can_triage(user):
-        panels += [NewRequestsPanel(), RequestsWaitingTooLongPanel()]
+        panels += [NewRequestsPanel(), RequestsWaitingTooLongPanel(),
+                   UnassignedRequestsPanel()]
     if can_decide(user):
         panels.append(AdhesionsAwaitingDecisionPanel())
     return panels

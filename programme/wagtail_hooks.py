@@ -41,3 +41,23 @@ class GroupSeatsMenuItem(MenuItem):
 def register_group_seats_menu_item():
     return GroupSeatsMenuItem(_("Groups and seats"), reverse("group_seats"),
                               name="group-seats", icon_name="group", order=155)
+
+
+@hooks.register("construct_main_menu")
+def count_new_requests_in_menu(request, menu_items):
+    """"Richieste (3)" for those who triage: one count query per admin page."""
+    import copy
+
+    from django import urls
+
+    from . import participation
+    from .triage_alerts import menu_label_with_count, new_requests_count
+
+    if not participation.can_triage(request.user):
+        return
+    url = urls.reverse("participation_requests:index")
+    for index, item in enumerate(menu_items):
+        if getattr(item, "url", None) == url:
+            counted = copy.copy(item)  # menu items are shared by every request
+            counted.label = menu_label_with_count(item.label, new_requests_count())
+            menu_items[index] = counted

@@ -183,10 +183,11 @@ def test_the_request_list_and_the_menu_are_italian_and_fit(client, segreteria, s
     assert "Full name" not in shown
     assert "Giulia Rossi" in shown
     labels = menu_labels(response)
-    assert {"Richieste", "Adesioni", "Messaggi"} <= set(labels)
+    # "(1)": the new requests (programme.triage_alerts).
+    assert {"Richieste (1)", "Adesioni", "Messaggi"} <= set(labels)
     assert "Modulistica" not in labels  # "Messaggi" replaces Wagtail's "Forms"
     # The sidebar shows about 20 characters before cutting a label with "…".
-    ours = [label for label in labels if label in {"Richieste", "Adesioni", "Messaggi"}]
+    ours = [label for label in labels if label in {"Richieste (1)", "Adesioni", "Messaggi"}]
     assert all(len(label) <= 20 for label in ours)
     # Filters are named like the columns, capitalised, with a readable "all" choice.
     assert {"Sede preferita", "Gruppo", "Data di ricezione"} <= set(shown)

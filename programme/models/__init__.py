@@ -1,4 +1,5 @@
 from .adhesions import Adhesion
+from .digests import TriageDigest
 from .groups import CancelledMeeting, Group, HolidayMeeting, MeetingSlot
 from .pages import (
     GroupIndexPage,
@@ -28,5 +29,6 @@ __all__ = [
     "ProtocolPage",
     "ProtocolSignatory",
     "StatusChange",
+    "TriageDigest",
     "Venue",
 ]
