@@ -17,7 +17,8 @@ from accounts.models import Membership
 from programme import adhesions
 from programme.models import Adhesion, Group, NewsIndexPage, NewsPage, ParticipationRequest
 from programme.participation import change_status
-from programme.workflow import APPROVAZIONE, REDAZIONE
+from programme.triage_alerts import send_triage_digest
+from programme.workflow import APPROVAZIONE, REDAZIONE, SEGRETERIA
 from tests.forms_helpers import contact_data, intake_data
 from tests.partner_helpers import make_organisation, make_user
 from tests.test_workflow import _approve, _edit, _member_of
@@ -111,6 +112,10 @@ def every_mail_the_site_sends(client, language, demo_editor):
     assert _edit(staff, article, "submit").status_code == 302
     staff.force_login(approver)
     assert _approve(staff, article).status_code == 302
+    # The Segreteria's daily digest of requests still to handle.
+    client.post(intake, intake_data(email=f"second-{language}@example.org"))
+    _member_of(SEGRETERIA, f"segreteria-{language}")
+    assert send_triage_digest() >= 1
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
