@@ -17,8 +17,10 @@ class TriageDigest(models.Model):
     class Meta:
         verbose_name = _("daily digest")
         verbose_name_plural = _("daily digests")
-        constraints = [models.UniqueConstraint(fields=["day", "recipient"],
-                                               name="one_triage_digest_a_day")]
+        constraints = [models.UniqueConstraint(
+            fields=["day", "recipient"], name="one_triage_digest_a_day",
+            violation_error_message=_("This person was already sent the digest of that "
+                                      "day."))]
 
     def __str__(self):
         return f"{self.day} → {self.recipient_id}"
