@@ -88,6 +88,7 @@ def test_handled_records_who_and_when_and_leaves_the_default_list(
     assert "Gestito da Sara Neri, " in shown
     everything = " ".join(texts(client.get(list_url() + "?handled=all")))
     assert "Mario Bianchi" in everything and "John Smith" in everything
+    assert client.get(list_url() + "?handled=%00x").status_code == 200  # junk: no 500
     # Reopened: back to handle, with who reopened it.
     client.post(f"/admin/messages/{italian.pk}/handling/", {"handled": "0"})
     handling.refresh_from_db()
