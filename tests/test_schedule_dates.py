@@ -119,7 +119,7 @@ def test_nothing_is_listed_before_the_group_starts(client, lang):
     with translation.override(lang):
         from home.dates import local_date
 
-        word = {"it": "dal", "en": "from"}[lang]
+        word = {"it": "inizio:", "en": "from"}[lang]
         assert f"{word} {local_date(starts)}" in response.content.decode()
 
 
