@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from accounts.roles import is_triage_staff
 
+from . import slugs  # noqa: F401  (the admin's slug fields accept ASCII only)
 from .contact import FormsIndexView, contact_messages_view, original_form_pages
 from .message_handling import set_handling_view
 

@@ -175,6 +175,9 @@ WAGTAIL_CONTENT_LANGUAGES = [
     ("en", gettext_lazy("English")),
 ]
 WAGTAIL_I18N_ENABLED = True
+# Slugs made from titles are ASCII («giovedì» → giovedi): an accented address is
+# percent-encoded wherever it is copied. Slugs typed by hand: home/slugs.py.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The site's catalogue first; then Italian month and weekday names in lower case, as
 # Italian writes them (Django's own catalogue capitalises them): locale_overrides/.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides" / "locale"]
