@@ -50,11 +50,14 @@ def reference_for(request_obj):
 
 
 def submit_request(*, data, language, source=ParticipationRequest.Source.SELF,
-                   organisation=None, referred_by=None):
+                   organisation=None, referred_by=None, entered_by=None):
     """Store a request and queue its confirmation email, in one transaction.
 
     `data` is a validated form's cleaned data; `source` is decided by the caller (the
-    public form always passes "self"), never by what was posted.
+    public form always passes "self"), never by what was posted. `entered_by` is the
+    Segreteria member who entered the request of a person who phoned or came to the
+    office (source "phone" or "desk") and read them the privacy notice: recorded as
+    `privacy_read_by` and as the author of the first step of the history.
     """
     with transaction.atomic():
         request_obj = ParticipationRequest.objects.create(
@@ -65,11 +68,12 @@ def submit_request(*, data, language, source=ParticipationRequest.Source.SELF,
             referred_by=referred_by,
             privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             privacy_acknowledged_at=timezone.now(),
+            privacy_read_by=entered_by,
         )
         request_obj.reference = reference_for(request_obj)
         request_obj.save(update_fields=["reference"])
         StatusChange.objects.create(request=request_obj, to_status=Status.NEW,
-                                    changed_by=referred_by)
+                                    changed_by=referred_by or entered_by)
         if request_obj.email:
             queue_email(request_obj.email, "programme/email/participation_received",
                         {"request": request_obj, **office_contacts(language)}, language)

@@ -20,6 +20,7 @@ from home.exports import SafeSpreadsheetExportMixin
 
 from .admin_policies import ReadOnlyPolicy
 from .models import Group, ParticipationRequest, Venue
+from .office_requests import OfficeRequestCreateView
 from .participation import (
     TRANSITIONS,
     can_triage,
@@ -39,10 +40,18 @@ def triage_staff_q():
 
 
 class TriagePermissionPolicy(ReadOnlyPolicy):
-    """Segreteria and superusers read requests; nobody adds, edits or deletes them here."""
+    """Segreteria and superusers read requests and enter those of people who phone or
+    come to the office (office_requests.py); nobody edits or deletes them here."""
 
     allowed = staticmethod(can_triage)
     allowed_users = staticmethod(triage_staff_q)
+
+    def user_has_permission(self, user, action):
+        return action in {"view", "add"} and can_triage(user)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(
+            {"view"} if set(actions) & {"view", "add"} else set())
 
 
 class GroupSelect(forms.Select):
@@ -138,6 +147,7 @@ class ParticipationRequestFilterSet(WagtailFilterSet):
 
 class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
     month_year_fields = ["situation_since"]  # "since": a month and year, as the person gave it
+    add_item_label = _("Enter a request (phone or office)")
 
     def search_queryset(self, queryset):
         # Staff type a name surname-first or a phone as the person said it: the rule
@@ -239,6 +249,7 @@ class ParticipationRequestViewSet(ModelViewSet):
     add_to_admin_menu = True
     inspect_view_enabled = True
     index_view_class = TriageIndexView
+    add_view_class = OfficeRequestCreateView
     inspect_view_class = TriageInspectView
     list_display = ["reference", Column("full_name", label=_("Full name")), "status", "source",
                     "preferred_venue", "group", "created_at"]

@@ -39,6 +39,9 @@ class ParticipationRequest(models.Model):
         PARTNER_REFERRAL = "partner_referral", _("Partner referral")
         TRADE_UNION = "trade_union", _("Trade union")
         JOB_SERVICE = "job_service", _("Job service")
+        # Entered by the Segreteria for a person who phoned or came to the office.
+        PHONE = "phone", _("Phone call to the office")
+        DESK = "desk", _("In person at the office")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
@@ -83,6 +86,12 @@ class ParticipationRequest(models.Model):
     note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
     privacy_acknowledged_at = models.DateTimeField(_("privacy notice acknowledged"))
+    # A person who phones or comes to the office consents orally: the staff member who
+    # read them the notice is on record (programme.participation.submit_request).
+    privacy_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("privacy notice read to the person by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices,
                               default=Source.SELF)
