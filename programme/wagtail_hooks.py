@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from .adhesion_admin import AdhesionViewSet
+from .attendance_admin import AttendanceDatesView, attendance_sheet
 from .dashboard import panels_for
 from .participation import can_triage
 from .seat_admin import GroupSeatsView
@@ -29,7 +30,11 @@ def add_segreteria_panels(request, panels):
 def register_group_seats_urls():
     view = GroupSeatsView.as_view()
     return [path("group-seats/", view, name="group_seats"),
-            path("group-seats/<int:pk>/status/", view, name="group_seats_status")]
+            path("group-seats/<int:pk>/status/", view, name="group_seats_status"),
+            path("group-seats/<int:pk>/attendance/", AttendanceDatesView.as_view(),
+                 name="attendance_dates"),
+            path("group-seats/<int:pk>/attendance/<str:day>/", attendance_sheet,
+                 name="attendance_sheet")]
 
 
 class GroupSeatsMenuItem(MenuItem):
