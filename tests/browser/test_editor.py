@@ -22,7 +22,7 @@ ENGLISH = {
     TITLE: "New group on Tuesdays",
     SUMMARY: "A new group opens at Villa Scheibler.",
     PARAGRAPH: "The group meets on Tuesday mornings.",
-    "nuovo-gruppo-il-martedì": "new-group-on-tuesdays",
+    "nuovo-gruppo-il-martedi": "new-group-on-tuesdays",  # slugs are ASCII
 }
 
 
