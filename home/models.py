@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -12,7 +13,16 @@ from wagtail.contrib.forms.models import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Locale, Page, PreviewableMixin, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    Locale,
+    LockableMixin,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -130,7 +140,8 @@ class ContactDetailsForm(WagtailAdminModelForm):
 
 
 @register_snippet
-class ContactDetails(TranslatableMixin, PreviewableMixin, models.Model):
+class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin,
+                     TranslatableMixin, PreviewableMixin, models.Model):
     """The programme's office and how to reach it, shown in every footer.
 
     A translatable snippet rather than a site setting: settings cannot be translated,
@@ -146,6 +157,13 @@ class ContactDetails(TranslatableMixin, PreviewableMixin, models.Model):
     email = models.EmailField(_("email"))
     opening_hours = models.CharField(_("opening hours"), max_length=250, blank=True)
     facebook_url = models.URLField(_("Facebook page"), blank=True)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="contact_details")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState", content_type_field="base_content_type",
+        object_id_field="object_id", related_query_name="contact_details",
+        for_concrete_model=False,
+    )
 
     base_form_class = ContactDetailsForm
     panels = [
@@ -182,6 +200,10 @@ class ContactDetails(TranslatableMixin, PreviewableMixin, models.Model):
 
     def __str__(self):
         return self.office_name
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def get_preview_template(self, request, mode_name):
         return "home/contact_details_preview.html"

@@ -262,7 +262,8 @@ class ParticipationRequestViewSet(ModelViewSet):
                    "prefers_afternoons", "heard_from", "note", "group", "language",
                    "organisation"]
     export_filename = "richieste-di-partecipazione"
-    inspect_view_fields_exclude = ["id"]
+    # The duplicate bookkeeping is shown as links on the request (programme.duplicates).
+    inspect_view_fields_exclude = ["id", "not_duplicates", "merged_into", "waiting_since"]
     copy_view_enabled = False
     # Requests are never edited here: staff change their status (status_change_view).
     form_fields = ["note"]

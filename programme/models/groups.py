@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -5,7 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.models import Locale, Orderable, PreviewableMixin, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    Locale,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -32,8 +42,13 @@ class GroupQuerySet(models.QuerySet):
 
 
 @register_snippet
-class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel):
-    """A mutual-aid group: who meets, where, when, and whether it takes new people."""
+class Group(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMixin,
+            PreviewableMixin, index.Indexed, ClusterableModel):
+    """A mutual-aid group: who meets, where, when, and whether it takes new people.
+
+    Drafts, revisions, locking and the moderation workflow as pages have them: what a
+    Redazione member saves is a draft until Approvazione publishes it.
+    """
 
     class Status(models.TextChoices):
         """The status staff set; the public reads PublicStatus (programme.seats)."""
@@ -76,6 +91,11 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
     )
 
     objects = GroupQuerySet.as_manager()
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="group")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState", content_type_field="base_content_type",
+        object_id_field="object_id", related_query_name="group", for_concrete_model=False,
+    )
 
     panels = [
         FieldPanel("name"),
@@ -117,6 +137,10 @@ class Group(TranslatableMixin, PreviewableMixin, index.Indexed, ClusterableModel
 
     def __str__(self):
         return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def get_preview_template(self, request, mode_name):
         return "programme/group_preview.html"

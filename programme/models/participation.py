@@ -33,6 +33,8 @@ class ParticipationRequest(models.Model):
         NOT_ELIGIBLE = "not_eligible", _("Not eligible")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         UNREACHABLE = "unreachable", _("Unreachable")
+        # The same person asked twice: this request was merged into `merged_into`.
+        MERGED = "merged", _("Merged into another request")
 
     class Source(models.TextChoices):
         SELF = "self", _("Self (public form)")
@@ -108,6 +110,18 @@ class ParticipationRequest(models.Model):
     group = models.ForeignKey(
         "programme.Group", verbose_name=_("group"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="participants",
+    )
+    # A waiting-list entry keeps its group; the list is served in this order.
+    waiting_since = models.DateTimeField(_("on the waiting list since"), null=True,
+                                         blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="merged_requests",
+    )
+    # Pairs staff checked and found to be two different people: not flagged again.
+    not_duplicates = models.ManyToManyField(
+        "self", verbose_name=_("checked: not the same person as"), blank=True,
+        symmetrical=True,
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

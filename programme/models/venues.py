@@ -1,9 +1,17 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import PreviewableMixin, TranslatableMixin
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    TranslatableMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -30,7 +38,8 @@ class OpeningHoursBlock(blocks.StructBlock):
 
 
 @register_snippet
-class Venue(TranslatableMixin, PreviewableMixin, index.Indexed, models.Model):
+class Venue(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, TranslatableMixin,
+            PreviewableMixin, index.Indexed, models.Model):
     """A municipal space where groups meet.
 
     A translatable snippet rather than a page: a venue is reference data that groups,
@@ -59,6 +68,12 @@ class Venue(TranslatableMixin, PreviewableMixin, index.Indexed, models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     photo_alt_text = models.CharField(_("photo description"), max_length=250, blank=True)
+
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="venue")
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState", content_type_field="base_content_type",
+        object_id_field="object_id", related_query_name="venue", for_concrete_model=False,
+    )
 
     panels = [
         FieldPanel("name"),
@@ -103,6 +118,10 @@ class Venue(TranslatableMixin, PreviewableMixin, index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def revisions(self):
+        return self._revisions
 
     def get_preview_template(self, request, mode_name):
         return "programme/venue_preview.html"
