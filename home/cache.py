@@ -235,17 +235,43 @@ DRAFT_ONLY_FIELDS = {"draft_title", "has_unpublished_changes", "latest_revision"
                      "latest_revision_created_at", "locked", "locked_at", "locked_by"}
 
 
+def _is_unpublished_draft(instance):
+    """A moderated snippet (DraftStateMixin, not a page) that is not live, or a child row
+    of one (a group's meetings): the public reads none of it. Its publication is told by
+    Wagtail's `published` signal (_on_snippet_published); an unpublished row's saves,
+    as a Redazione member's new group saved as a draft, change nothing visitors see."""
+    from wagtail.models import DraftStateMixin, Page
+
+    if isinstance(instance, DraftStateMixin) and not isinstance(instance, Page):
+        return not instance.live
+    parent = getattr(instance, "group", None)  # programme's MeetingSlot, CancelledMeeting…
+    return (isinstance(parent, DraftStateMixin) and not isinstance(parent, Page)
+            and not parent.live)
+
+
+def _bump_for(instance, *, unless_draft=False):
+    data, pages = _models_by_effect()
+    watched = isinstance(instance, data) or isinstance(instance, pages)
+    if not watched or (unless_draft and _is_unpublished_draft(instance)):
+        return
+    if isinstance(instance, data):
+        bump()
+    else:
+        bump_pages()
+
+
 def _on_model_change(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # fixtures being loaded
     update_fields = kwargs.get("update_fields")
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
-    data, pages = _models_by_effect()
-    if isinstance(instance, data):
-        bump()
-    elif isinstance(instance, pages):
-        bump_pages()
+    _bump_for(instance, unless_draft=True)
+
+
+def _on_snippet_published(sender, instance, **kwargs):
+    """A moderated snippet published or unpublished: what visitors see changed."""
+    _bump_for(instance)
 
 
 def connect_signals():
@@ -255,10 +281,14 @@ def connect_signals():
         page_slug_changed,
         page_unpublished,
         post_page_move,
+        published,
+        unpublished,
     )
 
     for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
         signal.connect(bump, dispatch_uid=f"home.cache.bump.{id(signal)}")
+    for signal in (published, unpublished):
+        signal.connect(_on_snippet_published, dispatch_uid=f"home.cache.snippet.{id(signal)}")
     post_save.connect(_on_model_change, dispatch_uid="home.cache.post_save")
     post_delete.connect(_on_model_change, dispatch_uid="home.cache.post_delete")
     m2m_changed.connect(bump, sender=PageViewRestriction.groups.through,

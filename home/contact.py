@@ -104,7 +104,8 @@ def office_contacts(language):
     """
     from .models import ContactDetails, ContactPage
 
-    details = list(ContactDetails.objects.select_related("locale"))
+    details = list(ContactDetails.objects.filter(live=True).select_related("locale")
+                   .order_by("pk"))
     detail = next((row for row in details if row.locale.language_code == language),
                   details[0] if details else None)
     pages = list(ContactPage.objects.live().select_related("locale"))

@@ -348,6 +348,9 @@ def build(t):
         contact = ContactDetails.objects.create(locale=italian, **_contact_fields(t))
     else:
         _contact_fields(t)
+    if contact.live_revision_id is None:
+        # Live through a published revision, as Approvazione would leave it.
+        contact.save_revision().publish()
 
     pages["contact"] = _contact_page(t, home)
     short_address("/contatti", pages["contact"])

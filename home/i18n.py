@@ -102,7 +102,8 @@ def contact_details(request=None):
     code = language_code()
 
     def compute():
-        rows = list(ContactDetails.objects.select_related("locale")[:10])
+        rows = list(ContactDetails.objects.filter(live=True).select_related("locale")
+                    .order_by("pk")[:10])
         return next((row for row in rows if row.locale.language_code == code),
                     rows[0] if rows else None)
 

@@ -210,8 +210,10 @@ class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
 
     @classmethod
     def for_active_locale(cls):
-        """The active language's version, else the default language's, else None."""
-        rows = {c.locale_id: c for c in cls.objects.select_related("locale")[:10]}
+        """The active language's published version, else the default language's, else
+        None. A draft never published is nobody's contact details yet."""
+        rows = {c.locale_id: c for c in cls.objects.filter(live=True)
+                .select_related("locale").order_by("pk")[:10]}
         active = Locale.get_active()
         if active.pk in rows:
             return rows[active.pk]

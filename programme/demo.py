@@ -65,7 +65,16 @@ def _venue(t, italian):
             city="Milano", latitude="45.517850", longitude="9.138680",
             opening_hours=opening, facilities=facilities, **fields,
         )
-    return venue
+    return _published(venue)
+
+
+def _published(snippet):
+    """`snippet` (a venue or group) live through a published revision, as Approvazione
+    would leave it: its history and "compare" start from the demo content."""
+    if snippet.live_revision_id is None:
+        snippet.save_revision().publish()
+        snippet.refresh_from_db()
+    return snippet
 
 
 GROUPS = [
@@ -118,7 +127,7 @@ def _groups(t, italian, venue):
                 MeetingSlot(weekday=day, start=start, end=end) for day, start, end in slots
             ]
             group.save()
-        groups.append(group)
+        groups.append(_published(group))
     return groups
 
 

@@ -28,12 +28,14 @@ class VenueChoiceField(forms.ModelChoiceField):
 
     def prepare(self):
         default = Locale.get_default()
-        self.queryset = Venue.objects.filter(locale=default).order_by("name")
+        # Published venues only: a draft is not a place anyone can choose yet.
+        self.queryset = Venue.objects.filter(locale=default, live=True).order_by("name")
         active = Locale.get_active()
         self.labels = {}
         if active.pk != default.pk:
             self.labels = dict(
-                Venue.objects.filter(locale=active).values_list("translation_key", "name")
+                Venue.objects.filter(locale=active, live=True)
+                .values_list("translation_key", "name")
             )
 
     def label_from_instance(self, obj):

@@ -149,7 +149,7 @@ def upcoming_meetings(groups, start, days):
 
 def with_translated_texts(groups, *, reasons=False):
     """The canonical groups, each given `.text` and `.venue_text`: their versions in the
-    active language when translated, else the originals. With `reasons` (for the lists
+    active language when translated and published, else the originals. With `reasons` (for the lists
     that show cancelled dates), also `.cancelled_texts`, their cancelled dates in the
     active language by translation key, and `.original_language`, the language of the
     originals. Two queries at most, three with `reasons`."""
@@ -164,20 +164,23 @@ def with_translated_texts(groups, *, reasons=False):
         group_texts = {
             g.translation_key: g
             for g in Group.objects.filter(
-                locale=locale, translation_key__in=[g.translation_key for g in groups]
+                locale=locale, live=True,
+                translation_key__in=[g.translation_key for g in groups],
             )
         }
         venue_texts = {
             v.translation_key: v
             for v in Venue.objects.filter(
-                locale=locale, translation_key__in={g.venue.translation_key for g in groups}
+                locale=locale, live=True,
+                translation_key__in={g.venue.translation_key for g in groups},
             )
         }
         keys = [c.translation_key for g in groups for c in g.cancelled_meetings.all()]
         if reasons and keys:
             cancelled_texts = {
                 c.translation_key: c
-                for c in CancelledMeeting.objects.filter(locale=locale, translation_key__in=keys)
+                for c in CancelledMeeting.objects.filter(
+                    locale=locale, group__live=True, translation_key__in=keys)
             }
     for group in groups:
         group.text = group_texts.get(group.translation_key, group)

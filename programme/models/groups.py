@@ -32,6 +32,14 @@ class GroupQuerySet(models.QuerySet):
         """
         return self.filter(locale=Locale.get_default())
 
+    def published(self):
+        """Groups citizens and other systems may read: published (a draft never
+        published is nobody's business yet) and meeting at a published venue.
+
+        A published group with a pending change is its published version: Wagtail keeps
+        the draft in a revision and the row as published (DraftStateMixin)."""
+        return self.filter(live=True, venue__live=True)
+
     def for_listing(self):
         return (
             self.canonical()
@@ -102,7 +110,9 @@ class Group(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Transl
         FieldPanel("description"),
         FieldPanel("venue"),
         FieldPanel("facilitators"),
-        FieldRowPanel([FieldPanel("language"), FieldPanel("capacity"), FieldPanel("status")]),
+        # The status is the Segreteria's, set in "Groups and seats" outside the workflow
+        # (programme.seats.set_group_status): not a field of an editor's draft.
+        FieldRowPanel([FieldPanel("language"), FieldPanel("capacity")]),
         MultiFieldPanel([InlinePanel("slots", min_num=1, label=_("Meeting"))],
                         heading=_("Weekly schedule")),
         MultiFieldPanel([InlinePanel("cancelled_meetings", label=_("Cancelled date"))],
@@ -138,9 +148,21 @@ class Group(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Transl
     def __str__(self):
         return self.name
 
+    # Operational data the Segreteria changes outside the workflow: a revision (an older
+    # draft published, a revert) never brings back the value it had when it was saved.
+    OPERATIONAL_FIELDS = ("status",)
+
     @property
     def revisions(self):
         return self._revisions
+
+    def with_content_json(self, content):
+        """The group as `content` (a revision's JSON) has it, except the operational
+        fields (OPERATIONAL_FIELDS), kept as they are in the database now."""
+        obj = super().with_content_json(content)
+        for field in self.OPERATIONAL_FIELDS:
+            setattr(obj, field, getattr(self, field))
+        return obj
 
     def get_preview_template(self, request, mode_name):
         return "programme/group_preview.html"

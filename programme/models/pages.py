@@ -29,7 +29,7 @@ def _groups_for_listing(request, *related):
 
     # Seats taken come with the groups (one annotated query): the public status needs them.
     return (
-        with_seats(Group.objects.filter(locale=default_locale(request)))
+        with_seats(Group.objects.published().filter(locale=default_locale(request)))
         .select_related("venue", *related)
         .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
         .order_by("name")
@@ -106,7 +106,12 @@ class ProgrammePage(Page):
         ]
 
     def venues(self):
-        return [link.venue for link in self.venue_links.select_related("venue__photo")]
+        """The venues listed on the page, published ones only: a link to a venue whose
+        translation is not published yet shows the published original instead."""
+        from programme.moderation import published_versions
+
+        return published_versions(
+            [link.venue for link in self.venue_links.select_related("venue__photo")])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
