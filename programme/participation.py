@@ -40,6 +40,7 @@ TRANSITIONS = {
     Status.COMPLETED: set(),
     Status.NOT_ELIGIBLE: set(),
     Status.WITHDRAWN: set(),
+    Status.MERGED: set(),  # the same person's other request carries on (duplicates.py)
 }
 
 

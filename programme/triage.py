@@ -19,6 +19,7 @@ from home.display import EMPTY, ReadableInspectMixin, display_value, person_name
 from home.exports import SafeSpreadsheetExportMixin
 
 from .admin_policies import ReadOnlyPolicy
+from .duplicate_admin import duplicates_context, merge_view, not_duplicate_view
 from .models import Group, ParticipationRequest, Venue
 from .office_requests import OfficeRequestCreateView
 from .participation import (
@@ -29,6 +30,7 @@ from .participation import (
     search_requests,
 )
 from .seats import group_choice_label, with_seats
+from .triage_bulk import SelectionIndexMixin
 
 
 def triage_staff_q():
@@ -145,7 +147,7 @@ class ParticipationRequestFilterSet(WagtailFilterSet):
         fields = ["status", "source", "preferred_venue", "group", "created_at"]
 
 
-class TriageIndexView(SafeSpreadsheetExportMixin, IndexView):
+class TriageIndexView(SelectionIndexMixin, SafeSpreadsheetExportMixin, IndexView):
     month_year_fields = ["situation_since"]  # "since": a month and year, as the person gave it
     add_item_label = _("Enter a request (phone or office)")
 
@@ -172,7 +174,8 @@ class TriageInspectView(ReadableInspectMixin, InspectView):
             {
                 "when": local_datetime(change.changed_at),
                 "who": person_name(change.changed_by),
-                "change": (f"{change.get_from_status_display()} → " if change.from_status
+                "change": (f"{change.get_from_status_display()} → "
+                           if change.from_status not in ("", change.to_status)
                            else "") + change.get_to_status_display(),
                 "correction": change.is_correction,
                 "group": display_value(change.group),
@@ -184,6 +187,7 @@ class TriageInspectView(ReadableInspectMixin, InspectView):
             context["status_form"] = StatusChangeForm(participation=self.object)
             context["status_url"] = reverse("participation_requests:status",
                                             args=[self.object.pk])
+        context.update(duplicates_context(self.object))
         context["correction_form"] = StatusCorrectionForm(participation=self.object)
         context["correction_url"] = reverse("participation_requests:correct_status",
                                             args=[self.object.pk])
@@ -276,4 +280,6 @@ class ParticipationRequestViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("<int:pk>/status/", status_change_view, name="status"),
             path("<int:pk>/correct-status/", correct_status_view, name="correct_status"),
+            path("<int:pk>/merge/", merge_view, name="merge"),
+            path("<int:pk>/not-duplicate/", not_duplicate_view, name="not_duplicate"),
         ]
