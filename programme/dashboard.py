@@ -135,6 +135,31 @@ class UnassignedRequestsPanel(RequestsPanel):
             {"status": "contacted"})
 
 
+class SeatOffersPanel(Component):
+    """Free seats offered to the first people on the waiting lists, each with "Assegna"
+    (programme.waiting_list): two queries, at most SHOWN offers listed."""
+
+    name = "seat_offers"
+    order = 39  # a freed seat is offered before anything else waits
+    template_name = "programme/dashboard/seat_offers.html"
+
+    def get_context_data(self, parent_context):
+        from .waiting_list import seat_offers
+
+        offers = seat_offers()
+        count = len(offers)
+        if count:
+            summary = ngettext(
+                "%(count)s free seat is offered to the first person waiting for it.",
+                "%(count)s free seats are offered to the first people waiting for them.",
+                count) % {"count": count}
+        else:
+            summary = _("No free seat is waiting to be offered.")
+        return {"panel_id": self.name, "heading": _("Free seats to offer"),
+                "summary": summary, "offers": offers[:SHOWN], "count": count,
+                "list_url": reverse("group_seats"), "next_url": reverse("wagtailadmin_home")}
+
+
 class AdhesionsAwaitingDecisionPanel(DashboardPanel):
     name = "adhesions_awaiting_decision"
     order = 43
@@ -172,7 +197,7 @@ def panels_for(user):
     .can_triage), adhesions for those who decide on them."""
     panels = []
     if participation.can_triage(user):
-        panels += [NewRequestsPanel(), RequestsWaitingTooLongPanel(),
+        panels += [SeatOffersPanel(), NewRequestsPanel(), RequestsWaitingTooLongPanel(),
                    UnassignedRequestsPanel()]
     if can_decide(user):
         panels.append(AdhesionsAwaitingDecisionPanel())

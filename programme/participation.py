@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_triage_staff
 from home.contact import absolute_url, office_contacts
@@ -43,6 +44,11 @@ TRANSITIONS = {
     Status.MERGED: set(),  # the same person's other request carries on (duplicates.py)
 }
 
+
+
+# A waiting list is a group's list (programme.waiting_list): a full group is the usual one.
+WAITING_GROUP_REQUIRED = gettext_lazy(
+    "Choose the group whose waiting list this person joins (a full group can be chosen).")
 
 
 def reference_for(request_obj):
@@ -113,16 +119,27 @@ def _move(current, new_status, *, by, note, group, is_correction):
     previous_group_id = current.group_id
     seat_before = current.group_id if current.status in SEATED else None
     if new_status in SEATED and not (current.status in SEATED and group is None):
+        if group is None and current.status == Status.WAITING_LIST:
+            group = current.group  # the seat they waited for
         if group is None:
             raise ValidationError(_("Choose the group to assign this person to."))
         if current.status not in SEATED or current.group_id != group.pk:
             group = _take_seat(group)
         current.group = group
+    elif new_status == Status.WAITING_LIST:
+        # The list is a group's list: the entry keeps the group (programme.waiting_list).
+        current.group = group or current.group
+        if current.group is None:
+            raise ValidationError(WAITING_GROUP_REQUIRED)
     elif new_status not in SEATED:
         current.group = None
+    if new_status != Status.WAITING_LIST:
+        current.waiting_since = None
+    elif current.status != Status.WAITING_LIST or current.waiting_since is None:
+        current.waiting_since = timezone.now()  # in line from now; kept while it stays
     previous = current.status
     current.status = new_status
-    current.save(update_fields=["status", "group", "updated_at"])
+    current.save(update_fields=["status", "group", "waiting_since", "updated_at"])
     if seat_before != (current.group_id if new_status in SEATED else None):
         public_pages_changed()
     StatusChange.objects.create(request=current, from_status=previous,
@@ -138,8 +155,12 @@ def _move(current, new_status, *, by, note, group, is_correction):
 def change_status(request_obj, new_status, *, by, note="", group=None):
     """Move a request to `new_status`, recording who, when and why.
 
+    The waiting list takes a `group` (the one the person waits for; usually a full one)
+    and dates the entry (`waiting_since`); leaving the list clears the date. From the
+    waiting list, an assignment without `group` takes a seat in the group waited for.
+
     Raises ValidationError with a message staff can act on when the move is not allowed
-    (TRANSITIONS) or the group cannot take one more person.
+    (TRANSITIONS), a group is missing, or the group cannot take one more person.
     """
     new_status = Status(new_status)
     with transaction.atomic():
@@ -149,8 +170,11 @@ def change_status(request_obj, new_status, *, by, note="", group=None):
                 _("A request that is “%(current)s” cannot become “%(new)s”.")
                 % {"current": current.get_status_display(), "new": new_status.label}
             )
-        if new_status == Status.ASSIGNED and group is None:
+        if (new_status == Status.ASSIGNED and group is None
+                and current.status != Status.WAITING_LIST):
             raise ValidationError(_("Choose the group to assign this person to."))
+        if new_status == Status.WAITING_LIST and group is None:
+            raise ValidationError(WAITING_GROUP_REQUIRED)
         _move(current, new_status, by=by, note=note, group=group, is_correction=False)
     request_obj.refresh_from_db()
     return request_obj
@@ -161,8 +185,8 @@ def correct_status(request_obj, new_status, *, by, reason, group=None):
     (required, at most 1,000 characters) is recorded in the history as a correction.
 
     A seat is still taken only if the group has one (a correction never overfills a
-    group); a correction to a seated status keeps the current group unless `group` is
-    given. Raises ValidationError with a message for staff.
+    group); a correction to a seated status or to the waiting list keeps the current
+    group unless `group` is given. Raises ValidationError with a message for staff.
     """
     new_status = Status(new_status)
     reason = (reason or "").strip()

@@ -11,7 +11,8 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from .models import Group
 from .participation import can_triage
-from .seats import set_group_status, with_seats
+from .seats import set_group_status
+from .waiting_list import seat_offers, waiting_without_group, with_waiting_counts
 
 
 class GroupStatusForm(forms.Form):
@@ -32,13 +33,15 @@ class GroupSeatsView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
-        groups = with_seats(Group.objects.canonical()).order_by("name")
+        groups = list(with_waiting_counts(Group.objects.canonical()).order_by("name"))
         rows = [
             {"group": group, "form": GroupStatusForm(
                 initial={"status": group.status}, prefix=f"group-{group.pk}")}
             for group in groups
         ]
-        return super().get_context_data(rows=rows, **kwargs)
+        return super().get_context_data(
+            rows=rows, offers=seat_offers(groups),
+            waiting_without_group=waiting_without_group().count(), **kwargs)
 
     def post(self, request, pk=None):
         if pk is None:

@@ -31,6 +31,7 @@ from .participation import (
 )
 from .seats import group_choice_label, with_seats
 from .triage_bulk import SelectionIndexMixin
+from .waiting_list import waiting_position
 
 
 def triage_staff_q():
@@ -56,19 +57,10 @@ class TriagePermissionPolicy(ReadOnlyPolicy):
             {"view"} if set(actions) & {"view", "add"} else set())
 
 
-class GroupSelect(forms.Select):
-    """Groups that cannot take one more person are listed, marked, and not selectable."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        group = getattr(value, "instance", None)
-        if group is not None and not group.is_open:
-            option["attrs"]["disabled"] = True
-        return option
-
-
 class GroupWithSeatsField(forms.ModelChoiceField):
-    widget = GroupSelect
+    """Every group, labelled with its places left or "full": a full group is the one to
+    choose for its waiting list, and assigning to it is refused with a message
+    (participation._take_seat)."""
 
     def label_from_instance(self, obj):
         return group_choice_label(obj)
@@ -84,7 +76,8 @@ class StatusChangeForm(forms.Form):
         label=_("New status"), error_messages={"required": _("Choose the new status.")})
     group = GroupWithSeatsField(
         label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=EMPTY,
-        help_text=_("Required when assigning to a group."),
+        help_text=_("Required when assigning to a group or putting on its waiting list "
+                    "(a full group can be chosen for its waiting list)."),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -98,6 +91,8 @@ class StatusChangeForm(forms.Form):
             if value in allowed
         ]
         self.fields["group"].queryset = groups_with_seats()
+        if participation.status == ParticipationRequest.Status.WAITING_LIST:
+            self.fields["group"].initial = participation.group_id  # the group waited for
 
 
 class StatusCorrectionForm(forms.Form):
@@ -107,8 +102,8 @@ class StatusCorrectionForm(forms.Form):
         label=_("Correct status"), error_messages={"required": _("Choose the new status.")})
     group = GroupWithSeatsField(
         label=_("Group"), required=False, queryset=Group.objects.none(), empty_label=EMPTY,
-        help_text=_("Only when the correct status is in a group; empty keeps the current "
-                    "group."),
+        help_text=_("Only when the correct status is in a group or on its waiting list; "
+                    "empty keeps the current group."),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"), max_length=1000,
@@ -187,6 +182,7 @@ class TriageInspectView(ReadableInspectMixin, InspectView):
             context["status_form"] = StatusChangeForm(participation=self.object)
             context["status_url"] = reverse("participation_requests:status",
                                             args=[self.object.pk])
+        context["waiting_position"] = waiting_position(self.object)
         context.update(duplicates_context(self.object))
         context["correction_form"] = StatusCorrectionForm(participation=self.object)
         context["correction_url"] = reverse("participation_requests:correct_status",

@@ -17,6 +17,7 @@ from home.mail import queue_email
 
 from .models import ParticipationRequest, TriageDigest
 from .participation import new_requests, requests_waiting_too_long
+from .waiting_list import seat_offers
 
 Status = ParticipationRequest.Status
 
@@ -45,7 +46,8 @@ def digest_recipients():
 def digest_context(today=None):
     """What the digest says on `today` (Milan's date; default today).
 
-    Returns {"new_count", "waiting_count", "unassigned_count": ints, "references": up to
+    Returns {"new_count", "waiting_count", "unassigned_count", "offers_count" (free seats
+    offered to people on a waiting list, programme.waiting_list): ints, "references": up to
     DIGEST_REFERENCES references of new requests, oldest first ("MA-2026-00012"),
     "more": how many new ones are not listed, "requests_url": the admin's list of new
     requests, absolute on the site's base URL}. Never a name, email or phone.
@@ -58,6 +60,7 @@ def digest_context(today=None):
         "new_count": new_count,
         "waiting_count": requests_waiting_too_long(today).count(),
         "unassigned_count": unassigned_requests().count(),
+        "offers_count": len(seat_offers()),
         "references": references,
         "more": max(new_count - len(references), 0),
         "requests_url": absolute_url(reverse("participation_requests:index") + "?status=new"),
@@ -68,13 +71,14 @@ def send_triage_digest(today=None):
     """Queue today's digest for each Segreteria member not yet sent it today, in the
     member's language (accounts.User.language, Italian by default).
 
-    Returns the number of mails queued: 0 when there is nothing new, waiting or to assign
-    (no empty mail), or when every member already had today's digest. Each member's row
-    and mail are one transaction: a mail is queued once per member and day.
+    Returns the number of mails queued: 0 when there is nothing new, waiting, to assign
+    or to offer (no empty mail), or when every member already had today's digest. Each
+    member's row and mail are one transaction: a mail is queued once per member and day.
     """
     today = today or timezone.localdate()
     context = digest_context(today)
-    if not (context["new_count"] or context["waiting_count"] or context["unassigned_count"]):
+    if not (context["new_count"] or context["waiting_count"] or context["unassigned_count"]
+            or context["offers_count"]):
         return 0
     context["day"] = today
     queued = 0

@@ -9,6 +9,7 @@ from .dashboard import panels_for
 from .participation import can_triage
 from .seat_admin import GroupSeatsView
 from .triage import ParticipationRequestViewSet
+from .waiting_list_admin import WaitingListView, accept_offer_view
 
 
 @hooks.register("register_admin_viewset")
@@ -34,7 +35,11 @@ def register_group_seats_urls():
             path("group-seats/<int:pk>/attendance/", AttendanceDatesView.as_view(),
                  name="attendance_dates"),
             path("group-seats/<int:pk>/attendance/<str:day>/", attendance_sheet,
-                 name="attendance_sheet")]
+                 name="attendance_sheet"),
+            path("group-seats/<int:pk>/waiting-list/", WaitingListView.as_view(),
+                 name="group_waiting_list"),
+            path("group-seats/offers/<int:pk>/assign/", accept_offer_view,
+                 name="seat_offer_assign")]
 
 
 class GroupSeatsMenuItem(MenuItem):

@@ -153,7 +153,7 @@ def test_only_the_segreteria_sets_a_groups_status(client, redattore, small_group
     ("it", "2 posti liberi", "1 posto libero", "al completo"),
     ("en", "2 places left", "1 place left", "full"),
 ])
-def test_the_group_choice_shows_places_left_and_full_groups_cannot_be_chosen(
+def test_the_group_choice_shows_places_left_and_full_groups_are_marked(
         client, segreteria, small_group, language, left, one_left, full):
     speaks(segreteria, language)
     client.force_login(segreteria)
@@ -170,8 +170,10 @@ def test_the_group_choice_shows_places_left_and_full_groups_cannot_be_chosen(
     change_status(person(2), "assigned", by=segreteria, group=small_group)
     assert option() == ("", f"{small_group.name} — {one_left}")
     change_status(person(3), "assigned", by=segreteria, group=small_group)
+    # Still selectable: a full group is the one to choose for its waiting list
+    # (tests/test_waiting_list.py); assigning to it is refused with a message.
     attrs, label = option()
-    assert "disabled" in attrs and label == f"{small_group.name} — {full}"
+    assert "disabled" not in attrs and label == f"{small_group.name} — {full}"
 
 
 def test_a_new_request_is_assigned_in_one_save(client, segreteria, small_group):
