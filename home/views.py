@@ -66,7 +66,8 @@ def search(request):
 
 
 # Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics).
-FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-]+\.(?:xml|ics))$"
+# The last segment may hold dots before its extension: versioni/1.0.pdf (the protocol).
+FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-][\w\-.]*\.(?:xml|ics|pdf))$"
 
 
 def serve_file_route(request, path):

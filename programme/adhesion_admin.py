@@ -107,8 +107,10 @@ class AdhesionViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = AdhesionInspectView
     copy_view_enabled = False
-    list_display = ["organisation", "status", "signatory_name", "submitted_at", "decided_at"]
-    list_filter = ["status"]
+    # Which version each organisation accepted: after a new version, who is on an older one.
+    list_display = ["organisation", "status", "protocol_version", "signatory_name",
+                    "submitted_at", "decided_at"]
+    list_filter = ["status", "protocol_version"]
     search_fields = ["organisation__name", "organisation__tax_code", "signatory_name"]
     search_backend_name = None
     inspect_view_fields_exclude = ["id"]

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from accounts.models import Membership
 from accounts.organisations import require_role
@@ -42,7 +43,9 @@ def can_refer(organisation):
     return organisation.adhesions.filter(status=Status.APPROVED).exists()
 
 
-def _notify_organisation(adhesion, template, user=None):
+def notify_organisation(adhesion, template, user=None, extra=None):
+    """Queue `programme/email/adhesion_<template>` to the organisation and to `user` (by
+    default who sent the adhesion), in that person's language; `extra`: more context."""
     user = user or adhesion.submitted_by
     recipients = {adhesion.organisation.email}
     if user is not None and user.email:
@@ -52,10 +55,31 @@ def _notify_organisation(adhesion, template, user=None):
         partner_url = absolute_url(reverse("partner:dashboard"))
     queue_email(sorted(recipients), f"programme/email/adhesion_{template}",
                 {"adhesion": adhesion, "organisation": adhesion.organisation,
-                 "partner_url": partner_url}, language)
+                 "partner_url": partner_url, **(extra or {})}, language)
 
 
-def submit(membership, *, signatory_name, signatory_role, declares_authority):
+class ProtocolVersionChanged(ValidationError):
+    """The partner read one version and another is now current: `current` is its number."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(
+            _("A new version of the protocol, %(version)s, was published while you were "
+              "reading it. Read version %(version)s, then send the adhesion again: nothing "
+              "you wrote is lost.") % {"version": current}, code="version_changed")
+
+
+def submit(membership, *, signatory_name, signatory_role, declares_authority,
+           accepted_version=None):
+    """Send `membership`'s organisation's adhesion to the protocol's current version.
+
+    `accepted_version`: the number of the version the partner was shown (the form carries
+    it); if another is current now, ProtocolVersionChanged is raised and nothing is saved.
+    None skips the check (callers that show no version). Other refusals: ValidationError
+    with code "authority", "pending" or "approved"; PermissionDenied for a non-admin.
+    """
+    from .protocol_versions import current_version
+
     require_role(membership, Membership.Role.ADMIN)
     if not declares_authority:
         raise ValidationError(_("Confirm that the signatory may sign for the organisation."),
@@ -71,13 +95,22 @@ def submit(membership, *, signatory_name, signatory_role, declares_authority):
     protocol = current_protocol()
     try:
         with transaction.atomic():
+            if protocol is not None:
+                # Publishing writes the page's row: holding it, the version read here is
+                # the one in force until this adhesion is saved (and the publication's
+                # notice, which follows, sees this adhesion).
+                Page.objects.select_for_update().filter(pk=protocol.pk).first()
+            version = current_version(protocol) if protocol else None
+            number = version.number if version else ""
+            if accepted_version is not None and accepted_version != number:
+                raise ProtocolVersionChanged(number)
             adhesion = Adhesion.objects.create(
                 organisation=organisation, submitted_by=membership.user,
-                protocol_version=protocol.version if protocol else "",
+                protocol_version=number, told_of_version=number,
                 signatory_name=signatory_name, signatory_role=signatory_role,
                 declares_authority=True,
             )
-            _notify_organisation(adhesion, "submitted")
+            notify_organisation(adhesion, "submitted")
             queue_email(settings.STAFF_NOTIFICATION_EMAILS, "programme/email/adhesion_to_review",
                         {"adhesion": adhesion, "organisation": organisation,
                          "adhesion_url": absolute_url(reverse("adhesions:inspect",
@@ -100,7 +133,7 @@ def _decide(adhesion, by, status, reason=""):
         adhesion.decided_by = by
         adhesion.rejection_reason = reason
         adhesion.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
-        _notify_organisation(adhesion, status)
+        notify_organisation(adhesion, status)
     return adhesion
 
 
@@ -129,7 +162,7 @@ def withdraw(membership, adhesion):
         adhesion.withdrawn_at = timezone.now()
         adhesion.withdrawn_by = membership.user
         adhesion.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
-        _notify_organisation(adhesion, "withdrawn", user=membership.user)
+        notify_organisation(adhesion, "withdrawn", user=membership.user)
     return adhesion
 
 

@@ -7,3 +7,8 @@ class ProgrammeConfig(AppConfig):
     label = "programme"
     verbose_name = _("Mutual-aid programme")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import protocol_versions
+
+        protocol_versions.connect()

@@ -21,6 +21,7 @@ from .models import (
     ProgrammePageVenue,
     ProtocolPage,
     ProtocolSignatory,
+    ProtocolVersion,
     Venue,
 )
 from .workflow import (  # the second one is for load_demo_content, after the translations
@@ -347,8 +348,8 @@ def build(t, home, standard_pages):
         "slug": t("protocollo", "protocol"),
         "show_in_menus": True,
         "signed_on": SIGNED_ON,
-        "version": "1.0",
-        "signed_document": _protocol_document(),
+        "versions": [ProtocolVersion(number="1.0", date=SIGNED_ON,
+                                     document=_protocol_document())],
         "body": _section(
             t,
             (

@@ -15,6 +15,7 @@ from accounts.models import Membership
 from . import adhesions
 from .forms import AdhesionForm, ReferralForm
 from .models import ParticipationRequest
+from .protocol_versions import current_version, version_pdf_address
 from .referrals import NotAllowedToRefer, refer, referral_refusal, referrals_of
 
 
@@ -47,7 +48,6 @@ def dashboard(request):
 def adhesion(request):
     membership = request.membership
     current = adhesions.current_adhesion(membership.organisation)
-    protocol = adhesions.current_protocol()
     is_admin = membership.role == Membership.Role.ADMIN
     form = AdhesionForm(request.POST or None) if is_admin else None
     if request.method == "POST":
@@ -55,16 +55,24 @@ def adhesion(request):
             raise PermissionDenied
         if form.is_valid():
             try:
-                adhesions.submit(membership, **form.cleaned_data)
+                # None (a post made without the form) is checked against nothing.
+                adhesions.submit(membership, **form.cleaned_data,
+                                 accepted_version=request.POST.get("protocol_version"))
             except ValidationError as error:
+                # A new version went live since the form was shown: the form comes back
+                # with what was typed and the new version to read (read below, after).
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Adhesion sent: staff will review it and you will "
                                             "receive an email."))
                 return redirect("partner:dashboard")
+    protocol = adhesions.current_protocol()
+    version = current_version(protocol) if protocol else None
+    version_pdf_url = (version_pdf_address(protocol.localized.specific, version)
+                       if version else "")
     return render(request, "programme/partner/adhesion.html", {
         "membership": membership, "adhesion": current, "protocol": protocol, "form": form,
-        "is_admin": is_admin,
+        "is_admin": is_admin, "version": version, "version_pdf_url": version_pdf_url,
     })
 
 

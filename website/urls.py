@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import document_links
 from home import views as home_views
 from home.seo import AllLanguagesSitemap
 
@@ -47,6 +48,8 @@ def former_italian_addresses(module):
 urlpatterns = [
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's: a link with a replaced file's former name still finds the document.
+    re_path(r"^documents/(\d+)/(.*)$", document_links.serve_or_redirect),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("altcha/", include("home.spam_urls")),

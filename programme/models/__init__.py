@@ -9,6 +9,7 @@ from .pages import (
     ProgrammePageVenue,
     ProtocolPage,
     ProtocolSignatory,
+    ProtocolVersion,
 )
 from .participation import ParticipationPage, ParticipationRequest, StatusChange
 from .venues import Venue
@@ -28,6 +29,7 @@ __all__ = [
     "ProgrammePageVenue",
     "ProtocolPage",
     "ProtocolSignatory",
+    "ProtocolVersion",
     "StatusChange",
     "TriageDigest",
     "Venue",

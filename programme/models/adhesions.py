@@ -27,6 +27,9 @@ class Adhesion(models.Model):
         related_name="adhesions",
     )
     protocol_version = models.CharField(_("protocol version"), max_length=30)
+    # Once per version: a new version's notice goes to those not told of it yet.
+    told_of_version = models.CharField(_("told of protocol version"), max_length=30,
+                                       blank=True, editable=False)
     signatory_name = models.CharField(_("signatory"), max_length=150)
     signatory_role = models.CharField(_("signatory's role"), max_length=150)
     declares_authority = models.BooleanField(_("declares authority to sign"), default=False)

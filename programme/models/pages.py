@@ -1,6 +1,7 @@
 """The programme's pages. Thin: what they show is computed in programme/*.py functions."""
 
 from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -12,11 +13,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BaseStreamBlock
 from home.localized_routes import LocalizedRoutesMixin, localized_path
 
+from ..protocol_forms import ProtocolPageForm
 from .adhesions import Adhesion
 from .groups import Group
 
@@ -256,16 +257,12 @@ class NewsPage(Page):
         verbose_name = _("news article")
 
 
-class ProtocolPage(Page):
-    """The signed protocol, its founding signatories and the organisations that joined."""
+class ProtocolPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
+    """The signed protocol, its founding signatories, its versions (each a PDF at an address
+    of its own, the current one at a fixed address) and the organisations that joined."""
 
     body = StreamField(BaseStreamBlock(), verbose_name=_("text of the protocol"), blank=True)
     signed_on = models.DateField(_("date of signature"))
-    version = models.CharField(_("version"), max_length=30)
-    signed_document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("signed protocol (PDF)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
     join_page = models.ForeignKey(
         "wagtailcore.Page", verbose_name=_("“Join the protocol” leads to"), null=True,
         blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -273,20 +270,47 @@ class ProtocolPage(Page):
     )
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel(
-            [FieldPanel("signed_on"), FieldPanel("version"), FieldPanel("signed_document")],
-            heading=_("Signature"),
+        FieldPanel("signed_on"),
+        InlinePanel(
+            "versions", label=_("Version of the protocol"), min_num=1,
+            heading=_("Versions of the protocol"),
+            help_text=_("A new version is a new row with its number, date and PDF; it goes "
+                        "live when the page is approved. Published versions stay as "
+                        "they are: their PDF stays downloadable at its own address."),
         ),
         InlinePanel("signatories", label=_("Founding signatory")),
         FieldPanel("body"),
         PageChooserPanel("join_page"),
     ]
     search_fields = Page.search_fields + [index.SearchField("body")]
-    override_translatable_fields = [SynchronizedField("version", overridable=False)]
+    base_form_class = ProtocolPageForm
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("protocol page")
+
+    def protocol_versions(self):
+        """The versions of the protocol, newest first (see programme.protocol_versions)."""
+        from programme.protocol_versions import versions_of
+
+        return versions_of(self)
+
+    @path("")
+    def index(self, request):
+        return self.render(request)
+
+    @localized_path({"it": "protocollo.pdf", "en": "protocol.pdf"}, name="current_pdf")
+    def current_pdf(self, request):
+        from programme.protocol_versions import serve_current
+
+        return serve_current(self, request)
+
+    @localized_path({"it": "versioni/<str:number>.pdf", "en": "versions/<str:number>.pdf"},
+                    name="version_pdf")
+    def version_pdf(self, request, number):
+        from programme.protocol_versions import serve_version
+
+        return serve_version(self, request, number)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -294,6 +318,37 @@ class ProtocolPage(Page):
         prefetch_related_objects([self], "signatories")
         context["adherents"] = Adhesion.objects.listed()
         return context
+
+
+class ProtocolVersion(Orderable):
+    """One version of the protocol: its number, its date and its PDF. Not translatable:
+    a version is the same document in every language; the English page shows the
+    versions of the Italian original (programme.protocol_versions.versions_of)."""
+
+    page = ParentalKey(ProtocolPage, on_delete=models.CASCADE, related_name="versions")
+    number = models.CharField(
+        _("version number"), max_length=30,
+        validators=[RegexValidator(
+            r"^[0-9A-Za-z][0-9A-Za-z.-]*$",
+            _("Write the version number with digits, letters, dots and hyphens only "
+              "(for example 2.0): it is part of the PDF's address."))],
+        help_text=_("For example 2.0. Part of the address of this version's PDF."),
+    )
+    date = models.DateField(_("date of the version"))
+    # PROTECT: a published version's PDF stays downloadable at its address.
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("protocol (PDF)"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("number"), FieldPanel("date"), FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("version of the protocol")
+        verbose_name_plural = _("versions of the protocol")
+
+    def __str__(self):
+        return self.number
 
 
 class ProtocolSignatory(TranslatableMixin, Orderable):

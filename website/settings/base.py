@@ -267,6 +267,8 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
+# A protocol version's PDF cannot be replaced in place (programme/protocol_documents.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "programme.protocol_documents.ProtocolDocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None  # no third-party translation service
 
