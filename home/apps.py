@@ -26,3 +26,8 @@ class HomeConfig(AppConfig):
         from .text import clean_editor_fields
 
         pre_save.connect(clean_editor_fields, dispatch_uid="home.text.clean_editor_fields")
+        # wagtail-localize writes its editor's dates in English whatever the admin's
+        # language (home/localize_dates.py, reported upstream).
+        from .localize_dates import localize_translation_comments
+
+        localize_translation_comments()
