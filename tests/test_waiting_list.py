@@ -18,6 +18,7 @@ from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 from wagtail.users.models import UserProfile
 
+from programme.duplicates import merge_requests
 from programme.models import Group, MeetingSlot, ParticipationRequest, StatusChange
 from programme.participation import change_status, correct_status
 from programme.seats import set_group_status
@@ -255,10 +256,10 @@ def free_by_correcting_to_new(seated, segreteria, **_):
 
 
 def free_by_merging(seated, segreteria, **_):
-    # Merged into the same person's other request: no longer a request of its own.
-    other = person(77)
-    ParticipationRequest.objects.filter(pk=seated.pk).update(
-        status=Status.MERGED, merged_into=other, group=None)
+    # The same person asked again: the seated request is merged into the other one.
+    merge_requests(person(77), seated, by=segreteria)
+    seated.refresh_from_db()
+    assert seated.status == Status.MERGED
 
 
 def free_by_raising_the_capacity(seated, segreteria, small_group, **_):
@@ -464,3 +465,16 @@ def test_queries_do_not_grow_with_groups_and_people_waiting(client, segreteria,
     after = {url: _queries(client, url) for url in urls}
     assert before == after
 
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite has no row locks: its IMMEDIATE transactions take turns")
+def test_from_the_waiting_list_the_seat_is_taken_under_the_groups_row_lock(
+        segreteria, small_group, full_with_queue):
+    (seated, _), (first, *_rest) = full_with_queue
+    change_status(seated, "withdrawn", by=segreteria)
+    with CaptureQueriesContext(connection) as queries:
+        accept_offer(first, by=segreteria)
+    locked = [q["sql"] for q in queries.captured_queries
+              if 'FROM "programme_group"' in q["sql"] and "FOR UPDATE" in q["sql"]]
+    assert locked, "the group's row is not locked before its seats are counted"
