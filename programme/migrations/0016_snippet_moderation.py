@@ -17,9 +17,10 @@ Revisions are built from the historical models (fields and child rows serialised
 Wagtail's serializable_data() does), not from the project's models, which may have
 fields this migration's database does not have yet.
 
-Reversing removes the workflow from the three content types, the permissions added here
-from the two groups, and the snippets' revisions (their history), as reversing 0015
-removes the fields that point at them.
+Reversing removes the workflow from the three content types and the permissions added
+here from the two groups. The revisions stay: they are the snippets' history (data, not
+structure), and running this migration again gives a first revision only to the rows
+that have none.
 """
 
 from django.db import migrations
@@ -102,7 +103,6 @@ def release_snippets(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     WorkflowContentType = apps.get_model("wagtailcore", "WorkflowContentType")
-    Revision = apps.get_model("wagtailcore", "Revision")
 
     for app_label, model, _children in SNIPPETS:
         content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
@@ -110,9 +110,6 @@ def release_snippets(apps, schema_editor):
             continue
         WorkflowContentType.objects.filter(
             content_type=content_type, workflow__name=WORKFLOW_NAME).delete()
-        Model = apps.get_model(app_label, model)
-        Model.objects.update(latest_revision=None, live_revision=None)
-        Revision.objects.filter(base_content_type=content_type).delete()
         # Redazione keeps add/change of venues and groups, as 0002 gave them.
         given = {
             REDAZIONE: ["lock"] if model != "contactdetails" else ["add", "change", "lock"],
