@@ -431,3 +431,53 @@ def test_new_slot_rows_of_a_never_published_group_do_not_clear_the_cache(setting
     group.save()
     assert _versions().get(PAGE_VERSION_KEY) == before
     ContentType.objects.clear_cache()
+
+
+# --- Translations of moderated snippets (wagtail-localize) -------------------------------
+
+
+def test_a_group_translation_is_not_live_until_approvazione_publishes_it(settings, editor,
+                                                                         approver):
+    """Starting the translation makes an English draft; Redazione cannot publish it,
+    Approvazione can, and only then does /en/groups/ read it."""
+    from wagtail_localize.models import StringSegment, StringTranslation, Translation
+
+    # Set by website/settings/base.py (part C of issue 13); stated here too, as what the
+    # snippets' behaviour rests on.
+    settings.WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+    english = Locale.objects.get(language_code="en")
+    group = Group(locale=Locale.get_default(), name="Gruppo del mercoledì",
+                  description="Ci si incontra il mercoledì.", venue=_venue())
+    group.slots = [MeetingSlot(weekday=2, start=datetime.time(9), end=datetime.time(11))]
+    group.save()
+    group.save_revision().publish()
+
+    response = _client(editor).post(
+        reverse("wagtail_localize:submit_snippet_translation",
+                args=["programme", "group", group.pk]), {"locales": [english.pk]})
+    assert response.status_code == 302
+    translated = Group.objects.get(translation_key=group.translation_key, locale=english)
+    assert not translated.live
+    translation = Translation.objects.get(source__object_id=group.translation_key,
+                                          target_locale=english)
+    for segment in StringSegment.objects.filter(source=translation.source):
+        if segment.string.data == group.name:
+            StringTranslation.objects.create(translation_of=segment.string, locale=english,
+                                             context=segment.context,
+                                             data="Wednesday group")
+    assert "Wednesday group" not in _page(GROUPS_EN)
+    assert group.name in _page(GROUPS_EN)  # the published original meanwhile
+
+    edit = _url(Group, "edit", translated.pk)
+    refused = _client(editor).post(edit, {"action": "publish"})
+    # Wagtail's admin answers a refused permission with a redirect to the dashboard.
+    assert refused.status_code == 302 and refused["Location"] == reverse("wagtailadmin_home")
+    assert not Group.objects.get(pk=translated.pk).live
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _client(approver).post(edit, {"action": "publish"})
+    translated = Group.objects.get(pk=translated.pk)
+    assert translated.live and translated.name == "Wednesday group"
+    assert "Wednesday group" in _page(GROUPS_EN)
