@@ -10,5 +10,7 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self):
         from . import protocol_versions
+        from .group_notice_signals import connect
 
+        connect()
         protocol_versions.connect()

@@ -15,7 +15,16 @@ from wagtail.models import Locale, Site
 
 from accounts.models import Membership
 from programme import adhesions
-from programme.models import Adhesion, Group, NewsIndexPage, NewsPage, ParticipationRequest
+from programme.assignment import next_meeting
+from programme.group_notices import notify_schedule_change, read_schedule
+from programme.models import (
+    Adhesion,
+    CancelledMeeting,
+    Group,
+    NewsIndexPage,
+    NewsPage,
+    ParticipationRequest,
+)
 from programme.participation import change_status
 from programme.triage_alerts import send_triage_digest
 from programme.workflow import APPROVAZIONE, REDAZIONE, SEGRETERIA
@@ -116,6 +125,14 @@ def every_mail_the_site_sends(client, language, demo_editor):
     client.post(intake, intake_data(email=f"second-{language}@example.org"))
     _member_of(SEGRETERIA, f"segreteria-{language}")
     assert send_triage_digest() >= 1
+    # A meeting of the group is cancelled: its people, the referring partner, and the
+    # Segreteria for those reachable by phone only (programme.group_notices).
+    change_status(referral, "assigned", by=demo_editor, group=person.group)
+    before = read_schedule(person.group_id)
+    meeting = next_meeting(Group.objects.prefetch_related(
+        "slots", "cancelled_meetings", "holiday_meetings").get(pk=person.group_id))
+    CancelledMeeting.objects.create(group=person.group, date=meeting.date, reason="Sciopero")
+    assert notify_schedule_change(person.group_id, before)["partners"] == 1
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
