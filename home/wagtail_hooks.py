@@ -51,3 +51,12 @@ def hide_forms_menu_item(request, menu_items):
     """"Messages" replaces Wagtail's "Forms", one click nearer the messages; the list of
     forms stays at its address (FormsIndexView)."""
     menu_items[:] = [item for item in menu_items if item.name != "forms"]
+
+
+# Before wagtail-localize's own hook, which answers every request for a translated page
+# with its translation editor (home/translations.py).
+@hooks.register("before_edit_page", order=-1)
+def translation_goes_live_only_when_complete_and_approved(request, page):
+    from .translations import translation_editor_post
+
+    return translation_editor_post(request, page)

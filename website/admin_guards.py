@@ -41,6 +41,16 @@ What to report upstream (Wagtail 7.4.4, Django 5.2, any database):
    shown again with its errors. (The page and snippet edit views reading
    `<formset>-count` with request.POST[...] are answered 400 by
    website.request_hygiene for every view.)
+7. wagtail-localize 1.14.5, strings of its translation editor no catalogue can translate
+   (wagtail_localize/static/wagtail_localize/js/wagtail-localize.js, built from
+   client/src/components/TranslationEditor): each tab's heading is the template literal
+   `${sourceLocale.displayName} to ${locale.displayName} translation`, never passed to
+   gettext, so the Italian admin reads «Italiano to Inglese translation»; the publish
+   button is gettext("Publish in ") + the locale's name (djangojs msgid "Publish in ",
+   Italian "Pubblica in "), a concatenation no language can reorder. Expected:
+   interpolated msgids ("%(source)s to %(target)s translation", "Publish in %(locale)s").
+   Its "Pubblica in …" is also offered only to those who may publish, with no "submit
+   for moderation" for the others (the project adds one: home/translations.py).
 """
 
 import re

@@ -271,6 +271,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "programme.protocol_documents.ProtocolDocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None  # no third-party translation service
+# Starting a translation makes a draft, whatever the source's state: a translation goes
+# live once translated and approved (home/translations.py), never as a copy of the Italian.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
 # --- Accounts (django-allauth) ---------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}
