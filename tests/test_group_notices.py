@@ -377,3 +377,30 @@ def test_a_venue_change_is_told_with_the_new_address(group, people):
     notify_schedule_change(group.pk, before)
     body = mails_to(people["it"].email)[0].body
     assert "Nuova sede" in body and other.street_address in body
+
+
+def test_submitted_for_moderation_nothing_is_sent_until_approvazione_approves(
+        group, people, django_capture_on_commit_callbacks):
+    from programme.workflow import APPROVAZIONE, REDAZIONE
+    from tests.test_snippet_moderation import _approve, _member_of
+
+    editor = Client()
+    editor.force_login(_member_of(REDAZIONE, "redattrice"))
+    slot = group.slots.first()
+    start, end = later(slot.start, 2), later(slot.end, 2)
+    publish(editor, group, edit_form(group, slot_changes={
+        "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}),
+        django_capture_on_commit_callbacks, action="action-submit")
+    assert Group.objects.get(pk=group.pk).current_workflow_state is not None
+    # Only Wagtail's notice to the approvers: nobody of the group hears of a draft.
+    told = {people[key].email for key in ("it", "en", "referred")} | {
+        people["organisation"].email, "segreteria@example.org"}
+    assert not [m for m in mail.outbox if told & set(m.to)]
+    approver = Client()
+    approver.force_login(_member_of(APPROVAZIONE, "approvatore"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _approve(approver, group).status_code in (200, 302)
+    assert MeetingSlot.objects.get(pk=slot.pk).start == start
+    [message] = mails_to(people["it"].email)
+    assert NEW_TIME["it"] in message.body and f"{start:%H:%M}–{end:%H:%M}" in message.body
+    assert len(mails_to(people["en"].email)) == 1
