@@ -380,3 +380,16 @@ def test_a_page_without_versions_still_answers(client):
     ProtocolVersion.objects.filter(page__locale__language_code="it").delete()
     assert client.get(PAGE["it"]).status_code == 200
     assert client.get(CURRENT_PDF["it"]).status_code == 404
+
+
+def test_a_protocol_versions_document_cannot_be_deleted(client):
+    document = italian_protocol().versions.get(number="1.0").document
+    admin = get_user_model().objects.create_superuser(
+        username="amministratrice", email="amministratrice@example.org", password="x" * 16)
+    EmailAddress.objects.create(user=admin, email=admin.email, verified=True, primary=True)
+    client.force_login(admin)
+    response = client.post(reverse("wagtaildocs:delete", args=[document.pk]))
+    # Wagtail's delete view knows the PROTECT reference: its page says the document is in
+    # use, and the POST is refused (never a ProtectedError's 500).
+    assert response.status_code == 302
+    assert get_document_model().objects.filter(pk=document.pk).exists()
