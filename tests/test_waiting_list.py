@@ -218,8 +218,8 @@ def test_each_group_shows_its_waiting_list_in_order(client, segreteria, small_gr
     assert references == [fifth.reference, third.reference, fourth.reference]
     assert words["days"] in body and words["today"] in body
     inspect = text(client.get(f"/admin/participation_requests/inspect/{third.pk}/"))
-    assert re.search(rf"{words['position']} {re.escape(small_group.name)} ?: 2 (di|of) 3",
-                     inspect)
+    assert re.search(rf"{words['position']} [«“] ?{re.escape(small_group.name)} ?[»”]: "
+                     r"2 (di|of) 3", inspect)
 
 
 # --- A freed seat is offered to the first person waiting ---------------------------------
