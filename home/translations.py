@@ -13,7 +13,8 @@ in the English feed at once. Here:
   any page. wagtail-localize's editor offers only "Pubblica in …", and only to those
   who may publish, so the translation editor gets a "submit" form
   (templates/wagtail_localize/admin/edit_translation.html);
-- neither path puts a half-translated page live: `missing_strings` must be empty;
+- neither path puts a half-translated page live: `missing_strings` must be empty, and
+  "Sync translated pages" loses its "Publish immediately" (`update_translations_view`);
 - the English slug is set in the translation step: the translator translates the slug
   like any string (checked as it is saved: ASCII, free in its section,
   `check_slug_translation`); when they leave it untranslated, a page never published
@@ -213,3 +214,23 @@ def translation_editor_post(request, page):
             "The translation “%(title)s” has been sent for approval.")
             % {"title": Page.objects.get(pk=page.pk).get_admin_display_title()})
     return redirect(request.path)
+
+
+def update_translations_view():
+    """wagtail-localize's "Sync translated pages" without its "Publish immediately",
+    which puts the new, untranslated Italian strings live in every translation, past
+    the workflow, and is offered to anyone who may start a translation. The updated
+    strings wait in each translation's editor, to be translated and approved."""
+    from wagtail_localize.views.update_translations import UpdateTranslationsView
+
+    class UpdateTranslationsWithoutPublishing(UpdateTranslationsView):
+        def get_form(self):
+            form = super().get_form()
+            form.fields.pop("publish_translations", None)
+            return form
+
+        def form_valid(self, form):
+            form.cleaned_data["publish_translations"] = False
+            return super().form_valid(form)
+
+    return UpdateTranslationsWithoutPublishing.as_view()

@@ -60,3 +60,12 @@ def translation_goes_live_only_when_complete_and_approved(request, page):
     from .translations import translation_editor_post
 
     return translation_editor_post(request, page)
+
+
+# In front of wagtail-localize's own address for it (its URLs are registered later).
+@hooks.register("register_admin_urls", order=-2)
+def register_update_translations_without_publishing():
+    from .translations import update_translations_view
+
+    return [path("localize/update/<int:translation_source_id>/", update_translations_view(),
+                 name="update_translations_without_publishing")]

@@ -325,3 +325,32 @@ def test_snippet_translation_still_starts(client, approver, english,
     assert response.status_code == 302
     assert Venue.objects.filter(translation_key=venue.translation_key,
                                 locale=english).exists()
+
+
+def test_syncing_translations_does_not_publish_untranslated_strings(
+        client, editor, approver, article, english, django_capture_on_commit_callbacks):
+    """wagtail-localize's "Sync translated pages" offered "Publish immediately" to
+    Redazione: the Italian page's new title went live in English."""
+    approving = Client()
+    approving.force_login(approver)
+    target = start_translation(approving, article, english, django_capture_on_commit_callbacks)
+    translate(approving, target, ENGLISH)
+    with django_capture_on_commit_callbacks(execute=True):
+        approving.post(edit_url(target), {"action": "publish"})
+    article.title = "Nuovo gruppo il giovedì mattina"
+    article.save_revision().publish()
+
+    client.force_login(editor)
+    translation = Translation.objects.get(source__object_id=article.translation_key,
+                                          target_locale=english)
+    url = reverse("wagtail_localize:update_translations", args=(translation.source_id,))
+    assert 'name="publish_translations"' not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"publish_translations": "on"})
+    assert response.status_code == 302
+    target = NewsPage.objects.get(pk=target.pk)
+    assert target.live and target.title == ENGLISH[TITLE]
+    html = public("/en/news/new-group-on-thursdays/").content.decode()
+    assert "mattina" not in html
+    # The new string waits in the translation editor.
+    assert missing_strings(translation) == 1
