@@ -107,7 +107,7 @@ def tell_partners_of_new_version(page):
     told = 0
     with transaction.atomic():
         adhesions = (
-            Adhesion.objects.select_for_update()
+            Adhesion.objects.select_for_update(of=("self",))
             .filter(status__in=[Adhesion.Status.PENDING, Adhesion.Status.APPROVED])
             .exclude(protocol_version=version.number)
             .exclude(told_of_version=version.number)
