@@ -511,6 +511,13 @@ def test_wagtail_still_fails_without_guard_image_chooser_tag_and_search(demo_edi
         call_unguarded("/admin/images/chooser/?q=villa&tag=mare", demo_editor)
 
 
+@pytest.mark.parametrize("model", ["programme/group", "programme/venue", "home/contactdetails"])
+def test_wagtail_still_fails_without_guard_snippet_revisions_compare(demo_editor, model):
+    with pytest.raises(ValueError, match="expected a number"):
+        call_unguarded(f"/admin/snippets/{model}/history/abc/revisions/compare/1...1/",
+                       demo_editor)
+
+
 def test_wagtail_localize_still_fails_without_guard_snippet_key(demo_editor):
     with pytest.raises(ValueError, match="expected a number"):
         call_unguarded("/admin/localize/submit/snippet/programme/venue/abc/", demo_editor)

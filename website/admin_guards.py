@@ -51,6 +51,11 @@ What to report upstream (Wagtail 7.4.4, Django 5.2, any database):
    interpolated msgids ("%(source)s to %(target)s translation", "Publish in %(locale)s").
    Its "Pubblica in …" is also offered only to those who may publish, with no "submit
    for moderation" for the others (the project adds one: home/translations.py).
+   The same editor's footer says "More actions" hard-coded, not through gettext.
+8. wagtail.snippets.views.snippets' revisions compare view (draft-state snippets):
+   `GET /admin/snippets/<app>/<model>/history/<pk>/revisions/compare/1...1/` with a
+   `<pk>` the model's key cannot hold ("²", "abc") raises ValueError from
+   `get_object_or_404`; the other history views answer 404. Expected: a 404.
 """
 
 import re
@@ -120,6 +125,8 @@ KEY_IN_PATH = [
                          r"chosen/(?P<pk>[^/]+)/"), _named_model),
     KeyedView(re.compile(r"localize/submit/snippet/(?P<app_label>[^/]+)/"
                          r"(?P<model_name>[^/]+)/(?P<pk>[^/]+)/"), _named_model),
+    KeyedView(re.compile(r"snippets/(?P<app_label>[^/]+)/(?P<model_name>[^/]+)/history/"
+                         r"(?P<pk>[^/]+)/revisions/compare/[^/]+/"), _named_model),
 ]
 # Views that read a page of results from ?p= with int() and Paginator.page().
 PAGE_NUMBER_IN_P = [re.compile(r"workflows/edit/\d+/")]
