@@ -192,11 +192,19 @@ def correct_status(request_obj, new_status, *, by, reason, group=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the status is being corrected."))
+    if new_status == Status.MERGED:
+        raise ValidationError(_("To merge two requests of the same person, use “Merge” on "
+                                "the request: it says which request is kept."))
     with transaction.atomic():
         current = ParticipationRequest.objects.select_for_update().get(pk=request_obj.pk)
         if new_status == current.status and (group is None or group.pk == current.group_id):
             raise ValidationError(
                 _("The request is already “%(status)s”.") % {"status": new_status.label})
+        if current.status == Status.MERGED:
+            # Merged by mistake: the request stands on its own again (its history keeps
+            # the merge and this correction).
+            current.merged_into = None
+            current.save(update_fields=["merged_into"])
         _move(current, new_status, by=by, note=reason, group=group, is_correction=True)
     request_obj.refresh_from_db()
     return request_obj

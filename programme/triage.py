@@ -113,8 +113,10 @@ class StatusCorrectionForm(forms.Form):
 
     def __init__(self, *args, participation, **kwargs):
         super().__init__(*args, prefix="correction", **kwargs)
-        self.fields["status"].choices = [("", _("Choose…"))] + list(
-            ParticipationRequest.Status.choices)
+        # Merging has its own action ("Unisci"), which says into which request.
+        self.fields["status"].choices = [("", _("Choose…"))] + [
+            choice for choice in ParticipationRequest.Status.choices
+            if choice[0] != ParticipationRequest.Status.MERGED]
         self.fields["group"].queryset = groups_with_seats()
 
 

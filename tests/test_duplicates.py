@@ -263,3 +263,24 @@ def test_not_the_same_person_removes_the_flag_and_is_in_both_histories(client, s
         assert other.reference in step.note and step.changed_by == segreteria
     html = client.get(LIST).content.decode()
     assert FLAG["it"] not in html
+
+
+def test_a_correction_cannot_merge_and_undoing_a_merge_clears_its_link(client, segreteria):
+    from programme.participation import correct_status
+
+    keep = person(1, first="Marta", last="Colombo")
+    duplicate = person(2, first="Marta", last="Colombo")
+    # "Merged" is not offered as a correction: it would say into which request nowhere.
+    client.force_login(segreteria)
+    speaks(segreteria, "it")
+    page = client.get(f"{LIST}inspect/{duplicate.pk}/").content.decode()
+    correction = page[page.index('name="correction-status"'):]
+    assert 'value="merged"' not in correction[:correction.index("</select>")]
+    with pytest.raises(ValidationError, match="Merge"):
+        correct_status(duplicate, "merged", by=segreteria, reason="stessa persona")
+    # A merge made by mistake is put right: the request stands on its own again.
+    merge_requests(keep, duplicate, by=segreteria)
+    correct_status(duplicate, "new", by=segreteria, reason="persone diverse, stesso nome")
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into) == ("new", None)
+    assert [s.to_status for s in duplicate.history.all()][-2:] == ["merged", "new"]
