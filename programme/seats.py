@@ -6,7 +6,7 @@ when none is) unless the Segreteria set the group's status by hand (closed or pa
 """
 
 from django.db.models import Count, Q
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from .models import Group, ParticipationRequest
 
@@ -63,6 +63,9 @@ def group_choice_label(group):
             "count": left}
     else:
         detail = str(status.label).lower()
+    if not group.live:
+        # Staff may fill a group before it is published; they should know it is not.
+        detail = f"{detail}, " + gettext("not yet published")
     return f"{group.name} — {detail}"
 
 

@@ -176,6 +176,22 @@ def test_the_group_choice_shows_places_left_and_full_groups_are_marked(
     assert "disabled" not in attrs and label == f"{small_group.name} — {full}"
 
 
+
+@pytest.mark.parametrize(("language", "draft"), [("it", "non ancora pubblicato"),
+                                                  ("en", "not yet published")])
+def test_a_group_not_yet_published_says_so_in_the_choice(client, segreteria, small_group,
+                                                         language, draft):
+    from programme.seats import group_choice_label, with_seats
+
+    Group.objects.filter(pk=small_group.pk).update(live=False)
+    speaks(segreteria, language)
+    from django.utils import translation
+
+    with translation.override(language):
+        label = group_choice_label(with_seats(Group.objects.filter(pk=small_group.pk)).get())
+    assert label.endswith(f", {draft}")
+
+
 def test_a_new_request_is_assigned_in_one_save(client, segreteria, small_group):
     request_obj = person(1)
     client.force_login(segreteria)
