@@ -7,3 +7,9 @@ class WebsiteConfig(AppConfig):
     name = "website"
     label = "website"
     verbose_name = "Mutuo Aiuto Lavoro"
+
+    def ready(self):
+        # Wagtail's autosave on create forms can create an object twice (admin_autosave).
+        from .admin_autosave import install
+
+        install()
