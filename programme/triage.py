@@ -158,6 +158,8 @@ class TriageIndexView(SelectionIndexMixin, SafeSpreadsheetExportMixin, IndexView
 
 class TriageInspectView(ReadableInspectMixin, InspectView):
     template_name = "programme/triage/inspect.html"
+    # Wagtail's "Inspect" reads «Controlla: MA-…» in Italian: the screen is the request.
+    page_title = _("Participation request")
 
     def get_situation_since_display_value(self):
         return month_year(self.object.situation_since)

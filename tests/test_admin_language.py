@@ -110,3 +110,34 @@ def test_the_translation_editor_in_italian_has_no_english_month(italian_admin):
     page = italian_admin.get(f"/admin/pages/{english.pk}/edit/").content.decode()
     assert "Tradotto manualmente il" in page or "Tradotto con" in page
     assert not ENGLISH_MONTHS.search(page)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "heading", "empty"), [
+    ("it", "Richiesta di partecipazione", "Nessun risultato per la ricerca"),
+    ("en", "Participation request", "No participation requests match your query."),
+])
+def test_the_request_screen_and_an_empty_search_read_right(client, language, heading, empty):
+    from django.contrib.auth.models import Group as AuthGroup
+
+    from accounts.models import User
+    from programme.models import ParticipationRequest
+
+    clerk = User.objects.create_user(username="clerk", email="clerk@example.org",
+                                     password="x" * 12, is_staff=True)
+    clerk.groups.add(AuthGroup.objects.get(name="Segreteria"))
+    profile = UserProfile.get_for_user(clerk)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(clerk)
+    request_obj = ParticipationRequest.objects.create(
+        first_name="Marta", last_name="Colombo", email="m@example.org",
+        preferred_channel="email", employment_status="unemployed",
+        situation_since="2026-01-01", privacy_notice_version="t",
+        privacy_acknowledged_at="2026-01-01T00:00Z", language="it", reference="MA-2026-00077")
+    page = visible_text(client.get(f"/admin/participation_requests/inspect/{request_obj.pk}/"))
+    assert f"{heading}: MA-2026-00077" in page
+    assert "Controlla" not in page and "Inspect" not in page
+    listing = visible_text(client.get("/admin/participation_requests/?q=zzzqqq"))
+    assert empty in listing
+    assert "Nessun richieste" not in listing
