@@ -27,6 +27,7 @@ import re
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
+from django.utils.text import capfirst
 
 from typed_text.characters import without_control_characters
 from typed_text.phones import readable_phone
@@ -115,9 +116,41 @@ def apply_to_every_wagtail_export():
         language = getattr(self, "export_language", None) or translation.get_language()
         yield from _in_language(language, csv_rows(self, queryset, language))
 
+    def write_xlsx(self, queryset, output):
+        # Wagtail's write_xlsx, with the sheet named for what it holds, in the reader's
+        # language («Richieste di partecipazione»), not "Sheet1".
+        from openpyxl import Workbook
+        from wagtail.admin.views.mixins import ExcelDateFormatter
+
+        workbook = Workbook(write_only=True, iso_dates=True)
+        worksheet = workbook.create_sheet(title=sheet_title(self))
+        worksheet.append(self.get_heading(queryset, field) for field in self.list_export)
+        date_format = ExcelDateFormatter().get()
+        for item in queryset:
+            worksheet.append(self.generate_xlsx_row(
+                worksheet, self.to_row_dict(item), date_format=date_format))
+        workbook.save(output)
+
     Base.write_csv_response = write_csv_response
     Base.stream_csv = stream_csv
+    Base.write_xlsx = write_xlsx
     Base.readable_by_people = True
+
+
+# Characters Excel refuses in a sheet's name, and its length limit.
+SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+SHEET_NAME_MAX = 31
+
+
+def sheet_title(view):
+    """A spreadsheet's sheet name for `view`'s export (str, at most 31 characters, none
+    of []:*?/\\): the model's plural name, else the report's title, in the active
+    language; "Dati"/"Data" when the view has neither."""
+    model = getattr(view, "model", None)
+    name = model._meta.verbose_name_plural if model is not None else None
+    name = name or getattr(view, "page_title", None) or translation.gettext("Data")
+    name = " ".join(capfirst(str(name)).translate(SHEET_NAME_FORBIDDEN).split())
+    return name[:SHEET_NAME_MAX].strip() or translation.gettext("Data")
 
 
 class SafeSpreadsheetExportMixin:

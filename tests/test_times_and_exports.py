@@ -321,3 +321,30 @@ def test_django_and_wagtail_screens_write_dates_as_the_site_does(language, expec
         assert formats.date_format(timezone.localtime(INSTANT), "DATETIME_FORMAT") == expected
         assert formats.date_format(INSTANT.date(), "SHORT_DATE_FORMAT") == "30/11/2026"
         assert local_datetime(INSTANT) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "sheet"), [("it", "Richieste di partecipazione"),
+                                                 ("en", "Participation requests")])
+def test_the_xlsx_sheet_is_named_for_what_it_holds(client, demo_editor, language, sheet):
+    demo_editor.is_superuser = True
+    demo_editor.save()
+    admin_in(client, demo_editor, language)
+    response = client.get("/admin/participation_requests/?export=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(streamed(response)))
+    assert workbook.sheetnames == [sheet]
+    # A report without a model: its title, still no "Sheet1".
+    report = client.get("/admin/reports/site-history/?export=xlsx")
+    names = openpyxl.load_workbook(io.BytesIO(streamed(report))).sheetnames
+    assert names != ["Sheet1"] and len(names[0]) <= 31
+
+
+def test_a_sheet_name_never_holds_what_excel_refuses():
+    from home.exports import sheet_title
+
+    class View:
+        model = None
+        page_title = "Richieste: [tutte] / marzo?" + "x" * 40
+
+    title = sheet_title(View())
+    assert len(title) <= 31 and not set("[]:*?/\\") & set(title)
