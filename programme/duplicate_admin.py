@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .duplicates import mark_not_duplicates, matching_reasons, merge_requests, possible_duplicates
+from .duplicates import (
+    HOLDS_A_PLACE,
+    mark_not_duplicates,
+    matching_reasons,
+    merge_requests,
+    possible_duplicates,
+)
 from .models import ParticipationRequest
 from .participation import can_triage, requests_visible_to
 
@@ -70,6 +76,7 @@ def merge_view(request, pk):
     """Merge the posted `other` request into this one (pk), which stays."""
     keep, duplicate = _other(request, pk)
     if duplicate is not None:
+        held = (duplicate.get_status_display(), duplicate.group, duplicate.status)
         try:
             copied = merge_requests(keep, duplicate, by=request.user)
         except ValidationError as error:
@@ -82,6 +89,15 @@ def merge_view(request, pk):
                 text += " " + _("Copied from it: %(fields)s.") % {"fields": ", ".join(
                     str(ParticipationRequest._meta.get_field(name).verbose_name)
                     for name in copied)}
+            status_label, group, status = held
+            if group is not None and status in HOLDS_A_PLACE:
+                if keep.group_id == group.pk and keep.status == status:
+                    text += " " + _("Its place passes to this request: %(status)s, group "
+                                    "“%(group)s”.") % {"status": status_label, "group": group}
+                else:
+                    text += " " + _("Its place in “%(group)s” (%(status)s) is freed: this "
+                                    "request keeps its own.") % {"status": status_label,
+                                                                 "group": group}
             messages.success(request, text)
     return redirect("participation_requests:inspect", pk)
 

@@ -24,8 +24,11 @@ from django.utils.translation import gettext as _
 
 from .models import ParticipationRequest, StatusChange
 from .participation import _move, requests_visible_to
+from .seats import SEATED
 
 Status = ParticipationRequest.Status
+# A seat in a group, or a place in line for one.
+HOLDS_A_PLACE = {*SEATED, Status.WAITING_LIST}
 
 # Requests that can no longer take a seat or a call: never flagged, never matched.
 CLOSED = {Status.MERGED, Status.WITHDRAWN, Status.NOT_ELIGIBLE, Status.COMPLETED}
@@ -121,7 +124,8 @@ def merge_requests(keep, duplicate, *, by):
     ParticipationRequest), by the staff member `by`.
 
     In one transaction, both rows locked: `duplicate` becomes MERGED with
-    `merged_into=keep` and gives up its seat, if it had one; its history stays, and
+    `merged_into=keep` and gives up its place (seat or waiting-list entry), which
+    passes to `keep` when `keep` holds none; its history stays, and
     both histories say who merged what (a note on each). The email and phone `keep`
     lacks are copied from `duplicate`. Returns the names of the fields copied (a tuple,
     possibly empty).
@@ -155,6 +159,12 @@ def merge_requests(keep, duplicate, *, by):
         merged.save(update_fields=["merged_into"])
         labels = ", ".join(str(ParticipationRequest._meta.get_field(name).verbose_name)
                            for name in copied)
+        # The person keeps their place: a seat or a waiting-list entry the duplicate held
+        # passes to the kept request when it holds none (no seat is freed, no one else
+        # is offered it, no second mail).
+        place = ((merged.status, merged.group, merged.waiting_since)
+                 if merged.status in HOLDS_A_PLACE and kept.status not in HOLDS_A_PLACE
+                 else None)
         _move(merged, Status.MERGED, by=by, group=None, is_correction=False,
               note=_("Same person: merged into %(reference)s.")
               % {"reference": kept.reference})
@@ -162,7 +172,14 @@ def merge_requests(keep, duplicate, *, by):
             "reference": merged.reference}
         if copied:
             note += " " + _("Copied from it: %(fields)s.") % {"fields": labels}
-        StatusChange.objects.create(request=kept, from_status=kept.status,
+        previous = kept.status
+        if place is not None:
+            kept.status, kept.group, kept.waiting_since = place
+            kept.save(update_fields=["status", "group", "waiting_since", "updated_at"])
+            note += " " + _("Its place passes to this request: %(status)s, group "
+                            "“%(group)s”.") % {"status": kept.get_status_display(),
+                                                "group": kept.group}
+        StatusChange.objects.create(request=kept, from_status=previous,
                                     to_status=kept.status, group=kept.group, note=note,
                                     changed_by=by)
     keep.refresh_from_db()

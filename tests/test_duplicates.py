@@ -157,7 +157,7 @@ def test_the_request_lists_its_duplicates_with_links_and_the_two_buttons(
     assert FLAG[language] not in client.get(f"{LIST}inspect/{alone.pk}/").content.decode()
 
 
-def test_merge_keeps_history_frees_the_seat_and_copies_missing_contacts(
+def test_merge_keeps_history_passes_the_seat_and_copies_missing_contacts(
         client, segreteria, group):
     keep = person(1, first="Marta", last="Colombo", email="mc@example.org")
     duplicate = person(2, first="Marta", last="Colombo", email="mc@example.org",
@@ -174,7 +174,8 @@ def test_merge_keeps_history_frees_the_seat_and_copies_missing_contacts(
     keep.refresh_from_db()
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into, duplicate.group) == ("merged", keep, None)
-    assert keep.phone == "+393335500123" and keep.status == "new"
+    # The person's seat passes to the kept request (it had none).
+    assert keep.phone == "+393335500123" and (keep.status, keep.group) == ("assigned", group)
     # The duplicate's history stays, with one more step; the kept one says what came in.
     assert set(steps_before) < set(duplicate.history.values_list("pk", flat=True))
     last = duplicate.history.last()
@@ -182,7 +183,7 @@ def test_merge_keeps_history_frees_the_seat_and_copies_missing_contacts(
     assert keep.reference in last.note
     note = keep.history.last()
     assert duplicate.reference in note.note and note.changed_by == segreteria
-    assert not ParticipationRequest.objects.filter(group=group, status="assigned").exists()
+    assert list(ParticipationRequest.objects.filter(group=group, status="assigned")) == [keep]
     # Both screens link each other; the merged one is no longer flagged.
     assert f'href="{LIST}inspect/{duplicate.pk}/"' in client.get(
         f"{LIST}inspect/{keep.pk}/").content.decode()
@@ -276,7 +277,7 @@ def test_a_correction_cannot_merge_and_undoing_a_merge_clears_its_link(client, s
     page = client.get(f"{LIST}inspect/{duplicate.pk}/").content.decode()
     correction = page[page.index('name="correction-status"'):]
     assert 'value="merged"' not in correction[:correction.index("</select>")]
-    with pytest.raises(ValidationError, match="Merge"):
+    with pytest.raises(ValidationError, match="Unisci|Merge"):
         correct_status(duplicate, "merged", by=segreteria, reason="stessa persona")
     # A merge made by mistake is put right: the request stands on its own again.
     merge_requests(keep, duplicate, by=segreteria)
@@ -284,3 +285,35 @@ def test_a_correction_cannot_merge_and_undoing_a_merge_clears_its_link(client, s
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.merged_into) == ("new", None)
     assert [s.to_status for s in duplicate.history.all()][-2:] == ["merged", "new"]
+
+
+def test_merging_keeps_the_persons_place_when_the_kept_request_has_none(
+        client, segreteria, group):
+    keep = person(1, first="Marta", last="Colombo")
+    duplicate = person(2, first="Marta", last="Colombo")
+    change_status(duplicate, "assigned", by=segreteria, group=group)
+    client.force_login(segreteria)
+    speaks(segreteria, "it")
+    html = client.post(f"{LIST}{keep.pk}/merge/", {"other": duplicate.pk},
+                       follow=True).content.decode()
+    keep.refresh_from_db()
+    # The seat passes, no one else is offered it, no second assignment mail.
+    assert (keep.status, keep.group) == ("assigned", group)
+    assert ParticipationRequest.objects.filter(group=group, status="assigned").count() == 1
+    assert "Il suo posto passa a questa richiesta: Assegnata a un gruppo, gruppo" in html
+    assert keep.history.last().to_status == "assigned"
+
+
+def test_merging_says_when_the_duplicates_place_is_freed(client, segreteria, group):
+    other_group = Group.objects.canonical().exclude(pk=group.pk).first()
+    keep = person(1, first="Marta", last="Colombo")
+    duplicate = person(2, first="Marta", last="Colombo")
+    change_status(keep, "assigned", by=segreteria, group=other_group)
+    change_status(duplicate, "assigned", by=segreteria, group=group)
+    client.force_login(segreteria)
+    speaks(segreteria, "en")
+    html = client.post(f"{LIST}{keep.pk}/merge/", {"other": duplicate.pk},
+                       follow=True).content.decode()
+    assert "is freed: this request keeps its own" in html
+    keep.refresh_from_db()
+    assert (keep.status, keep.group) == ("assigned", other_group)

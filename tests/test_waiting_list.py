@@ -255,9 +255,14 @@ def free_by_correcting_to_new(seated, segreteria, **_):
     correct_status(seated, "new", by=segreteria, reason="Assegnata per errore")
 
 
-def free_by_merging(seated, segreteria, **_):
-    # The same person asked again: the seated request is merged into the other one.
-    merge_requests(person(77), seated, by=segreteria)
+def free_by_merging(seated, segreteria, other_group, **_):
+    # The same person asked again and already has a seat in another group: the seated
+    # request is merged into that one, whose seat the person keeps; this one frees.
+    # (Merged into a request with no place, the seat would pass to it instead:
+    # tests/test_duplicates.py.)
+    keep = person(77)
+    change_status(keep, Status.ASSIGNED, by=segreteria, group=other_group)
+    merge_requests(keep, seated, by=segreteria)
     seated.refresh_from_db()
     assert seated.status == Status.MERGED
 
