@@ -62,6 +62,24 @@ def translation_goes_live_only_when_complete_and_approved(request, page):
     return translation_editor_post(request, page)
 
 
+# The same for groups, venues and contact details (draft-state snippets under the
+# workflow), before wagtail-localize's before_edit_snippet answers with its editor.
+@hooks.register("before_edit_snippet", order=-1)
+def snippet_translation_goes_live_only_when_complete_and_approved(request, instance):
+    from .snippet_translation_editor import snippet_translation_editor
+    from .translations import moderated_snippet, target_translation, translation_editor_post
+
+    if not moderated_snippet(instance):
+        return None
+    response = translation_editor_post(request, instance)
+    if response is not None or request.method != "GET":
+        return response
+    translation = target_translation(instance)
+    if translation is None:
+        return None
+    return snippet_translation_editor(request, translation, instance)
+
+
 # In front of wagtail-localize's own address for it (its URLs are registered later).
 @hooks.register("register_admin_urls", order=-2)
 def register_update_translations_without_publishing():

@@ -460,11 +460,15 @@ def test_a_group_translation_is_not_live_until_approvazione_publishes_it(setting
     assert not translated.live
     translation = Translation.objects.get(source__object_id=group.translation_key,
                                           target_locale=english)
+    # Every string translated: a half-translated snippet is not published at all
+    # (home/translations.py, tests/test_snippet_translation_approval.py).
+    english_text = {group.name: "Wednesday group",
+                    group.description: "We meet on Wednesdays."}
     for segment in StringSegment.objects.filter(source=translation.source):
-        if segment.string.data == group.name:
+        if segment.string.data in english_text:
             StringTranslation.objects.create(translation_of=segment.string, locale=english,
                                              context=segment.context,
-                                             data="Wednesday group")
+                                             data=english_text[segment.string.data])
     assert "Wednesday group" not in _page(GROUPS_EN)
     assert group.name in _page(GROUPS_EN)  # the published original meanwhile
 
