@@ -91,6 +91,15 @@ def seats_taken(group):
     return count_seats_taken(group)
 
 
+def _check_published(group):
+    """A group's time and place reach people only once Approvazione published them:
+    raises ValidationError (a message for staff) for a draft group."""
+    if not group.live or not group.venue.live:
+        raise ValidationError(
+            _("The group “%(group)s” is not published yet: people can join it once it is "
+              "approved and published.") % {"group": group.name})
+
+
 def _take_seat(group):
     """Lock `group`'s row and check it can take one more person; the lock holds until
     the caller's transaction ends, so two clerks assigning at once cannot overfill it.
@@ -99,6 +108,7 @@ def _take_seat(group):
     group or its seats are taken.
     """
     group = Group.objects.select_for_update().get(pk=group.pk)
+    _check_published(group)
     if group.status != Group.Status.AUTOMATIC:
         raise ValidationError(
             _("The group “%(group)s” is not taking new participants (%(status)s): "
@@ -131,6 +141,8 @@ def _move(current, new_status, *, by, note, group, is_correction):
         current.group = group or current.group
         if current.group is None:
             raise ValidationError(WAITING_GROUP_REQUIRED)
+        if group is not None:
+            _check_published(current.group)
     elif new_status not in SEATED:
         current.group = None
     if new_status != Status.WAITING_LIST:

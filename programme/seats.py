@@ -5,8 +5,9 @@ attending takes one. The public status follows the seats (open while one is free
 when none is) unless the Segreteria set the group's status by hand (closed or paused).
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from .models import Group, ParticipationRequest
 
@@ -36,6 +37,18 @@ def seats_left(capacity, taken):
     return max(capacity - taken, 0)
 
 
+def check_capacity(capacity, taken):
+    """Refuse a `capacity` below the `taken` seats (both ints): the people in the group
+    would be left without one. Raises ValidationError on the "capacity" field, with the
+    count ("Nel gruppo ci sono già 11 persone: …"); a capacity equal to it is a full group.
+    """
+    if capacity is not None and capacity < taken:
+        raise ValidationError({"capacity": ValidationError(ngettext(
+            "There is already %(count)d person in the group: the capacity cannot be lower.",
+            "There are already %(count)d people in the group: the capacity cannot be lower.",
+            taken) % {"count": taken}, code="below_seats_taken")})
+
+
 def with_seats(queryset):
     """`queryset` of groups, each annotated with `seats_taken` (one query for all)."""
     return queryset.annotate(seats_taken=Count(
@@ -63,9 +76,6 @@ def group_choice_label(group):
             "count": left}
     else:
         detail = str(status.label).lower()
-    if not group.live:
-        # Staff may fill a group before it is published; they should know it is not.
-        detail = f"{detail}, " + gettext("not yet published")
     return f"{group.name} — {detail}"
 
 

@@ -67,8 +67,9 @@ class GroupWithSeatsField(forms.ModelChoiceField):
 
 
 def groups_with_seats():
-    """The original groups with their seats taken, for the triage screens (one query)."""
-    return with_seats(Group.objects.canonical()).order_by("name")
+    """The original published groups with their seats taken, for the triage screens (one
+    query): a draft's time and place are not approved yet, nobody is told them."""
+    return with_seats(Group.objects.canonical().published()).order_by("name")
 
 
 class StatusChangeForm(forms.Form):

@@ -130,7 +130,7 @@ class GroupChoiceField(forms.ModelChoiceField):
 
 
 def _groups():
-    return with_seats(Group.objects.canonical()).order_by("name")
+    return with_seats(Group.objects.canonical().published()).order_by("name")
 
 
 class BulkStatusForm(forms.Form):

@@ -177,19 +177,23 @@ def test_the_group_choice_shows_places_left_and_full_groups_are_marked(
 
 
 
-@pytest.mark.parametrize(("language", "draft"), [("it", "non ancora pubblicato"),
-                                                  ("en", "not yet published")])
-def test_a_group_not_yet_published_says_so_in_the_choice(client, segreteria, small_group,
-                                                         language, draft):
-    from programme.seats import group_choice_label, with_seats
-
-    Group.objects.filter(pk=small_group.pk).update(live=False)
-    speaks(segreteria, language)
+@pytest.mark.parametrize(("language", "refusal"), [
+    ("it", "non è ancora pubblicato"), ("en", "is not published yet")])
+def test_a_group_not_yet_published_is_neither_offered_nor_joined(
+        client, segreteria, small_group, language, refusal):
     from django.utils import translation
 
-    with translation.override(language):
-        label = group_choice_label(with_seats(Group.objects.filter(pk=small_group.pk)).get())
-    assert label.endswith(f", {draft}")
+    from programme.triage import groups_with_seats
+
+    Group.objects.filter(pk=small_group.pk).update(live=False)
+    small_group.refresh_from_db()
+    assert small_group not in groups_with_seats()
+    for status in ("assigned", "waiting_list"):
+        with translation.override(language), pytest.raises(ValidationError, match=refusal):
+            change_status(person(1 if status == "assigned" else 2), status, by=segreteria,
+                          group=small_group)
+    assert not ParticipationRequest.objects.filter(group=small_group).exists()
+
 
 
 def test_a_new_request_is_assigned_in_one_save(client, segreteria, small_group):
