@@ -5,14 +5,24 @@ same domain function (participation.submit_request: reference, history, confirma
 mail in the person's language when they gave an address). No spam protection and no
 rate limit: only signed-in Segreteria reach this screen. The person consents orally, so
 the staff member confirms they read the privacy notice to them, and is recorded.
+
+Each display of the form carries a signed one-time token (a hidden field); the request
+it enters keeps it (ParticipationRequest.entry_token, unique). The same form sent again
+— the browser's Back, then "Enter the request" — is answered with the request it already
+entered, and nothing is stored twice.
 """
+
+import secrets
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
 from wagtail.admin.views.generic import CreateView
 from wagtail.models import Locale
 
@@ -22,6 +32,34 @@ from .participation import submit_request
 
 Source = ParticipationRequest.Source
 OFFICE_SOURCES = [Source.PHONE, Source.DESK]
+ENTRY_TOKEN_SALT = "programme.office_requests.entry-token"  # noqa: S105 (a namespace)
+BAD_ENTRY_TOKEN = _("The form could not be verified (it may be an old copy): check the "
+                    "details and enter the request again.")
+
+
+def issue_entry_token():
+    """A signed token for one display of the office form: a str for a hidden field,
+    carrying a random 22-character nonce (the value kept as the request's entry_token)."""
+    return signing.dumps(secrets.token_urlsafe(16), salt=ENTRY_TOKEN_SALT)
+
+
+def read_entry_token(token):
+    """The nonce in a token `issue_entry_token` made, or None when it is missing, forged or
+    not one of those (no expiry: a form left open during a long call still works)."""
+    if not isinstance(token, str) or not token or len(token) > 200:
+        return None
+    try:
+        nonce = signing.loads(token, salt=ENTRY_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    return nonce if isinstance(nonce, str) and 0 < len(nonce) <= 32 else None
+
+
+def request_entered_with(nonce):
+    """The ParticipationRequest the office form with this nonce entered, or None."""
+    if not nonce:
+        return None
+    return ParticipationRequest.objects.filter(entry_token=nonce).first()
 
 
 class OfficeRequestForm(ParticipationFieldsForm):
@@ -54,8 +92,38 @@ class OfficeRequestForm(ParticipationFieldsForm):
         "preferred_channel", "employment_status", "since_month", "since_year",
         "preferred_venue", "preferred_times", "heard_from", "note", "privacy_read",
     ]
+    entry_token = forms.CharField(widget=forms.HiddenInput, required=False,
+                                  initial=issue_entry_token)
     choice_labels = ReferralForm.choice_labels
     CHANNEL_MESSAGES = ReferralForm.CHANNEL_MESSAGES
+    entry_nonce = None
+    already_entered = None  # the request this very form entered before, if it was sent
+
+    def clean(self):
+        cleaned = super().clean()
+        self.entry_nonce = read_entry_token(cleaned.get("entry_token"))
+        if self.entry_nonce is None:
+            self.add_error(None, ValidationError(BAD_ENTRY_TOKEN, code="bad_entry_token"))
+            self.renew_entry_token()
+        else:
+            existing = request_entered_with(self.entry_nonce)
+            if existing is not None:
+                self.refuse_as_entered(existing)
+        return cleaned
+
+    def refuse_as_entered(self, existing):
+        """This form was sent before and entered `existing`: refuse it, and give the
+        form shown again a new token, so that staff who meant another person (and
+        corrected the details) can send it."""
+        self.already_entered = existing
+        self.add_error(None, ValidationError(
+            _("This form was already sent: it entered request %(reference)s."),
+            code="already_entered", params={"reference": existing.reference}))
+        self.renew_entry_token()
+
+    def renew_entry_token(self):
+        self.data = self.data.copy()
+        self.data[self.add_prefix("entry_token")] = issue_entry_token()
 
     class Meta(ParticipationFieldsForm.Meta):
         labels = {
@@ -102,8 +170,35 @@ class OfficeRequestCreateView(CreateView):
         # No admin log entry: its label would keep the person's name after the request
         # is deleted; the request's own history records who entered it.
         data = self.form.cleaned_data
-        return submit_request(data=self.form.request_data(), language=data["language"],
-                              source=data["source"], entered_by=self.request.user)
+        return submit_request(
+            data={**self.form.request_data(), "entry_token": self.form.entry_nonce},
+            language=data["language"], source=data["source"], entered_by=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except IntegrityError:
+            # The same form sent twice at the same instant: the other send entered it.
+            existing = request_entered_with(form.entry_nonce)
+            if existing is None:
+                raise
+            form.refuse_as_entered(existing)
+            return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        existing = form.already_entered
+        if existing is not None:
+            self.produced_error_message = None  # this message instead of "correct below"
+            messages.error(
+                self.request,
+                _("This form was already sent: it entered request %(reference)s, which "
+                  "was not entered a second time. If the details below are another "
+                  "person's, check them and enter the request again.")
+                % {"reference": existing.reference},
+                buttons=[messages.button(
+                    reverse("participation_requests:inspect", args=[existing.pk]),
+                    _("Open %(reference)s") % {"reference": existing.reference})])
+        return super().form_invalid(form)
 
     def get_success_url(self):
         return reverse("participation_requests:inspect", args=[self.object.pk])

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core import mail
 
 from programme.models import ParticipationRequest, Venue
+from programme.office_requests import issue_entry_token
 from tests.partner_helpers import make_user
 from tests.test_triage_access import approvazione, redazione
 
@@ -48,6 +49,7 @@ def office_data(**overrides):
         "note": "Chiamerà di mattina.",
         "privacy_read": "on",
     }
+    data["entry_token"] = issue_entry_token()  # each display of the form has its own
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 

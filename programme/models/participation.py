@@ -94,6 +94,13 @@ class ParticipationRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("privacy notice read to the person by"),
         null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
+    # The office form that entered the request (programme.office_requests): the same form
+    # sent again (Back, then "Enter the request") finds it instead of entering it twice.
+    # The unique key settles two sends at the same instant.
+    entry_token = models.CharField(
+        _("office form used"), max_length=32, unique=True, null=True, blank=True,
+        editable=False,
+    )
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices,
                               default=Source.SELF)
