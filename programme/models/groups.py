@@ -167,6 +167,13 @@ class Group(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Transl
     def get_preview_template(self, request, mode_name):
         return "programme/group_preview.html"
 
+    def clean(self):
+        super().clean()
+        if self.pk is not None:  # a new group has nobody in it yet
+            from programme.seats import check_capacity, count_seats_taken
+
+            check_capacity(self.capacity, count_seats_taken(self))
+
     @property
     def facilitator_names(self):
         return [name.strip() for name in self.facilitators.split(",") if name.strip()]
