@@ -7,11 +7,13 @@ whole selection is one transaction, so one refusal leaves every request as it wa
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from .duplicates import possible_duplicates
 from .models import Group, ParticipationRequest
 from .participation import TRANSITIONS, change_status, requests_visible_to
-from .seats import count_seats_taken, seats_left
+from .seats import SEATED, count_seats_taken, seats_left
 
 Status = ParticipationRequest.Status
 
@@ -42,6 +44,24 @@ def _refuse_stuck(rows, new_status):
         raise ValidationError(
             _("These requests cannot become “%(status)s”: %(references)s. Nothing was "
               "changed.") % {"status": new_status.label, "references": ", ".join(stuck)})
+
+
+def _refuse_duplicates(rows, group):
+    """Two seats for one person: refuse a selection holding two requests that look like
+    the same person, or a request whose look-alike already sits in `group`, until staff
+    merge them or record that they are different people (programme.duplicates)."""
+    pks = {row.pk for row in rows}
+    pairs = []
+    for row in rows:
+        for other in possible_duplicates(row).filter(
+                Q(pk__in=pks) | Q(group=group, status__in=SEATED)).only("reference", "pk"):
+            if other.pk not in pks or row.pk < other.pk:
+                pairs.append(f"{row.reference} – {other.reference}")
+    if pairs:
+        raise ValidationError(
+            _("These requests may be the same person: %(pairs)s. Merge them or record that "
+              "they are different people, then assign. Nothing was changed.")
+            % {"pairs": "; ".join(pairs)})
 
 
 def _apply(rows, new_status, *, by, note, group):
@@ -79,7 +99,9 @@ def assign_requests(requests, group, *, by, note=""):
     All or nothing, under the group's row lock: raises ValidationError (a message for
     staff) when a request cannot be assigned from its status (its references listed),
     when the Segreteria closed or paused the group, or when the group has fewer places
-    left than requests selected ("places left: N, selected: M"); then nothing changed.
+    left than requests selected ("places left: N, selected: M"), or when two of them, or
+    one of them and someone already in the group, look like the same person; then
+    nothing changed.
     """
     with transaction.atomic():
         rows = _lock_selection(requests, by)
@@ -96,4 +118,5 @@ def assign_requests(requests, group, *, by, note=""):
                 _("The group “%(group)s” has not enough places for everyone: places "
                   "left: %(left)d, selected: %(selected)d. Nothing was changed.")
                 % {"group": locked.name, "left": left, "selected": len(rows)})
+        _refuse_duplicates(rows, locked)
         return _apply(rows, Status.ASSIGNED, by=by, note=note, group=locked)

@@ -239,3 +239,31 @@ def test_junk_selections_are_refused_not_a_500(client, segreteria):
         response = client.get(BULK.format(action="change_status") + "?" + query,
                               follow=True)
         assert response.status_code in {400, 404}
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("it", "potrebbero essere la stessa persona"),
+    ("en", "may be the same person"),
+])
+def test_possible_duplicates_are_not_assigned_two_seats(client, segreteria, group, language,
+                                                         message):
+    from programme.duplicates import mark_not_duplicates
+
+    speaks(segreteria, language)
+    first, other = person(1), person(2)
+    twin = person(3)
+    ParticipationRequest.objects.filter(pk=twin.pk).update(email=first.email)
+    # Both in the selection: refused, nothing changed.
+    response = client.post(url("assign", [first, other, twin]), {"group": group.pk},
+                           follow=True)
+    assert message in text(response)
+    assert f"{first.reference} – {twin.reference}" in text(response)
+    assert statuses([first, other, twin]) == ["new"] * 3
+    # One already sits in the group: its look-alike is refused too.
+    client.post(url("assign", [first]), {"group": group.pk})
+    response = client.post(url("assign", [twin, other]), {"group": group.pk}, follow=True)
+    assert message in text(response) and statuses([twin, other]) == ["new", "new"]
+    # Checked as two different people: assigned.
+    mark_not_duplicates(first, twin, by=segreteria)
+    client.post(url("assign", [twin, other]), {"group": group.pk})
+    assert statuses([twin, other]) == ["assigned", "assigned"]
