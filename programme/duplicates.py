@@ -199,6 +199,14 @@ def mark_not_duplicates(request_obj, other, *, by):
             _("You cannot mark these requests: one of them is not among those you may "
               "see."))
     with transaction.atomic():
+        # Locked, so that the same answer sent twice (Back, then the button again)
+        # is recorded once: the second finds the first.
+        list(ParticipationRequest.objects.select_for_update()
+             .filter(pk__in=[request_obj.pk, other.pk]).order_by("pk"))
+        if request_obj.not_duplicates.filter(pk=other.pk).exists():
+            raise ValidationError(
+                _("Already recorded: %(reference)s is not the same person.")
+                % {"reference": other.reference})
         request_obj.not_duplicates.add(other)
         for row, seen in ((request_obj, other), (other, request_obj)):
             StatusChange.objects.create(
