@@ -8,6 +8,9 @@ differently ("²" is a digit int() refuses: a 500 on every paginated page for
 
 import re
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
@@ -24,3 +27,18 @@ def page_number(value, max_digits=9):
         return None
     number = int(value)
     return number if number >= 1 else None
+
+
+class AsciiKeyChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over a model with an integer key that takes ASCII digits only.
+
+    Django's own reads a posted "٢١" or "２１" as 21 (through int()), so a value no form
+    ever offered chooses a row; here it is the field's "invalid_choice" error, as any
+    other value that is not one of the choices.
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_ascii_number(str(value), 19):
+            raise ValidationError(self.error_messages["invalid_choice"],
+                                  code="invalid_choice")
+        return super().to_python(value)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from home.parameters import AsciiKeyChoiceField
+
 from .duplicates import (
     HOLDS_A_PLACE,
     mark_not_duplicates,
@@ -46,7 +48,7 @@ def duplicates_context(participation):
 
 
 class OtherRequestForm(forms.Form):
-    other = forms.ModelChoiceField(
+    other = AsciiKeyChoiceField(
         queryset=ParticipationRequest.objects.all(),
         error_messages={
             "required": gettext_lazy("Choose the other request."),

@@ -17,6 +17,7 @@ from wagtail.models import Locale
 from home.dates import local_datetime, month_year
 from home.display import EMPTY, ReadableInspectMixin, display_value, person_name, phone_link
 from home.exports import SafeSpreadsheetExportMixin
+from home.parameters import AsciiKeyChoiceField
 
 from .admin_policies import ReadOnlyPolicy
 from .duplicate_admin import duplicates_context, merge_view, not_duplicate_view
@@ -57,7 +58,7 @@ class TriagePermissionPolicy(ReadOnlyPolicy):
             {"view"} if set(actions) & {"view", "add"} else set())
 
 
-class GroupWithSeatsField(forms.ModelChoiceField):
+class GroupWithSeatsField(AsciiKeyChoiceField):
     """Every group, labelled with its places left or "full": a full group is the one to
     choose for its waiting list, and assigning to it is refused with a message
     (participation._take_seat)."""

@@ -21,7 +21,7 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.bulk_action import BulkAction
 
 from home.display import EMPTY
-from home.parameters import is_ascii_number
+from home.parameters import AsciiKeyChoiceField, is_ascii_number
 
 from .bulk_triage import assign_requests, bulk_targets, change_requests
 from .duplicates import with_duplicate_flag
@@ -122,7 +122,7 @@ class TriageBulkAction(BulkAction):
         raise NotImplementedError
 
 
-class GroupChoiceField(forms.ModelChoiceField):
+class GroupChoiceField(AsciiKeyChoiceField):
     """The groups with their places left ("Gruppo del giovedì — 3 posti liberi")."""
 
     def label_from_instance(self, obj):

@@ -317,3 +317,19 @@ def test_merging_says_when_the_duplicates_place_is_freed(client, segreteria, gro
     assert "is freed: this request keeps its own" in html
     keep.refresh_from_db()
     assert (keep.status, keep.group) == ("assigned", other_group)
+
+
+@pytest.mark.parametrize("junk", ["٢", "２", " 2", "2_0", "+2"])
+def test_a_key_in_other_digits_is_not_a_choice(client, segreteria, junk):
+    """Django's ModelChoiceField reads "٢" as 2 (int() does): not a key any form offered
+    (home.parameters.AsciiKeyChoiceField, used by every choice of a row by its key)."""
+    keep = person(1, first="Marta", last="Colombo")
+    other = person(2, first="Marta", last="Colombo")
+    client.force_login(segreteria)
+    speaks(segreteria, "it")
+    data = {"other": junk.replace("2", str(other.pk)).replace("٢", "".join(
+        chr(0x660 + int(d)) for d in str(other.pk))).replace("２", "".join(
+        chr(0xFF10 + int(d)) for d in str(other.pk)))}
+    client.post(f"{LIST}{keep.pk}/merge/", data, follow=True)
+    other.refresh_from_db()
+    assert other.status == "new" and other.merged_into is None
