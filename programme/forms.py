@@ -6,6 +6,7 @@ from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from home.parameters import AsciiKeyChoiceField
 from home.spam import SpamProtectedForm
 from typed_text.characters import PlainTextFormMixin
 from typed_text.phones import PhoneNumberField
@@ -20,8 +21,26 @@ def reject_markup(value):
         raise ValidationError(NO_MARKUP_MESSAGE, code="markup")
 
 
-class VenueChoiceField(forms.ModelChoiceField):
+class VenueSelect(forms.Select):
+    """A select whose options not translated into the page's language say theirs:
+    `lang="it"` on a venue shown by its Italian name under /en/ (WCAG 3.1.2)."""
+
+    fallback_language = ""
+    translated_keys = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if (self.fallback_language and instance is not None
+                and instance.translation_key not in self.translated_keys):
+            option["attrs"]["lang"] = self.fallback_language
+        return option
+
+
+class VenueChoiceField(AsciiKeyChoiceField):
     """Venues by their original rows, labelled in the visitor's language."""
+
+    widget = VenueSelect
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Venue.objects.none(), **kwargs)
@@ -37,6 +56,8 @@ class VenueChoiceField(forms.ModelChoiceField):
                 Venue.objects.filter(locale=active, live=True)
                 .values_list("translation_key", "name")
             )
+        self.widget.fallback_language = "" if active.pk == default.pk else default.language_code
+        self.widget.translated_keys = frozenset(self.labels)
 
     def label_from_instance(self, obj):
         return getattr(self, "labels", {}).get(obj.translation_key, obj.name)

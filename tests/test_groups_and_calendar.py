@@ -102,7 +102,7 @@ def group_cards(html):
     section = re.search(r'id="groups-title".*?</section>', html, re.S).group(0)
     cards = {}
     for chunk in section.split('<div class="col-12 col-lg-6 mb-4">')[1:]:
-        name = re.search(r'<h3 class="card-title h5">(.*?)</h3>', chunk).group(1)
+        name = re.search(r'<h3 class="card-title h5"[^>]*>(.*?)</h3>', chunk).group(1)
         cards[name] = re.sub(r"\s+", " ", chunk)
     return cards
 
