@@ -31,3 +31,8 @@ class HomeConfig(AppConfig):
         from .localize_dates import localize_translation_comments
 
         localize_translation_comments()
+        # Wagtail's revision compare reads «None» for an empty date and «10:00:0011:00:00»
+        # for a changed time: dates, times, booleans and numbers as people write them.
+        from .compare import register_readable_comparisons
+
+        register_readable_comparisons()
