@@ -485,3 +485,25 @@ def test_a_group_translation_is_not_live_until_approvazione_publishes_it(setting
     translated = Group.objects.get(pk=translated.pk)
     assert translated.live and translated.name == "Wednesday group"
     assert "Wednesday group" in _page(GROUPS_EN)
+
+
+def test_the_approvers_mail_links_the_snippets_preview_and_edit_screens(editor, approver,
+                                                                         settings):
+    """Wagtail 7.4.4's notification reversed the snippet's workflow preview without its
+    task: the mail said «anteprima … qui: http://…» with no address (the project's
+    templates/wagtailadmin/notifications/task_state_submitted.* pass the task)."""
+    from django.core import mail
+
+    settings.WAGTAILADMIN_BASE_URL = "https://lavoro.example.org"
+    group = _live_group()
+    mail.outbox.clear()
+    _client(editor).post(_url(Group, "edit", group.pk),
+                         _group_form(group, start="19:05", end="20:35", action="submit"))
+    to_approver = [m for m in mail.outbox if approver.email in m.to]
+    assert to_approver
+    body = to_approver[0].body
+    state = WorkflowState.objects.for_instance(Group.objects.get(pk=group.pk)).get()
+    task_id = state.current_task_state.task_id
+    assert (f"https://lavoro.example.org/admin/snippets/programme/group/workflow/preview/"
+            f"{group.pk}/{task_id}/") in body
+    assert f"https://lavoro.example.org/admin/snippets/programme/group/edit/{group.pk}/" in body
