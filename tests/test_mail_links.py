@@ -30,6 +30,7 @@ from programme.triage_alerts import send_triage_digest
 from programme.workflow import APPROVAZIONE, REDAZIONE, SEGRETERIA
 from tests.forms_helpers import contact_data, intake_data
 from tests.partner_helpers import make_organisation, make_user
+from tests.test_protocol_versions import publish_new_version
 from tests.test_workflow import _approve, _edit, _member_of
 
 pytestmark = pytest.mark.django_db
@@ -100,6 +101,8 @@ def every_mail_the_site_sends(client, language, demo_editor):
                      reason="Manca la firma")
     adhesion = adhesions.submit(membership, **signature)
     adhesions.approve(adhesion, by=demo_editor)
+    # A new version of the protocol: partners on the older one are told.
+    publish_new_version()
     referral = ParticipationRequest.objects.create(
         first_name="Luca", last_name="Neri", email="", phone="+390288447502",
         preferred_channel="phone", employment_status="unemployed", language=language,
