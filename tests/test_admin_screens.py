@@ -18,11 +18,11 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from home.models import ContactPage
 from programme.models import Adhesion, ParticipationRequest
 from programme.participation import change_status
+from tests.admin_helpers import speaks
 from tests.forms_helpers import contact_data, intake_data
 from tests.partner_helpers import VAT_NUMBERS, make_organisation, make_user
 
@@ -79,12 +79,6 @@ def nothing_raw(shown):
     assert not [text for text in shown if RAW_VALUES.search(text)]
     assert not [text for text in shown if text in CODES or text.rsplit(": ", 1)[-1] in CODES]
     assert not [text for text in shown if "00:08" in text or ".667" in text]
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
-from wagtail.users.models import UserProfile
 
 from home.models import HomePage, StandardPage
 from home.slugs import validate_ascii_slug
 from programme.workflow import REDAZIONE
+from tests.admin_helpers import speaks
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ def editor():
     user.groups.add(Group.objects.get(name=REDAZIONE))
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def add_standard_page(client, title, slug=""):

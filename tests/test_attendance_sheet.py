@@ -11,21 +11,17 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
-from wagtail.users.models import UserProfile
 
 from programme import attendance
 from programme.models import CancelledMeeting, Group, MeetingSlot, ParticipationRequest
+from tests.admin_helpers import make_segreteria, speaks
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def segreteria(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="segreteria", email="segreteria@example.org", password="x" * 12,
-        is_staff=True)
-    user.groups.add(AuthGroup.objects.get(name="Segreteria"))
-    return user
+    return make_segreteria(django_user_model)
 
 
 @pytest.fixture
@@ -50,12 +46,6 @@ def group():
         MeetingSlot.objects.create(group=group, weekday=weekday,
                                    start=datetime.time(15, 0), end=datetime.time(17, 0))
     return group
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def person(n, group=None, status="assigned", first="Persona", last="Prova"):

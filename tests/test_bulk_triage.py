@@ -11,9 +11,9 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.users.models import UserProfile
 
 from programme.models import Group, ParticipationRequest, StatusChange
+from tests.admin_helpers import speaks
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +39,6 @@ def group():
     group.status = Group.Status.AUTOMATIC
     group.save()
     return group
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def person(n, status="new", language="it"):

@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.users.models import UserProfile
 
 from programme.duplicates import (
     mark_not_duplicates,
@@ -18,6 +17,7 @@ from programme.duplicates import (
 )
 from programme.models import Group, ParticipationRequest, StatusChange
 from programme.participation import change_status
+from tests.admin_helpers import make_segreteria, speaks
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,7 @@ FLAG = {"it": "Possibile doppione", "en": "Possible duplicate"}
 
 @pytest.fixture
 def segreteria(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="segreteria", email="segreteria@example.org", password="x" * 12,
-        is_staff=True)
-    user.groups.add(AuthGroup.objects.get(name="Segreteria"))
-    return user
+    return make_segreteria(django_user_model)
 
 
 @pytest.fixture
@@ -41,12 +37,6 @@ def group():
     group.status = Group.Status.AUTOMATIC
     group.save()
     return group
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def person(n, first="Persona", last=None, email=None, phone="", status="new"):

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
-from wagtail.users.models import UserProfile
 
 from programme.models import Group, ParticipationRequest, StatusChange
 from programme.participation import change_status, correct_status
 from programme.seats import PublicStatus, public_status, seats_left
+from tests.admin_helpers import make_segreteria, speaks
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,7 @@ GROUPS_PAGE = {"it": "/it/gruppi/", "en": "/en/groups/"}
 
 @pytest.fixture
 def segreteria(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="segreteria", email="segreteria@example.org", password="x" * 12,
-        is_staff=True)
-    user.groups.add(AuthGroup.objects.get(name="Segreteria"))
-    return user
+    return make_segreteria(django_user_model)
 
 
 @pytest.fixture
@@ -47,12 +43,6 @@ def small_group():
     group.status = Group.Status.AUTOMATIC
     group.save()
     return group
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def person(n, status="new"):

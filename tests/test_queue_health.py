@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from wagtail.users.models import UserProfile
 
 from home.mail import MAX_ATTEMPTS, send_email
+from tests.admin_helpers import speaks
 from tests.partner_helpers import make_organisation, make_user
 from worker.leases import beat
 from worker.models import WorkerHeartbeat
@@ -210,12 +210,6 @@ def test_a_database_that_does_not_answer_is_degraded(monkeypatch):
 # --- The admin screen ----------------------------------------------------------------------
 
 QUEUE = "/admin/queue/"
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def staff(email, group=None):

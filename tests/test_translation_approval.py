@@ -14,12 +14,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import Locale, Page
-from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringSegment, Translation
 
 from home.translations import missing_strings, translated_page_slug
 from programme.models import NewsIndexPage, NewsPage
 from programme.workflow import APPROVAZIONE, REDAZIONE
+from tests.admin_helpers import speaks
 from tests.test_workflow import _approve, _member_of
 
 pytestmark = pytest.mark.django_db
@@ -106,12 +106,6 @@ def listed(path, needle):
 
 def alternates(html):
     return re.findall(r'<link rel="alternate" hreflang="(\w+)" href="([^"]+)"', html)
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 # --- Starting a translation publishes nothing ------------------------------------------

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
-from wagtail.users.models import UserProfile
 
 from programme.duplicates import merge_requests
 from programme.models import Group, MeetingSlot, ParticipationRequest, StatusChange
@@ -30,6 +29,7 @@ from programme.waiting_list import (
     waiting_list,
     waiting_position,
 )
+from tests.admin_helpers import make_segreteria, speaks
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +39,7 @@ SEATS = "/admin/group-seats/"
 
 @pytest.fixture
 def segreteria(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="segreteria", email="segreteria@example.org", password="x" * 12,
-        is_staff=True)
-    user.groups.add(AuthGroup.objects.get(name="Segreteria"))
-    return user
+    return make_segreteria(django_user_model)
 
 
 @pytest.fixture
@@ -62,12 +58,6 @@ def other_group(small_group):
     group.status = Group.Status.AUTOMATIC
     group.save()
     return group
-
-
-def speaks(user, language):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = language
-    profile.save()
 
 
 def person(n, status="new"):
