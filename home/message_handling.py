@@ -85,6 +85,11 @@ def handling_text(submission):
     return gettext("To handle")
 
 
+def _with_handling(submission, handling):
+    submission.handling = handling
+    return submission
+
+
 def handling_cell(submission, next_url):
     """The list's cell: the state and a button for the other state. The button belongs to
     a form rendered after the table (attribute form=), since the table sits inside
@@ -132,8 +137,13 @@ def set_handling_view(request, pk):
         raise PermissionDenied
     value = request.POST.get("handled")
     if value == "1":
-        mark_handled(submission, by=request.user)
-        messages.success(request, gettext("The message is marked as handled."))
+        handling = mark_handled(submission, by=request.user)
+        if handling.handled_by_id == request.user.pk:
+            messages.success(request, gettext("The message is marked as handled."))
+        else:
+            # Another tab or another clerk got there first: say who, not "done".
+            messages.info(request, gettext("This message was already handled: %(state)s.")
+                          % {"state": handling_text(_with_handling(submission, handling))})
     elif value == "0":
         mark_not_handled(submission, by=request.user)
         messages.success(request, gettext("The message is marked as not handled."))

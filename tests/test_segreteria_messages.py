@@ -144,3 +144,19 @@ def test_marking_twice_keeps_the_first_handler(segreteria, two_messages):
     assert again.handled_by == segreteria and again.handled_at == first.handled_at
     reopened = mark_not_handled(italian, by=other)
     assert reopened.reopened_by == other and not reopened.handled
+
+
+def test_a_second_tab_marking_a_handled_message_is_told_who_handled_it(client, segreteria,
+                                                                       two_messages):
+    italian, _english = two_messages
+    mark_handled(italian, by=segreteria)
+    other = make_user("altra@comune.example.org", is_staff=True, first_name="Anna",
+                      last_name="Bruni")
+    other.groups.add(AuthGroup.objects.get(name="Segreteria"))
+    client.force_login(other)
+    response = client.post(f"/admin/messages/{italian.pk}/handling/", {"handled": "1"},
+                           follow=True)
+    page = " ".join(texts(response))
+    assert "Questo messaggio era già stato gestito: Gestito da Sara Neri" in page
+    assert "Il messaggio è segnato come gestito" not in page
+    assert MessageHandling.objects.get(submission_id=italian.pk).handled_by == segreteria
