@@ -218,6 +218,29 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
             self.add_handling_column(context)
         return context
 
+    # The export says what the list says: handled or not, by whom, when.
+    HANDLING_EXPORT = {"handled": _("Handled"), "handled_by": _("Handled by"),
+                       "handled_at": _("Handled at")}
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.is_export:
+            self.list_export = [*self.list_export, *self.HANDLING_EXPORT]
+            self.export_headings = {**self.export_headings, **self.HANDLING_EXPORT}
+        return super().render_to_response(context, **response_kwargs)
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        if "handled" not in self.list_export:
+            return row
+        from .display import person_name
+
+        handling = getattr(item, "handling", None)
+        handled = bool(handling and handling.handled)
+        row["handled"] = handled
+        row["handled_by"] = person_name(handling.handled_by) if handled else ""
+        row["handled_at"] = handling.handled_at if handled else None
+        return row
+
     def add_handling_column(self, context):
         """Whether each message is handled, by whom and when, with a button to change it."""
         from .message_handling import handling_cell

@@ -160,3 +160,29 @@ def test_a_second_tab_marking_a_handled_message_is_told_who_handled_it(client, s
     assert "Questo messaggio era già stato gestito: Gestito da Sara Neri" in page
     assert "Il messaggio è segnato come gestito" not in page
     assert MessageHandling.objects.get(submission_id=italian.pk).handled_by == segreteria
+
+
+@pytest.mark.parametrize(("language", "headings", "yes"), [
+    ("it", ["Gestito", "Gestito da", "Gestito il"], "Sì"),
+    ("en", ["Handled", "Handled by", "Handled at"], "Yes"),
+])
+def test_the_export_says_whether_each_message_was_handled_by_whom_and_when(
+        client, segreteria, two_messages, language, headings, yes):
+    import csv
+    import io
+
+    from wagtail.users.models import UserProfile
+
+    italian, _english = two_messages
+    mark_handled(italian, by=segreteria)
+    profile = UserProfile.get_for_user(segreteria)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(segreteria)
+    response = client.get(list_url() + "?export=csv&handled=all")
+    data = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";" if language == "it" else ","))
+    assert rows[0][-3:] == headings
+    handled = [row for row in rows[1:] if row[-3] == yes]
+    assert len(handled) == 1 and handled[0][-2] == "Sara Neri" and handled[0][-1]
+    assert [row[-2:] for row in rows[1:] if row[-3] != yes] == [["", ""]]
