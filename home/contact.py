@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.utils import get_forms_for_user
 from wagtail.contrib.forms.views import (
@@ -183,6 +183,7 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
     was sent in; its CSV and XLSX files are safe to open."""
 
     page_title = _("Messages")
+    template_name = "home/contact_messages.html"
     results_template_name = "home/contact_messages_results.html"
 
     @property
@@ -250,6 +251,11 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
         for row, submission in zip(context["data_rows"], context["submissions"],
                                    strict=False):
             row["fields"].append(handling_cell(submission, context["next_url"]))
+
+    def get_page_subtitle(self):
+        # Not the Italian page's title («Messaggi: Contattaci»): the list holds both
+        # languages' messages.
+        return gettext("every language")
 
     def get_breadcrumbs_items(self):
         # The menu calls this list "Messages" and leads straight here (no list of forms).

@@ -186,3 +186,15 @@ def test_the_export_says_whether_each_message_was_handled_by_whom_and_when(
     handled = [row for row in rows[1:] if row[-3] == yes]
     assert len(handled) == 1 and handled[0][-2] == "Sara Neri" and handled[0][-1]
     assert [row[-2:] for row in rows[1:] if row[-3] != yes] == [["", ""]]
+
+
+@pytest.mark.parametrize(("language", "title"), [("it", "Messaggi: tutte le lingue"),
+                                                 ("en", "Messages: every language")])
+def test_the_list_is_titled_for_both_languages(client, segreteria, two_messages, language,
+                                               title):
+    from tests.admin_helpers import speaks
+
+    speaks(segreteria, language)
+    client.force_login(segreteria)
+    page = " ".join(texts(client.get(list_url())))
+    assert title in page and "Contattaci" not in page
