@@ -183,6 +183,13 @@ def test_a_group_not_yet_published_is_neither_offered_nor_joined(
             change_status(person(1 if status == "assigned" else 2), status, by=segreteria,
                           group=small_group)
     assert not ParticipationRequest.objects.filter(group=small_group).exists()
+    # "Gruppi e posti" says so instead of "Open to new participants".
+    speaks(segreteria, language)
+    client.force_login(segreteria)
+    html = client.get("/admin/group-seats/").content.decode()
+    row = re.search(rf"<th scope=\"row\">{re.escape(small_group.name)}</th>.*?</tr>", html,
+                    re.S).group(0)
+    assert {"it": "Non ancora pubblicato", "en": "Not published yet"}[language] in row
 
 
 
