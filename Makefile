@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 PORT ?= 8000
 UV_VERSION := 0.13.9
+# pytest runs on every core (pytest-xdist): CI's 2-core machine halves each pass.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install deps npm messages static migrate demo serve lint check-migrations lock bench clean
 
@@ -17,7 +19,7 @@ run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(
 test: install  ## every check: pytest with coverage (browser tests included), ruff, migrations
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=website.settings.test
-	$(VENV)/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --cov --cov-report=term $(PYTEST_ARGS)
 
 install: deps npm messages  ## everything both commands need, idempotent
 
@@ -63,7 +65,7 @@ clean:
 
 .PHONY: test-postgres
 test-postgres: install  ## pytest again against a throwaway PostgreSQL 15 (scripts/with-postgres.sh)
-	scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: install static  ## load test of the production configuration on 127.0.0.1: a markdown report
