@@ -147,7 +147,8 @@ def intake_bodies(count):
     from django.conf import settings
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
-    from home.spam import create_challenge, issue_token
+    from antispam.altcha import create_challenge
+    from antispam.forms import issue_token
     from programme.models import Venue
 
     secret = _get_new_csrf_string()

@@ -27,12 +27,12 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from antispam.forms import SpamProtectedFormPageMixin
 from typed_text.phones import PhoneNumberField, validate_phone
 from typed_text.web_addresses import validate_visible_web_address
 
 from .blocks import BaseStreamBlock
 from .display import language_name
-from .spam import SpamProtectedFormPageMixin
 
 
 class HomePage(Page):
@@ -353,26 +353,6 @@ class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
         from .contact import store_and_notify
 
         return store_and_notify(self, form)
-
-
-class UsedChallenge(models.Model):
-    """A spam-check solution already accepted once (home.spam.consume_challenge).
-
-    In the database rather than the cache: a unique key makes "first use wins" hold when
-    the same solution arrives at two workers at the same instant, whatever the cache
-    backend (the file cache's `add` is a read then a write). Kept until the challenge
-    expires; holds no personal data.
-    """
-
-    signature = models.CharField(max_length=128, primary_key=True)
-    expires_at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        verbose_name = _("used spam-check solution")
-        verbose_name_plural = _("used spam-check solutions")
-
-    def __str__(self):
-        return self.signature
 
 
 class MessageHandling(models.Model):

@@ -6,8 +6,8 @@ from django.utils import dates, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
+from antispam.forms import SpamProtectedForm
 from home.parameters import AsciiKeyChoiceField
-from home.spam import SpamProtectedForm
 from typed_text.characters import PlainTextFormMixin
 from typed_text.phones import PhoneNumberField
 

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 
-from home.spam import rate_limit, too_many_requests
+from antispam.rate_limit import rate_limit, too_many_requests
 
 from .forms import ParticipationRequestForm
 from .participation import submit_request

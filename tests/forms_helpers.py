@@ -47,7 +47,8 @@ def spam_fields(form_name="intake"):
 
     from altcha import v1 as altcha_v1
 
-    from home.spam import create_challenge, issue_token
+    from antispam.altcha import create_challenge
+    from antispam.forms import issue_token
 
     challenge = create_challenge()
     solution = altcha_v1.solve_challenge(

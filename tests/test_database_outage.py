@@ -164,7 +164,7 @@ def test_try_again_sends_the_form_as_typed_with_its_security_token_and_spam_chec
     token = dict(FormFields(visitor.get("/it/partecipa/").content.decode()).fields)[
         "csrfmiddlewaretoken"]
     data = intake_data(first_name="Rita", csrfmiddlewaretoken=token)
-    with mock.patch("home.spam.consume_challenge",
+    with mock.patch("antispam.altcha.consume_challenge",
                     side_effect=OperationalError("database is locked")):
         response = visitor.post("/it/partecipa/", data)
     retry = FormFields(assert_503_page(response, "it"))

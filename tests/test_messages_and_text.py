@@ -29,7 +29,7 @@ from django.utils import translation
 from icalendar import Calendar
 
 from accounts.models import TAX_CODE_TAKEN, Organisation
-from home.spam import MESSAGES, issue_token
+from antispam.forms import MESSAGES, issue_token
 from home.text import NOT_IN_XML, editor_text
 from programme.models import Group, NewsIndexPage, NewsPage, ParticipationRequest
 from programme.models.participation import NO_CONTACT_MESSAGE

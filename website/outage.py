@@ -12,7 +12,7 @@ A form posted when it happened (urlencoded or multipart) comes back as a "Try ag
 form that posts the same fields to the same address, so the person loses nothing and
 need not rely on the back button. Fields named like a password, secret, token, one-time
 code or key are never written back into a page (`is_secret_field_name`); the spam
-protection's signed timestamp and proof of work (home.spam) are kept, so the retry is
+protection's signed timestamp and proof of work (antispam) are kept, so the retry is
 judged as the first attempt was (a proof of work the first attempt already spent is
 refused as used, and the form is shown again with what was typed). Files are not kept.
 
@@ -47,8 +47,8 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import escape_leading_slashes
 
+from antispam.forms import SpamProtectedForm
 from home import views as home_views
-from home.spam import SpamProtectedForm
 
 logger = logging.getLogger(__name__)
 

@@ -52,7 +52,7 @@ urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", document_links.serve_or_redirect),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
-    path("altcha/", include("home.spam_urls")),
+    path("altcha/", include("antispam.urls")),
     # Monitoring: the queue's health as JSON, 200 or 503 (worker/health.py); no language.
     path("health/", include("worker.urls")),
     # Outside i18n_patterns, one sitemap for both languages (its items span every locale).

@@ -48,7 +48,7 @@ def test_the_form_sent_during_an_outage_is_sent_by_try_again(web, axe_source, fa
 
     # The live server runs in this process: the database refuses the first write (the
     # anti-spam check's, as a locked SQLite does), before anything is stored.
-    with mock.patch("home.spam.consume_challenge",
+    with mock.patch("antispam.altcha.consume_challenge",
                     side_effect=OperationalError("database is locked")):
         with page.expect_navigation():
             form.locator("button[type=submit]").click()

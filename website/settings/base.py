@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "home",
     "programme",
     "accounts",
+    "antispam",
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -330,7 +331,7 @@ PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
 # waiting too long (programme.participation.requests_waiting_too_long).
 TRIAGE_WAITING_DAYS = max(env.int("TRIAGE_WAITING_DAYS", default=7), 0)
 
-# --- Spam protection for the public forms (home/spam.py), no third party ----------------
+# --- Spam protection for the public forms (antispam/), no third party ----------------
 # The ALTCHA widget (npm `altcha` 2.x, classic challenge format) served by the site:
 # altcha.js, altcha.css and worker.js under /static/altcha/.
 STATICFILES_DIRS += [("altcha", BASE_DIR / "node_modules" / "altcha" / "dist_external")]
@@ -342,7 +343,7 @@ ALTCHA_MAX_NUMBER = 100000  # about 1-1.6 s of work on a modest machine
 ALTCHA_CHALLENGE_EXPIRY = 20 * 60  # seconds; the widget fetches a new one by itself
 SPAM_RATE_LIMIT = env.int("SPAM_RATE_LIMIT", default=10)  # submissions per IP per form...
 SPAM_RATE_PERIOD = 10 * 60  # ...per this many seconds; over it: 429
-# Signed-in staff who enter requests from the office skip the limit (home/spam.py).
+# Signed-in staff who enter requests from the office skip the limit (antispam/).
 SPAM_RATE_LIMIT_EXEMPT = "accounts.roles.is_triage_staff"
 ALTCHA_CHALLENGE_RATE_LIMIT = 60  # challenges per IP...
 ALTCHA_CHALLENGE_RATE_PERIOD = 60  # ...per minute

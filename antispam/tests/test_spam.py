@@ -26,22 +26,21 @@ from django.utils import translation
 from wagtail.contrib.forms.forms import FormBuilder
 from wagtail.contrib.forms.models import AbstractForm
 
-from home import spam
-from home.spam import (
+from antispam import altcha
+from antispam import forms as spam_forms
+from antispam import rate_limit as rate_limits
+from antispam.altcha import altcha_hmac_key, create_challenge, verify_challenge
+from antispam.forms import (
     MESSAGES,
     SpamProtectedFormPageMixin,
-    altcha_hmac_key,
-    client_ip,
-    create_challenge,
     issue_token,
     protect_form_class,
-    rate_limit,
     read_token,
-    verify_challenge,
 )
-from tests.spam_test_urls import FORM_PAGE, ContactTestForm, WebsiteFieldForm
+from antispam.rate_limit import client_ip, rate_limit
+from antispam.tests.spam_test_urls import FORM_PAGE, ContactTestForm, WebsiteFieldForm
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.spam_test_urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("antispam.tests.spam_test_urls")]
 
 FORM = "test-contact"
 URL = "/{lang}/spam-test/contact/"
@@ -130,7 +129,7 @@ def posted_token(page):
 
 
 def refusals(caplog):
-    return [r for r in caplog.records if r.name == "home.spam" and r.levelno == logging.WARNING]
+    return [r for r in caplog.records if r.name == "antispam" and r.levelno == logging.WARNING]
 
 
 def assert_refused(response, reason, caplog, lang="en", form=FORM):
@@ -288,14 +287,14 @@ def test_a_replayed_challenge_is_refused(client, caplog):
 
 
 def test_a_used_solution_is_remembered_until_its_challenge_expires(db):
-    from home.models import UsedChallenge
+    from antispam.models import UsedChallenge
 
     now = time.time()
-    assert spam.consume_challenge("a" * 64, now + 600)
-    assert not spam.consume_challenge("a" * 64, now + 600)  # the second use
+    assert altcha.consume_challenge("a" * 64, now + 600)
+    assert not altcha.consume_challenge("a" * 64, now + 600)  # the second use
     UsedChallenge.objects.filter(signature="a" * 64).update(
         expires_at=datetime.datetime.fromtimestamp(now - 1, datetime.UTC))
-    assert spam.consume_challenge("b" * 64, now + 600)
+    assert altcha.consume_challenge("b" * 64, now + 600)
     # Expired marks are dropped as new ones come: the table does not grow for ever.
     assert list(UsedChallenge.objects.values_list("signature", flat=True)) == ["b" * 64]
 
@@ -373,8 +372,8 @@ def test_the_italian_catalogue_translates_the_refusals(client):
         pytest.skip("the spam messages are not in locale/it/LC_MESSAGES/django.po yet")
     with translation.override("it"):
         assert {reason: str(MESSAGES[reason]) for reason in ITALIAN} == ITALIAN
-        assert spam.rate_limited_message(60).endswith("Riprova tra 1 minuto.")
-        assert spam.rate_limited_message(600).endswith("Riprova tra 10 minuti.")
+        assert rate_limits.rate_limited_message(60).endswith("Riprova tra 1 minuto.")
+        assert rate_limits.rate_limited_message(600).endswith("Riprova tra 10 minuti.")
     response = client.post(URL.format(lang="it"), form_data(website="x"))
     assert ITALIAN["honeypot"] in text(response)
 
@@ -582,7 +581,7 @@ def test_a_wagtail_form_page_refuses_spam_and_rate_limits(settings, caplog):
     assert "Please try again in" in text(limited)
     assert [(r.spam_reason, r.spam_form) for r in refusals(caplog)] == [
         ("honeypot", "test-wagtail"), ("rate_limited", "test-wagtail")]
-    assert all(r.getMessage().endswith(f"ip_hash={spam.ip_hash(_wagtail_post({}))}")
+    assert all(r.getMessage().endswith(f"ip_hash={rate_limits.ip_hash(_wagtail_post({}))}")
                for r in refusals(caplog))
 
 
@@ -595,12 +594,12 @@ def test_protect_form_class_keeps_wagtails_form_arguments():
 
 
 def test_the_module_documents_the_reasons():
-    assert set(spam.REASONS) == {
+    assert set(spam_forms.REASONS) == {
         "honeypot", "too_fast", "expired_token", "bad_token", "challenge_missing",
         "challenge_invalid", "challenge_expired", "challenge_replayed", "rate_limited"}
 
 
 def test_the_include_works_from_any_template():
     page = engines["django"].from_string(
-        '{% include "includes/spam_fields.html" %}').render({"form": ContactTestForm()})
+        '{% include "antispam/fields.html" %}').render({"form": ContactTestForm()})
     assert "<altcha-widget" in page

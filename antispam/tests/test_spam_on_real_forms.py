@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 from wagtail.contrib.forms.models import FormSubmission
 
-from home.spam import MESSAGES, issue_token
+from antispam.forms import MESSAGES, issue_token
 from programme.models import ParticipationRequest
 from tests.forms_helpers import contact_data, intake_data
 

@@ -1,6 +1,6 @@
 """Issue 13: a clerk enters requests from the office without hitting the public per-IP
 limit (signed-in Segreteria are exempt), and a form refused for what the person typed
-does not count towards the limit (home.spam.rate_limit / refund_attempt)."""
+does not count towards the limit (antispam.rate_limit.rate_limit / refund_attempt)."""
 
 import pytest
 from django.contrib.auth.models import Group as AuthGroup

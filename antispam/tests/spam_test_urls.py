@@ -1,6 +1,6 @@
 """A test URLconf: the real site, the spam endpoints and small forms that use the protection.
 
-Used with `@pytest.mark.urls("tests.spam_test_urls")` by tests/test_spam.py.
+Used with `@pytest.mark.urls("antispam.tests.spam_test_urls")` by tests/test_spam.py.
 """
 
 from django import forms
@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import include, path
 from django.views.generic import FormView
 
-from home.spam import SpamProtectedForm, rate_limit, too_many_requests
-from home.spam_views import SpamProtectedFormViewMixin
+from antispam.forms import SpamProtectedForm
+from antispam.rate_limit import rate_limit, too_many_requests
+from antispam.views import SpamProtectedFormViewMixin
 from website.urls import urlpatterns as site_urlpatterns
 
 FORM_PAGE = engines["django"].from_string(
@@ -21,7 +22,7 @@ FORM_PAGE = engines["django"].from_string(
 <body><main>{% if form.errors %}<div class="alert alert-danger" role="alert" id="form-errors">
 {% for error in form.non_field_errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}
 <form method="post" action="">{% csrf_token %}{{ form.as_div }}
-{% include "includes/spam_fields.html" %}
+{% include "antispam/fields.html" %}
 <button type="submit">Send</button></form></main></body></html>"""
 )
 
@@ -66,7 +67,7 @@ class ContactFormView(SpamProtectedFormViewMixin, FormView):
 
 
 urlpatterns = [
-    path("altcha/", include("home.spam_urls")),
+    path("altcha/", include("antispam.urls")),
     *i18n_patterns(
         path("spam-test/contact/", contact, name="spam_test_contact"),
         path("spam-test/contact-view/", ContactFormView.as_view(), name="spam_test_contact_view"),

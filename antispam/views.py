@@ -5,7 +5,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .spam import create_challenge, log_refusal, rate_limit, too_many_requests
+from antispam.altcha import create_challenge
+from antispam.forms import log_refusal
+from antispam.rate_limit import rate_limit, too_many_requests
 
 CHALLENGE_SCOPE = "altcha-challenge"
 

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import spam_views
+from antispam import views
 
 app_name = "spam"
 
 urlpatterns = [
-    path("challenge/", spam_views.challenge, name="challenge"),
+    path("challenge/", views.challenge, name="challenge"),
 ]
