@@ -18,8 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
-from home.links import site_url
-from home.mail import send_email
+from mail.links import site_url
+from mail.sending import send_email
 
 # The partner area: where a partner who signs in, signs up or verifies an email goes.
 # A URL name, reversed in the active language (the view lives outside this app).
@@ -97,7 +97,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's mail `template_prefix` to `email` in the request (its language,
-        the site's name) and queue it for the worker (home.mail.send_email: retried while
+        the site's name) and queue it for the worker (mail.sending.send_email: retried while
         the mail server is down), as the site's other mails are.
 
         allauth sends in the request: an SMTP server that is slow or down made sign-up
@@ -117,7 +117,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def on_base_url(context, request):
     """`context` with each address allauth built on the request's host ("password_reset_url",
-    "signup_url", …) moved to the configured base URL (home.links.site_url): the host a
+    "signup_url", …) moved to the configured base URL (mail.links.site_url): the host a
     request came in on (a proxy, an internal name) is not where the reader goes."""
     if request is None:
         return context

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from home.links import site_url
-from home.mail import queue_email
+from mail.links import site_url
+from mail.sending import queue_email
 
 from .decorators import partner_required
 from .forms import InvitationForm, OrganisationForm

@@ -9,23 +9,14 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Publishing, unpublishing and saving what public pages show clears the caches
-        # (home/cache.py), from every process: web workers, commands, the task worker.
-        from .cache import connect_signals
-
-        connect_signals()
-        # Every spreadsheet export of the admin, Wagtail's own reports included: instants
-        # in Milan's time, CSV files Excel reads as UTF-8 in the reader's language.
-        from .exports import apply_to_every_wagtail_export
-
-        apply_to_every_wagtail_export()
         # What editors paste (Word's line break U+000B...) is cleaned before it is
         # stored, on every model of the site's apps: a feed or page can never fail on it.
         from django.db.models.signals import pre_save
 
-        from .text import clean_editor_fields
+        from typed_text.editor_text import clean_editor_fields
 
-        pre_save.connect(clean_editor_fields, dispatch_uid="home.text.clean_editor_fields")
+        pre_save.connect(clean_editor_fields,
+                         dispatch_uid="typed_text.editor_text.clean_editor_fields")
         # wagtail-localize writes its editor's dates in English whatever the admin's
         # language (home/localize_dates.py, reported upstream).
         from .localize_dates import localize_translation_comments

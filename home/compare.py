@@ -16,12 +16,12 @@ from django.db import models
 from django.utils.html import escape
 from wagtail.admin.compare import FieldComparison, TextDiff, register_comparison_class
 
-from .display import display_value
+from readable.display import display_value
 
 
 def readable(value):
     """A stored date, time, boolean or number as text for a person: "—" for empty,
-    "10:00" for a time (wall time, minutes), else `home.display.display_value`."""
+    "10:00" for a time (wall time, minutes), else `readable.display.display_value`."""
     if isinstance(value, datetime.time):
         return value.strftime("%H:%M")
     return str(display_value(value))

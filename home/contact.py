@@ -19,11 +19,10 @@ from wagtail.contrib.forms.views import (
 )
 from wagtail.models import Locale, Page
 
+from exports.spreadsheets import SafeSpreadsheetExportMixin
+from mail.sending import queue_email
 from typed_text.characters import PlainTextFormMixin
 from typed_text.phones import readable_phone
-
-from .exports import SafeSpreadsheetExportMixin
-from .mail import queue_email
 
 PRIVACY_FIELD = "privacy_acknowledgement"
 LONG_TEXT_MAX_LENGTH = 2000
@@ -134,8 +133,8 @@ def staff_mail_context(page, form, submission):
     empty, «Sì/No», lists joined)], "privacy_notice_version", "messages_url": the
     admin's list of messages, absolute}.
     """
-    from .dates import local_datetime
-    from .display import EMPTY, display_value, language_name
+    from readable.dates import local_datetime
+    from readable.display import EMPTY, display_value, language_name
 
     original = original_page(page)
     labels = {field.clean_name: field.label for field in original.get_form_fields()}
@@ -204,7 +203,7 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Addresses and numbers the Segreteria can click: mailto: and tel: (formatted).
-        from .display import email_link, phone_link
+        from readable.display import email_link, phone_link
 
         links = {"email": email_link, "phone": phone_link}
         kinds = {field.clean_name: field.field_type
@@ -233,7 +232,7 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
         row = super().to_row_dict(item)
         if "handled" not in self.list_export:
             return row
-        from .display import person_name
+        from readable.display import person_name
 
         handling = getattr(item, "handling", None)
         handled = bool(handling and handling.handled)

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from wagtail.documents import get_document_model
 from wagtail.documents.views.serve import serve
 
-from home.parameters import is_ascii_number
+from typed_text.parameters import is_ascii_number
 
 
 def serve_or_redirect(request, document_id, document_filename):

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from wagtail.contrib.forms.utils import get_forms_for_user
 from wagtail.contrib.forms.views import SubmissionsListFilterSet
 
-from .dates import local_datetime
-from .display import person_name
+from readable.dates import local_datetime
+from readable.display import person_name
 
 HANDLED = "handled"
 NOT_HANDLED = "not_handled"

@@ -3,16 +3,14 @@ import re
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
-from wagtail import views as wagtail_views
-from wagtail.models import Locale, Page, Site
-from wagtail.url_routing import RouteResult
+from wagtail.models import Locale, Page
 
 logger = logging.getLogger(__name__)
 
@@ -63,44 +61,6 @@ def search(request):
             "results": page_obj,
         },
     )
-
-
-# Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics).
-# The last segment may hold dots before its extension: versioni/1.0.pdf (the protocol).
-FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-][\w\-.]*\.(?:xml|ics|pdf))$"
-
-
-def serve_file_route(request, path):
-    """Serve a routable page's route whose last segment has a dot, through Wagtail.
-
-    Wagtail's catch-all URL only matches paths made of `name/` segments, and a routable
-    page matches its routes against the path plus a trailing slash: neither lets
-    `notizie/rss.xml` through. Here the longest leading part of the path that is a page
-    takes the rest as its route; then Wagtail's own `serve` runs, with its hooks (view
-    restrictions, the userbar, ...).
-    """
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    root = site.root_page.localized.specific
-    components = [component for component in path.split("/") if component]
-    for split in range(len(components) - 1, -1, -1):
-        try:
-            page, _args, _kwargs = root.route(request, components[:split])
-        except Http404:
-            continue
-        if not hasattr(page, "resolve_subpage"):
-            raise Http404
-        try:
-            match = page.resolve_subpage("/" + "/".join(components[split:]))
-        except Http404:
-            raise Http404 from None
-        request.routable_resolver_match = match
-        request._wagtail_route_for_request = RouteResult(
-            page, args=(match.func, match.args, match.kwargs)
-        )
-        return wagtail_views.serve(request, path)
-    raise Http404
 
 
 def csrf_failure(request, reason=""):

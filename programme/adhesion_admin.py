@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from home.display import ReadableInspectMixin, email_link, phone_link
+from readable.display import ReadableInspectMixin, email_link, phone_link
 
 from . import adhesions
 from .admin_policies import ReadOnlyPolicy

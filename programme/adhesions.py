@@ -11,7 +11,7 @@ from wagtail.models import Page
 from accounts.models import Membership
 from accounts.organisations import require_role
 from home.contact import absolute_url
-from home.mail import queue_email
+from mail.sending import queue_email
 
 from .models import Adhesion, ProtocolPage
 

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from home.contact import office_contacts
-from home.links import page_site_url
-from home.mail import queue_email
+from mail.links import page_site_url
+from mail.sending import queue_email
 
 from .models import Group, GroupIndexPage
 from .schedule import upcoming_meetings, with_translated_texts

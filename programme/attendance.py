@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from home.dates import local_date, programme_timezone
+from readable.dates import local_date, programme_timezone
 
 from .models import Group, ParticipationRequest
 from .schedule import upcoming_meetings, with_translated_texts

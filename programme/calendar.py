@@ -21,13 +21,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
-from home.text import editor_text
 from programme.schedule import (
     MILAN,
     first_meeting_date,
     skipped_dates,
     with_translated_texts,
 )
+from typed_text.editor_text import editor_text
 
 TZID = "Europe/Rome"
 # RRULE BYDAY codes, indexed like MeetingSlot.weekday (0 = Monday).

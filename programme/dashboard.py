@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.components import Component
 
-from home.dates import local_datetime
+from readable.dates import local_datetime
 
 from . import adhesions, participation
 from .adhesion_admin import can_decide

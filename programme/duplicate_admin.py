@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from home.parameters import AsciiKeyChoiceField
+from typed_text.parameters import AsciiKeyChoiceField
 
 from .duplicates import (
     HOLDS_A_PLACE,

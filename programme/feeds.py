@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext
 
-from home.text import editor_text
+from typed_text.editor_text import editor_text
 
 
 class NewsFeed(Feed):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale
 
 from antispam.forms import SpamProtectedForm
-from home.parameters import AsciiKeyChoiceField
 from typed_text.characters import PlainTextFormMixin
+from typed_text.parameters import AsciiKeyChoiceField
 from typed_text.phones import PhoneNumberField
 
 from .models import ParticipationRequest, Venue

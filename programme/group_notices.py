@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import TRIAGE_GROUP
 from home.contact import absolute_url, office_contacts
-from home.mail import queue_email
+from mail.sending import queue_email
 
 from .assignment import groups_page_url
 from .models import CancelledMeeting, Group, ParticipationRequest, Venue

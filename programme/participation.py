@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_triage_staff
 from home.contact import absolute_url, office_contacts
-from home.mail import queue_email
+from mail.sending import queue_email
 
 from .assignment import notify_assigned
 from .models import Group, ParticipationRequest, StatusChange

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import Http404
 from wagtail.documents.views.serve import serve as serve_document
 
-from home.links import page_site_url
+from mail.links import page_site_url
 
 
 def _original(page):

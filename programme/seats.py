@@ -96,8 +96,8 @@ def set_group_status(group, status):
 
 
 def public_pages_changed():
-    """Seats or a status changed: the cached public pages (home.cache) show them anew.
+    """Seats or a status changed: the cached public pages (pagecache) show them anew.
     An update() or a request's status sends no snippet signal, so the callers say so."""
-    from home.cache import bump_pages
+    from pagecache.invalidation import bump_pages
 
     bump_pages()

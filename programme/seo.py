@@ -1,13 +1,13 @@
 """schema.org descriptions (JSON-LD) of the programme's pages.
 
-Registered with home.seo; the `seo_tags` template library imports this module through
+Registered with seo.metadata; the `seo_tags` template library imports this module through
 `autodiscover_modules("seo")`, so the home app never imports the programme app.
 """
 
-from home.cache import cached
-from home.i18n import contact_details, localized_pages
 from home.models import ContactDetails
-from home.seo import (
+from languages.versions import localized_pages
+from pagecache.data import cached
+from seo.metadata import (
     description,
     og_image,
     organisation,
@@ -89,7 +89,7 @@ def programme_page(page, context):
         intake = localized_pages(request, [page.intake_page_id]).get(page.intake_page_id)
         if intake is not None:
             channel["serviceUrl"] = page_url(intake, request)
-    contact = contact_details(request)
+    contact = ContactDetails.for_request(request)
     if contact:
         channel["servicePhone"] = {
             "@type": "ContactPoint",

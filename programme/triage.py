@@ -14,10 +14,10 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Locale
 
-from home.dates import local_datetime, month_year
-from home.display import EMPTY, ReadableInspectMixin, display_value, person_name, phone_link
-from home.exports import SafeSpreadsheetExportMixin
-from home.parameters import AsciiKeyChoiceField
+from exports.spreadsheets import SafeSpreadsheetExportMixin
+from readable.dates import local_datetime, month_year
+from readable.display import EMPTY, ReadableInspectMixin, display_value, person_name, phone_link
+from typed_text.parameters import AsciiKeyChoiceField
 
 from .admin_policies import ReadOnlyPolicy
 from .duplicate_admin import duplicates_context, merge_view, not_duplicate_view

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.roles import TRIAGE_GROUP
 from home.contact import absolute_url
-from home.mail import queue_email
+from mail.sending import queue_email
 
 from .models import ParticipationRequest, TriageDigest
 from .participation import new_requests, requests_waiting_too_long

@@ -20,8 +20,8 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column
 from wagtail.admin.views.bulk_action import BulkAction
 
-from home.display import EMPTY
-from home.parameters import AsciiKeyChoiceField, is_ascii_number
+from readable.display import EMPTY
+from typed_text.parameters import AsciiKeyChoiceField, is_ascii_number
 
 from .bulk_triage import assign_requests, bulk_targets, change_requests
 from .duplicates import with_duplicate_flag
@@ -192,7 +192,7 @@ class AssignBulkAction(TriageBulkAction):
 @hooks.register("register_bulk_action")
 class ExportBulkAction(TriageBulkAction):
     """The selection as CSV or XLSX: links to the list's own export narrowed to the
-    selected ids, so the file is the list's (home.exports)."""
+    selected ids, so the file is the list's (exports.spreadsheets)."""
 
     display_name = _("Export")
     action_type = "export"

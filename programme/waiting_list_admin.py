@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from home.dates import local_datetime
+from readable.dates import local_datetime
 
 from .models import Group, ParticipationRequest
 from .participation import can_triage

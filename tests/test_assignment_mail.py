@@ -10,11 +10,11 @@ from django.contrib.auth.models import Group as AuthGroup
 from django.core import mail
 from django.utils import translation
 
-from home.dates import local_date
 from programme.assignment import next_meeting
 from programme.models import CancelledMeeting, Group, ParticipationRequest
 from programme.participation import change_status
 from programme.schedule import MILAN
+from readable.dates import local_date
 from tests.forms_helpers import intake_data
 
 pytestmark = pytest.mark.django_db

@@ -162,7 +162,7 @@ def test_triage_staff_can_read_and_export_messages(client, django_user_model):
 def test_mail_subjects_keep_apostrophes_and_ampersands(client):
     from types import SimpleNamespace
 
-    from home.mail import queue_email
+    from mail.sending import queue_email
 
     page = ContactPage.objects.get(locale__language_code="it")
     page.subject = "Nuovo messaggio dall'area contatti & co."

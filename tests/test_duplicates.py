@@ -312,7 +312,7 @@ def test_merging_says_when_the_duplicates_place_is_freed(client, segreteria, gro
 @pytest.mark.parametrize("junk", ["٢", "２", " 2", "2_0", "+2"])
 def test_a_key_in_other_digits_is_not_a_choice(client, segreteria, junk):
     """Django's ModelChoiceField reads "٢" as 2 (int() does): not a key any form offered
-    (home.parameters.AsciiKeyChoiceField, used by every choice of a row by its key)."""
+    (typed_text.parameters.AsciiKeyChoiceField, used by every choice of a row by its key)."""
     keep = person(1, first="Marta", last="Colombo")
     other = person(2, first="Marta", last="Colombo")
     client.force_login(segreteria)

@@ -167,7 +167,7 @@ def test_switcher_and_alternate_links_share_one_query(rf, django_assert_num_quer
     from django.utils import translation
     from wagtail.models import Page
 
-    from home.i18n import language_versions
+    from languages.versions import language_versions
 
     page = Page.objects.get(url_path__endswith="/faq/")
     request = rf.get("/en/faq/")

@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone, translation
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
-from home.dates import local_date
 from programme.group_notices import (
     GroupSchedule,
     WeeklySlot,
@@ -29,6 +28,7 @@ from programme.models import (
 )
 from programme.participation import change_status
 from programme.schedule import MILAN, is_public_holiday
+from readable.dates import local_date
 from tests.forms_helpers import intake_data
 from tests.partner_helpers import make_organisation
 

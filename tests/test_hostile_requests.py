@@ -200,7 +200,7 @@ def test_a_page_number_that_is_not_a_number_never_fails(url):
 
 
 def test_a_page_number_is_ascii_digits_only():
-    from home.parameters import is_ascii_number, page_number
+    from typed_text.parameters import is_ascii_number, page_number
 
     assert [page_number(value) for value in ("1", "2", "0012")] == [1, 2, 12]
     assert all(page_number(junk) is None for junk in [*JUNK_NUMBERS, None, "", "2\n"])
@@ -210,7 +210,7 @@ def test_a_page_number_is_ascii_digits_only():
 def test_the_page_cache_keeps_no_page_for_a_superscript_page_number(settings):
     from django.test import RequestFactory
 
-    from home.cache import _cache_key
+    from pagecache.middleware import _cache_key
 
     assert _cache_key(RequestFactory().get("/it/notizie/", {"page": "²"})) is None
     assert _cache_key(RequestFactory().get("/it/notizie/", {"page": "2"})) is not None

@@ -282,7 +282,7 @@ def test_a_sent_english_request_ends_on_the_english_confirmation(client):
 def test_the_staff_mail_about_a_contact_message_is_italian_and_readable(client, lang):
     from wagtail.contrib.forms.models import FormSubmission
 
-    from home.dates import local_datetime
+    from readable.dates import local_datetime
 
     italian = ContactPage.objects.get(locale__language_code="it")
     response = client.post(CONTACT_URL[lang], contact_data(nome="John Smith"), **browser(lang))

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from home.mail import MAX_ATTEMPTS, retry_delay, send_email
+from mail.sending import MAX_ATTEMPTS, retry_delay, send_email
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_a_failed_attempt_is_recorded_as_failed_with_its_reason(settings):
 
     failed = DBTaskResult.objects.get(status="FAILED")
     assert failed.return_value is None
-    assert failed.exception_class_path == "home.mail.MailAttemptFailed"
+    assert failed.exception_class_path == "mail.sending.MailAttemptFailed"
     assert "ConnectionRefusedError" in failed.traceback  # the reason
     assert f"attempt 1 of {MAX_ATTEMPTS}" in failed.traceback
     assert "MA-2026-00042" in failed.traceback  # which mail
@@ -133,16 +133,16 @@ def test_the_last_attempt_fails_loudly_and_is_not_retried(settings, caplog):
     send_email.enqueue(["giulia.rossi@example.org"], "Abbiamo ricevuto la tua richiesta "
                        "MA-2026-00042", "Il corpo del messaggio", MAX_ATTEMPTS)
 
-    with caplog.at_level(logging.ERROR, logger="home.mail"):
+    with caplog.at_level(logging.ERROR, logger="mail.sending"):
         run_worker()
 
     final = DBTaskResult.objects.get()
     assert final.status == "FAILED"
-    assert final.exception_class_path == "home.mail.MailNotDelivered"
+    assert final.exception_class_path == "mail.sending.MailNotDelivered"
     assert "no further attempt" in final.traceback
     assert "MA-2026-00042" in final.traceback
     assert final.args_kwargs["args"][0] == ["giulia.rossi@example.org"]  # whom to call
-    logged = [record.getMessage() for record in caplog.records if record.name == "home.mail"]
+    logged = [record.getMessage() for record in caplog.records if record.name == "mail.sending"]
     assert any("MA-2026-00042" in line and "no further attempt" in line for line in logged)
     assert not any("giulia.rossi" in line or "corpo" in line for line in logged)
 

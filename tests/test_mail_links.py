@@ -1,7 +1,7 @@
 """Issue 13: every link in every mail the site sends starts with the configured site URL
 (WAGTAILADMIN_BASE_URL), whatever host the request came in on and whatever the Site
 record says: the site's own mails, allauth's, and Wagtail's moderation notifications
-(home/links.py, accounts/adapter.on_base_url, templates/wagtailadmin/notifications/)."""
+(mail/links.py, accounts/adapter.on_base_url, templates/wagtailadmin/notifications/)."""
 
 import re
 from pathlib import Path
@@ -158,7 +158,7 @@ def test_every_link_in_every_mail_is_on_the_site_url(elsewhere, rendered, demo_e
 
 
 def test_an_absolute_address_keeps_only_its_path(settings):
-    from home.links import site_url
+    from mail.links import site_url
 
     settings.WAGTAILADMIN_BASE_URL = BASE + "/"
     assert site_url("/it/gruppi/") == f"{BASE}/it/gruppi/"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from home.mail import MAX_ATTEMPTS, retry_delay
+from mail.sending import MAX_ATTEMPTS, retry_delay
 
 ROOT = Path(__file__).resolve().parent.parent
 

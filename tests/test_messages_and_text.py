@@ -30,11 +30,11 @@ from icalendar import Calendar
 
 from accounts.models import TAX_CODE_TAKEN, Organisation
 from antispam.forms import MESSAGES, issue_token
-from home.text import NOT_IN_XML, editor_text
 from programme.models import Group, NewsIndexPage, NewsPage, ParticipationRequest
 from programme.models.participation import NO_CONTACT_MESSAGE
 from tests.forms_helpers import contact_data, intake_data
 from tests.partner_helpers import VAT_NUMBERS, make_organisation, make_user
+from typed_text.editor_text import NOT_IN_XML, editor_text
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The page cache and the data caches (home/cache.py, home/routing.py).
+"""The page cache and the data caches (pagecache/, pagecache/routing.py).
 
 Anonymous visitors' public pages are served whole from the cache, per language; whatever
 editors publish, unpublish, move or save that pages show is visible on the next request;
@@ -17,8 +17,9 @@ from django.core.cache import cache
 from django.test import Client
 from wagtail.models import Page, PageViewRestriction
 
-from home.cache import DATA_VERSION_KEY, PAGE_VERSION_KEY, bump, bump_pages, page_version
 from home.models import ContactDetails, FooterLinks
+from pagecache.invalidation import bump, bump_pages
+from pagecache.versions import DATA_VERSION_KEY, PAGE_VERSION_KEY, page_version
 from programme.models import Adhesion, Group, NewsPage
 from tests.forms_helpers import intake_data
 
@@ -372,7 +373,7 @@ def test_with_the_file_cache_the_versions_survive_its_culling(settings, tmp_path
     fills it with spent challenges): the versions must not go with them."""
     from django.core.cache import caches
 
-    import home.cache as site_cache
+    import pagecache.versions as site_cache
 
     settings.CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

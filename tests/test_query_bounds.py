@@ -69,7 +69,7 @@ URLS = [(f"{name} [{lang}]", url) for name, it, en in PAGES for lang, url in (("
 
 @pytest.fixture(autouse=True)
 def _render_every_time(settings):
-    """The page cache (home/cache.py) would answer the measured request without a single
+    """The page cache (pagecache/) would answer the measured request without a single
     query: what is bounded here is rendering a page, with the site's data caches (menus,
     routes, contact details...) warm as they are in production between two publications."""
     settings.PAGE_CACHE_SECONDS = 0

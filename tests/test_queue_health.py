@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from home.mail import MAX_ATTEMPTS, send_email
+from mail.sending import MAX_ATTEMPTS, send_email
 from tests.admin_helpers import speaks
 from tests.partner_helpers import make_organisation, make_user
 from worker.leases import beat
@@ -315,8 +315,8 @@ def test_anonymous_visitors_are_sent_to_sign_in():
 
 def test_the_log_of_a_refused_address_does_not_repeat_it(settings, caplog):
     # The server's answer names the recipient; the log names the mail by its subject.
-    with caplog.at_level("WARNING", logger="home.mail"):
+    with caplog.at_level("WARNING", logger="mail.sending"):
         undelivered(settings)
-    logged = [record.getMessage() for record in caplog.records if record.name == "home.mail"]
+    logged = [record.getMessage() for record in caplog.records if record.name == "mail.sending"]
     assert logged and all("MA-2026-00042" in line for line in logged)
     assert not [line for line in logged if "giulia.rossi" in line]

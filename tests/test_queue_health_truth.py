@@ -24,7 +24,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from wagtail.users.models import UserProfile
 
-from home.mail import MAX_ATTEMPTS, attempt_failed, send_email
+from mail.sending import MAX_ATTEMPTS, attempt_failed, send_email
 from tests.partner_helpers import make_user
 from worker.leases import alive_window, beat, heartbeat_interval
 from worker.models import WorkerHeartbeat
@@ -126,8 +126,8 @@ def test_an_attempt_not_sent_again_after_a_vanished_worker_is_not_a_server_failu
     row = send_email.enqueue([ADDRESS], SUBJECT, BODY).db_result
     DBTaskResult.objects.filter(id=row.id).update(
         status="FAILED", finished_at=timezone.now(),
-        exception_class_path="home.mail.MailAttemptFailed",
-        traceback="home.mail.MailAttemptFailed: Not sent again (attempt 1 of 13, subject "
+        exception_class_path="mail.sending.MailAttemptFailed",
+        traceback="mail.sending.MailAttemptFailed: Not sent again (attempt 1 of 13, subject "
                   f"«{SUBJECT}»): its worker stopped after queueing attempt 2, which carries on")
 
     assert health()[1]["problems"] == []
@@ -298,13 +298,13 @@ def test_the_screen_lists_why_attempts_fail_and_what_to_do(settings, language):
 def test_a_failed_attempt_says_which_mail_why_and_when_next():
     said = attempt_failed(
         "Traceback…\nTimeoutError: timed out\n\nThe above exception…\n"
-        "home.mail.MailAttemptFailed: Not sent (attempt 3 of 13, subject «Richiesta "
+        "mail.sending.MailAttemptFailed: Not sent (attempt 3 of 13, subject «Richiesta "
         "MA-2026-00042 per giulia.rossi@example.org»): SMTPRecipientsRefused: "
         "{'…': (550, b'5.1.1 <…> unknown')}; next attempt at 2026-11-30T01:16:00+00:00\n")
     assert said["attempt"] == 3 and said["error"] == "SMTPRecipientsRefused"
     assert said["subject"] == "Richiesta MA-2026-00042 per …"
     assert said["next_attempt"] == datetime.datetime(2026, 11, 30, 1, 16, tzinfo=datetime.UTC)
-    assert attempt_failed("home.mail.MailAttemptFailed: Not sent again (attempt 1 of 13, "
+    assert attempt_failed("mail.sending.MailAttemptFailed: Not sent again (attempt 1 of 13, "
                           "subject «x»): its worker stopped") is None
 
 

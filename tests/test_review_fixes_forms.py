@@ -25,8 +25,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from home.display import field_display, phone_link
 from programme.models import Adhesion, ParticipationRequest
+from readable.display import field_display, phone_link
 from tests.forms_helpers import contact_data, intake_data
 from tests.partner_helpers import VAT_NUMBERS, make_organisation, make_user
 

@@ -117,7 +117,7 @@ def test_nothing_is_listed_before_the_group_starts(client, lang):
     first = starts + datetime.timedelta(days=(today.weekday() - starts.weekday()) % 7)
     assert min(day for day, _c, _t in items) == first
     with translation.override(lang):
-        from home.dates import local_date
+        from readable.dates import local_date
 
         word = {"it": "inizio:", "en": "from"}[lang]
         assert f"{word} {local_date(starts)}" in response.content.decode()

@@ -95,7 +95,7 @@ def test_each_sign_up_queues_one_mail_and_sends_none_in_the_request(
     sign_up(client, email, lang)
     assert mail.outbox == []  # the worker sends it
     task = DBTaskResult.objects.get()
-    assert task.task_path == "home.mail.send_email"
+    assert task.task_path == "mail.sending.send_email"
     recipients, subject = task.args_kwargs["args"][:2]
     assert recipients == [email]
     with translation.override(lang):

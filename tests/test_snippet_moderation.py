@@ -387,7 +387,7 @@ def test_the_footer_and_mails_read_published_contact_details(settings):
 
 
 def test_the_page_cache_is_cleared_on_publish_not_on_a_draft(settings, editor):
-    from home.cache import PAGE_VERSION_KEY, _versions
+    from pagecache.versions import PAGE_VERSION_KEY, _versions
 
     settings.PAGE_CACHE_SECONDS = 300
 
@@ -420,7 +420,7 @@ def test_the_demo_content_is_published_through_revisions():
 
 
 def test_new_slot_rows_of_a_never_published_group_do_not_clear_the_cache(settings):
-    from home.cache import PAGE_VERSION_KEY, _versions
+    from pagecache.versions import PAGE_VERSION_KEY, _versions
 
     settings.PAGE_CACHE_SECONDS = 300
     Client().get(GROUPS_IT)

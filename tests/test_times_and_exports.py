@@ -22,9 +22,9 @@ from django.utils import timezone, translation
 from wagtail.contrib.forms.models import FormSubmission
 from wagtail.users.models import UserProfile
 
-from home.dates import local_datetime, month_year
 from home.models import ContactPage
 from programme.models import ParticipationRequest
+from readable.dates import local_datetime, month_year
 from tests.forms_helpers import contact_data, intake_data
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +247,7 @@ def test_contact_message_csv_writes_booleans_and_phones_for_people(client, demo_
 
 def test_no_template_writes_a_month_with_a_capital_on_italian_pages():
     # Django title-cases the "M" format ("Nov" in Italian too): "N" («nov.»), "F" or
-    # home.dates' filters write months as each language does.
+    # readable.dates' filters write months as each language does.
     from django.conf import settings
 
     formats = re.compile(r'\|date:"([^"]*)"')
@@ -314,7 +314,7 @@ def test_exports_name_a_language_as_the_screens_do(client, demo_editor, language
     ("it", "30 novembre 2026, 01:08"), ("en", "30 November 2026, 01:08")])
 def test_django_and_wagtail_screens_write_dates_as_the_site_does(language, expected):
     """Screens that use Django's formats (allauth's sessions, Wagtail's listings) write an
-    instant as home.dates does: no weekday, no capital, no "a.m.", day first."""
+    instant as readable.dates does: no weekday, no capital, no "a.m.", day first."""
     from django.utils import formats
 
     with translation.override(language), timezone.override("Europe/Rome"):
@@ -340,7 +340,7 @@ def test_the_xlsx_sheet_is_named_for_what_it_holds(client, demo_editor, language
 
 
 def test_a_sheet_name_never_holds_what_excel_refuses():
-    from home.exports import sheet_title
+    from exports.spreadsheets import sheet_title
 
     class View:
         model = None

@@ -23,11 +23,11 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from accounts.models import Invitation, Organisation
 from home.models import ContactDetails, ContactPage, ContactSubmission
-from home.text import editor_rich_text, editor_text
 from programme.models import NewsPage, ParticipationRequest, Venue
 from tests.forms_helpers import contact_data, intake_data
 from tests.partner_helpers import VAT_NUMBERS, make_organisation, make_user, partner_path
 from typed_text.characters import PlainTextFormMixin, without_control_characters
+from typed_text.editor_text import editor_rich_text, editor_text
 from typed_text.phones import INVALID_PHONE
 from typed_text.web_addresses import HIDDEN_CHARACTER_MESSAGE
 

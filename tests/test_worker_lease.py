@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from home.mail import send_email
+from mail.sending import send_email
 from worker.leases import MAX_CLAIMS, beat, reclaim_orphaned_tasks
 from worker.models import WorkerHeartbeat
 from worker.resilient import Pulse
@@ -136,7 +136,7 @@ def test_an_attempt_whose_next_attempt_is_queued_is_not_sent_again():
 
     first.refresh_from_db()
     assert first.status == "FAILED"
-    assert first.exception_class_path == "home.mail.MailAttemptFailed"
+    assert first.exception_class_path == "mail.sending.MailAttemptFailed"
     assert "attempt 2" in first.traceback
     assert mail.outbox == []
     # One chain: attempt 2 alone waits; when its time comes, one mail leaves.

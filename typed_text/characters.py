@@ -1,7 +1,7 @@
 """Plain text from what people type: no control characters, no bidirectional controls.
 
 Text is cleaned before a form validates it (`PlainTextFormMixin`), so a field holding
-nothing else is empty and required like any empty field; home.text cleans again what
+nothing else is empty and required like any empty field; typed_text.editor_text cleans again what
 editors type and every own model before it is stored.
 """
 

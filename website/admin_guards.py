@@ -68,7 +68,7 @@ from django.core.paginator import InvalidPage
 from django.db import connection
 from django.http import Http404
 
-from home.parameters import page_number
+from typed_text.parameters import page_number
 
 
 def _named_model(match):

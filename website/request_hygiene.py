@@ -16,7 +16,8 @@ through Django's handler400) instead of letting odd input reach a database or a 
   parameter does not say what its field is, and the forms need to know (a pasted line
   break is a new line in a text area and a space elsewhere; a password stays as typed; a
   web address holding one is refused, not silently changed). typed_text's form mixin
-  drops them before validation, and home.text's pre_save before any own model is stored.
+  drops them before validation, and typed_text.editor_text's pre_save before any own
+  model is stored.
 - A body larger than the form it goes to can take: 413. Outside
   `UPLOAD_PATH_PREFIXES` (the Wagtail admin, whose image and document forms take files)
   no form has a file field, so a body may not exceed DATA_UPLOAD_MAX_MEMORY_SIZE bytes

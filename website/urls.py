@@ -13,7 +13,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from home import document_links
 from home import views as home_views
-from home.seo import AllLanguagesSitemap
+from pagecache import routing
+from seo.metadata import AllLanguagesSitemap
 
 
 class AdminLoginRedirect(RedirectView):
@@ -77,7 +78,7 @@ urlpatterns += i18n_patterns(
     path("cerca/", RedirectView.as_view(pattern_name="search", permanent=True,
                                         query_string=True)),
     # Routes such as notizie/rss.xml, which Wagtail's catch-all does not match.
-    re_path(home_views.FILE_ROUTE_PATTERN, home_views.serve_file_route),
+    re_path(routing.FILE_ROUTE_PATTERN, routing.serve_file_route),
     # Wagtail's front-end login (for private pages) is a plain password form too.
     path("_util/login/", AdminLoginRedirect.as_view(), name="wagtailcore_login_redirect"),
     path("", include(wagtail_urls)),

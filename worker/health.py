@@ -10,7 +10,7 @@ refusing one address) is counted, not a cause of "degraded". The Segreteria's sc
 lists the latest failed attempts (`failed_attempts()`) and the mails given up
 (`undelivered_mails()`).
 
-Besides django-tasks-db, knows which exception means "mail not delivered" (home.mail).
+Besides django-tasks-db, knows which exception means "mail not delivered" (mail.sending).
 """
 
 import dataclasses
@@ -23,8 +23,8 @@ from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from home.mail import MailAttemptFailed, MailNotDelivered, attempt_failed, not_delivered
-from home.mail import send_email as send_email_task
+from mail.sending import MailAttemptFailed, MailNotDelivered, attempt_failed, not_delivered
+from mail.sending import send_email as send_email_task
 from worker.leases import alive_window
 from worker.models import WorkerHeartbeat
 
@@ -35,7 +35,7 @@ MAIL_FAILING = "mail-failing"
 MAIL_GIVEN_UP = "mail-given-up"
 # Failed attempts counted, mails given up that keep the queue "degraded", and how far back
 # a failed attempt still says the server is failing: 24 hours, twice the longest wait
-# between two attempts (home.mail.MAX_RETRY_DELAY), so a long outage with little mail
+# between two attempts (mail.sending.MAX_RETRY_DELAY), so a long outage with little mail
 # stays visible until the next attempt finishes, and nothing stays degraded for ever.
 FAILED_WINDOW = datetime.timedelta(hours=24)
 MAIL_NOT_DELIVERED = f"{MailNotDelivered.__module__}.{MailNotDelivered.__qualname__}"
@@ -208,7 +208,7 @@ class FailedAttempt:
 
     finished_at: datetime.datetime | None
     reference: str  # "" when the subject carries none (adhesion mails)
-    attempt: int | None  # n of home.mail.MAX_ATTEMPTS
+    attempt: int | None  # n of mail.sending.MAX_ATTEMPTS
     next_attempt: datetime.datetime | None
     error: str  # the server error's class name (TimeoutError…), "" if unknown
     detail: str  # its message, addresses replaced by "…"

@@ -10,7 +10,7 @@ MAX_CLAIMS workers vanish is recorded as FAILED (`WorkerVanished`) instead, so t
 which kills its worker cannot do so for ever.
 
 Running a task again is "at least once": a task must tolerate it. Mail does
-(home/mail.py: an attempt whose successor is already queued does not send again); a
+(mail/sending.py: an attempt whose successor is already queued does not send again); a
 worker that died after sending but before recording it sends the mail twice.
 
 Knows django-tasks-db, none of the site's apps.

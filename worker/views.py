@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.roles import is_triage_staff
-from home.mail import MAX_ATTEMPTS
+from mail.sending import MAX_ATTEMPTS
 from worker.health import (
     DEGRADED,
     MAIL_FAILING,

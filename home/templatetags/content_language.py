@@ -9,7 +9,7 @@ pronounce it as Italian: `{% lang_attr group.text %}` in the element holding the
 from django import template
 from django.utils.html import format_html
 
-from home.i18n import _locales, language_code
+from languages.versions import _locales, language_code
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""`{% load local_dates %}`: home.dates' formats for templates, mails included.
+"""`{% load local_dates %}`: readable.dates' formats for templates, mails included.
 
 `{{ request.created_at|local_datetime }}` reads «30 novembre 2026, 01:08» in Milan's time
 whatever time zone the rendering process has; `|local_date` and `|month_year` likewise.
@@ -6,7 +6,7 @@ whatever time zone the rendering process has; `|local_date` and `|month_year` li
 
 from django import template
 
-from home import dates
+from readable import dates
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
 """`{% load site_links %}`: addresses on the configured base URL, for mail templates
-(home/links.py)."""
+(mail/links.py)."""
 
 from django import template
 
-from home.links import page_site_url, site_url
+from mail.links import page_site_url, site_url
 
 register = template.Library()
 

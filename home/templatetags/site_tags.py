@@ -5,7 +5,7 @@ what they found on the request for the next tag that needs it: the language vers
 (the <head> and the switcher), the page-tree rows of the menu, the breadcrumbs and the
 footer (one query for the three), the contact details (header and footer). Translations
 are matched by language code in the same query, never with a Locale lookup of their
-own. What they found is also cached under the data version (home/cache.py), which
+own. What they found is also cached under the data version (pagecache/), which
 publishing and saving clear: a warm page asks the database nothing for its chrome.
 A page's query count must not grow with the content: tests/test_query_bounds.py.
 """
@@ -19,14 +19,13 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Page
 
-from home.cache import cached
-from home.i18n import contact_details as _contact_details
-from home.i18n import language_code as _language_code
-from home.i18n import language_versions, localized_pages, request_memo
-from home.i18n import localized_q as _localized_q
-from home.i18n import resolve_localized as _resolve_localized
 from home.models import ContactDetails, FooterLinks
-from home.routing import cached_site
+from languages.versions import language_code as _language_code
+from languages.versions import language_versions, localized_pages, request_memo
+from languages.versions import localized_q as _localized_q
+from languages.versions import resolve_localized as _resolve_localized
+from pagecache.data import cached
+from pagecache.routing import cached_site
 
 register = template.Library()
 
@@ -202,10 +201,10 @@ def breadcrumbs(context):
 
 @register.simple_tag(takes_context=True)
 def contact_details(context):
-    """The contact details in the active language (home.i18n.contact_details); read once
+    """The contact details in the active language (ContactDetails.for_request); read once
     per request though the header and the footer both show them."""
     request = context.get("request")
-    return _cached(request, "contact_details", lambda: _contact_details(request))
+    return _cached(request, "contact_details", lambda: ContactDetails.for_request(request))
 
 
 @register.simple_tag(takes_context=True)

@@ -15,7 +15,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from home.blocks import BaseStreamBlock
-from home.localized_routes import LocalizedRoutesMixin, localized_path
+from languages.routes import LocalizedRoutesMixin, localized_path
 
 from ..protocol_forms import ProtocolPageForm
 from .adhesions import Adhesion
@@ -25,7 +25,7 @@ from .groups import Group
 def _groups_for_listing(request, *related):
     """Group.objects.for_listing(), with the default Locale from the cache (one query
     fewer) and, when asked, more related rows in the same query (the venues' photos)."""
-    from home.i18n import default_locale
+    from languages.versions import default_locale
     from programme.seats import with_seats
 
     # Seats taken come with the groups (one annotated query): the public status needs them.

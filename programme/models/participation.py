@@ -8,7 +8,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from home.localized_routes import LocalizedRoutesMixin, localized_path
+from languages.routes import LocalizedRoutesMixin, localized_path
 
 NOTE_MAX_LENGTH = 500
 # What a person reads when they give neither email nor phone (the database constraint

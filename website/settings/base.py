@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "programme",
     "accounts",
     "antispam",
+    "pagecache",
+    "mail",
+    "exports",
+    "seo",
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -182,7 +186,7 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # The site's catalogue first; then Italian month and weekday names in lower case, as
 # Italian writes them (Django's own catalogue capitalises them): locale_overrides/.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides" / "locale"]
-# One way to write dates and times in each language, the one home.dates writes:
+# One way to write dates and times in each language, the one readable.dates writes:
 # «30 novembre 2026, 01:08», "30 November 2026, 01:08" (Django's are «Lunedì 30 Novembre…»
 # and "Nov. 30, 2026, 1:08 a.m."); what is not set there is Django's.
 FORMAT_MODULE_PATH = ["website.formats"]
@@ -215,7 +219,7 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Seconds to connect to the SMTP server and for each of its answers. Django's default
 # (None) lets a server that accepts and never answers hold the worker, and every mail
-# queued behind it, indefinitely; on a timeout the mail is retried later (home/mail.py).
+# queued behind it, indefinitely; on a timeout the mail is retried later (mail/sending.py).
 EMAIL_TIMEOUT = env.str("EMAIL_TIMEOUT", default="20")
 try:
     EMAIL_TIMEOUT = float(EMAIL_TIMEOUT)  # env.float reads "nan" or "2 s" as ""
@@ -225,7 +229,7 @@ if not (math.isfinite(EMAIL_TIMEOUT) and EMAIL_TIMEOUT > 0):
     raise ImproperlyConfigured("EMAIL_TIMEOUT must be a number of seconds greater than 0.")
 # The unit of the waits between attempts at a failed mail: after attempt n the next one
 # comes MAIL_RETRY_BASE_SECONDS x 2**n seconds later (60: 2, 4, 8… minutes, at most 12
-# hours; home/mail.py). Only the fault benchmark (benchmarks/faults.py) shortens it.
+# hours; mail/sending.py). Only the fault benchmark (benchmarks/faults.py) shortens it.
 MAIL_RETRY_BASE_SECONDS = env.str("MAIL_RETRY_BASE_SECONDS", default="60")
 try:
     MAIL_RETRY_BASE_SECONDS = float(MAIL_RETRY_BASE_SECONDS)
@@ -455,7 +459,7 @@ NO_STORE_PATH_PREFIXES = ["accounts/", "partner/"]
 # Cross-Origin-Opener-Policy; XFrameOptionsMiddleware: X-Frame-Options DENY (above).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# --- Performance: caches and the page cache (issue 7; home/cache.py, home/routing.py) -----
+# --- Performance: caches and the page cache (issue 7; pagecache/, pagecache/routing.py) -----
 # Anonymous visitors' public pages are served whole from each worker's memory, per URL
 # and so per language; publishing, unpublishing or saving anything public pages show
 # clears them at once in every worker (versions in the shared default cache). Off while
@@ -466,10 +470,10 @@ SITE_CACHE_SECONDS = env.int("SITE_CACHE_SECONDS", default=3600)
 # Right after WhiteNoise: a cached page skips sessions, languages, CSRF and authentication.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
-    "home.cache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
 )
 # Last: remembers which page answers a path (one query instead of Wagtail's 7 to 10).
-MIDDLEWARE.append("home.routing.CachedRoutingMiddleware")
+MIDDLEWARE.append("pagecache.routing.CachedRoutingMiddleware")
 # SQLite too keeps its connection between requests (a new one costs about 2 ms: opening
 # the file and its PRAGMAs); each worker thread has its own.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

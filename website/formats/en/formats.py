@@ -1,4 +1,4 @@
-# The site writes every date and time one way in each language (home.dates uses the same
+# The site writes every date and time one way in each language (readable.dates uses the same
 # strings): "30 November 2026, 01:08", day first and a 24-hour clock as in Italy, where
 # the service is. Django's English formats are American ("Nov. 30, 2026, 1:08 a.m.").
 DATE_FORMAT = "j F Y"

@@ -1,7 +1,7 @@
 """Which URL shows the current page in each of the site's languages, and the pages and
 Locales of the active language, read with as few queries as possible.
 
-Answers that every page needs are cached under the data version (home/cache.py), which
+Answers that every page needs are cached under the data version (pagecache/), which
 publishing and saving clear: Locales by language code (Wagtail's `Locale.get_active()`
 asks the database on every call), the language versions of a page, pages in the active
 language, the contact details.
@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
-from home.cache import cached
-from home.localized_routes import same_route_in
+from languages.routes import same_route_in
+from pagecache.data import cached
 
 # --- Locales -------------------------------------------------------------------------------
 
@@ -92,22 +92,6 @@ def localized_pages(request, page_ids):
 
         known.update(cached(request, ("localized-pages", code, tuple(wanted)), compute))
     return {pk: known[pk] for pk in page_ids if pk in known}
-
-
-def contact_details(request=None):
-    """The contact details in the active language, else the first found: as
-    ContactDetails.for_active_locale(), in one query, then from the cache."""
-    from home.models import ContactDetails
-
-    code = language_code()
-
-    def compute():
-        rows = list(ContactDetails.objects.filter(live=True).select_related("locale")
-                    .order_by("pk")[:10])
-        return next((row for row in rows if row.locale.language_code == code),
-                    rows[0] if rows else None)
-
-    return cached(request, ("contact-details", code), compute)
 
 
 def request_memo(request):

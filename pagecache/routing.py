@@ -4,7 +4,7 @@ To find the page for /en/news/some-article/, Wagtail looks up the site, the acti
 Locale, the site root's translation and its specific page, then each page of the path and
 its specific page, then the view restrictions of the page and its ancestors: 7 to 10
 queries before the page does anything. `CachedRoutingMiddleware` remembers, under the
-data version (home.cache), which page answers a path and which restrictions apply to it,
+data version (pagecache.data), which page answers a path and which restrictions apply to it,
 and then needs one query: the page itself, with its locale.
 
 Nothing else changes: Wagtail's `serve` view still runs, with its hooks; the page
@@ -22,8 +22,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
-from home import views as home_views
-from home.cache import cached, get_cached, set_cached
+from pagecache.data import cached, get_cached, set_cached
 
 _NO_SITE = "no-site"
 
@@ -75,7 +74,7 @@ def _load(entry):
 class CachedRoutingMiddleware:
     """Remember which page answers each path (see the module's docstring). Last in
     MIDDLEWARE: it only acts in `process_view`, for Wagtail's `serve` view and the
-    file routes of home.views.serve_file_route (RSS, iCalendar)."""
+    file routes of serve_file_route (RSS, iCalendar)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,7 +90,7 @@ class CachedRoutingMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is wagtail_views.serve:
             kind = "page"
-        elif view_func is home_views.serve_file_route:
+        elif view_func is serve_file_route:
             kind = "file"
         else:
             return None
@@ -109,7 +108,7 @@ class CachedRoutingMiddleware:
         if kind == "page":
             request._wagtail_route_for_request = page.route(request, list(entry.remaining))
             return None
-        # A file route (news/rss.xml): as home.views.serve_file_route does it.
+        # A file route (news/rss.xml): as serve_file_route does it.
         if not page.live or not hasattr(page, "resolve_subpage"):
             raise Http404
         match = page.resolve_subpage("/" + "/".join(entry.remaining))
@@ -130,3 +129,41 @@ class CachedRoutingMiddleware:
         restrictions = list(Page.get_view_restrictions(page))
         set_cached(request, key, CachedRoute(page.pk, page.content_type_id,
                                              components[consumed:], restrictions))
+
+
+# Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics).
+# The last segment may hold dots before its extension: versioni/1.0.pdf (the protocol).
+FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-][\w\-.]*\.(?:xml|ics|pdf))$"
+
+
+def serve_file_route(request, path):
+    """Serve a routable page's route whose last segment has a dot, through Wagtail.
+
+    Wagtail's catch-all URL only matches paths made of `name/` segments, and a routable
+    page matches its routes against the path plus a trailing slash: neither lets
+    `notizie/rss.xml` through. Here the longest leading part of the path that is a page
+    takes the rest as its route; then Wagtail's own `serve` runs, with its hooks (view
+    restrictions, the userbar, ...).
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    root = site.root_page.localized.specific
+    components = [component for component in path.split("/") if component]
+    for split in range(len(components) - 1, -1, -1):
+        try:
+            page, _args, _kwargs = root.route(request, components[:split])
+        except Http404:
+            continue
+        if not hasattr(page, "resolve_subpage"):
+            raise Http404
+        try:
+            match = page.resolve_subpage("/" + "/".join(components[split:]))
+        except Http404:
+            raise Http404 from None
+        request.routable_resolver_match = match
+        request._wagtail_route_for_request = RouteResult(
+            page, args=(match.func, match.args, match.kwargs)
+        )
+        return wagtail_views.serve(request, path)
+    raise Http404

@@ -3,7 +3,7 @@
 A screen never shows `None`, `True`, `False`, an internal choice code or a Python repr:
 empty is "—", a boolean is "Yes"/"No" (Sì/No), a choice is its label in the reader's
 language, a person is their name, an email or phone number is a link, a date and time is
-Milan's local time to the minute (home.dates). Everything here returns text, or HTML
+Milan's local time to the minute (readable.dates). Everything here returns text, or HTML
 already escaped.
 """
 
@@ -16,9 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from readable.dates import local_date, local_datetime
 from typed_text.phones import readable_phone
-
-from .dates import local_date, local_datetime
 
 EMPTY = "—"
 

@@ -67,8 +67,11 @@ def queue_email(to, template_prefix, context, language, reply_to=None):
 
 
 # The last line of a MailNotDelivered task's traceback, as send_email writes it.
+# The module is named as well: rows recorded before the move from home/mail.py say
+# "home.mail.", later ones "mail.sending.".
+_MODULE = r"(?:mail\.sending|home\.mail)"
 _NOT_DELIVERED = re.compile(
-    r"^home\.mail\.MailNotDelivered: Not delivered, no further attempt "
+    rf"^{_MODULE}\.MailNotDelivered: Not delivered, no further attempt "
     r"\(attempt (?P<attempt>\d+) of \d+, subject «(?P<subject>.*)»\): "
     r"(?P<error>[A-Za-z_][\w.]*)(?:: (?P<detail>.*))?$", re.MULTILINE)
 _ADDRESS = re.compile(r"[^\s@'\"<>(){}\[\],;:]+@[^\s@'\"<>(){}\[\],;:]+")
@@ -94,7 +97,7 @@ def not_delivered(traceback):
 # The last line of a MailAttemptFailed task's traceback for a server failure, as
 # send_email writes it ("Not sent again …", after a vanished worker, is not one).
 _ATTEMPT_FAILED = re.compile(
-    r"^home\.mail\.MailAttemptFailed: Not sent "
+    rf"^{_MODULE}\.MailAttemptFailed: Not sent "
     r"\(attempt (?P<attempt>\d+) of \d+, subject «(?P<subject>.*)»\): "
     r"(?P<error>[A-Za-z_][\w.]*)(?:: (?P<detail>.*))?; next attempt at (?P<next>\S+)$",
     re.MULTILINE)

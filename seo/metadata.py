@@ -25,10 +25,10 @@ from django.utils.translation import gettext
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page
 
-from home.cache import cached
-from home.i18n import language_versions
-from home.parameters import page_number
-from home.text import editor_data
+from languages.versions import language_versions
+from pagecache.data import cached
+from typed_text.editor_text import editor_data
+from typed_text.parameters import page_number
 
 logger = logging.getLogger(__name__)
 

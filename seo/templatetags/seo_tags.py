@@ -3,7 +3,7 @@
 from django import template
 from django.utils.module_loading import autodiscover_modules
 
-from home import seo
+from seo import metadata as seo
 
 register = template.Library()
 

@@ -15,7 +15,7 @@ messages), on top of Wagtail's SpreadsheetExportMixin:
   «Sì»/«No» ("Yes"/"No"), nothing for an empty value (never `None`), a month a person
   gave as «novembre 2025» (`month_year_fields`), phone numbers as «+39 02 8844 7502»
   (spaced: Excel keeps them as text, a bare +390288447502 becomes a number);
-- instants in Milan's local time (home.dates), to the minute: CSV as text in the
+- instants in Milan's local time (readable.dates), to the minute: CSV as text in the
   reader's language («30 novembre 2026, 01:08»), XLSX as a real date-time cell without
   a zone (Excel has none: Wagtail wrote UTC), formatted as a date and time.
 """
@@ -29,11 +29,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.text import capfirst
 
+from readable.dates import local_date, local_datetime, month_year, naive_local_datetime
+from readable.display import EMPTY, is_language_field, language_name, yes_no
 from typed_text.characters import without_control_characters
 from typed_text.phones import readable_phone
-
-from .dates import local_date, local_datetime, month_year, naive_local_datetime
-from .display import EMPTY, is_language_field, language_name, yes_no
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # "+39 02 1234567" or "-3" starts like a formula but is only a number: left readable.
