@@ -1,4 +1,4 @@
-"""Spam protection (home/spam.py): honeypot, signed timestamp, ALTCHA, rate limit.
+"""Spam protection (antispam/): honeypot, signed timestamp, ALTCHA, rate limit.
 
 A normal submission passes; each kind of refusal re-shows the form with a localized
 message and is logged with a reason, the form's name and a hash of the IP (never the IP).
