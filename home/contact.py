@@ -20,6 +20,7 @@ from wagtail.contrib.forms.views import (
 from wagtail.models import Locale, Page
 
 from exports.spreadsheets import SafeSpreadsheetExportMixin
+from home.message_handling import original_page
 from mail.sending import queue_email
 from typed_text.characters import PlainTextFormMixin
 from typed_text.phones import readable_phone
@@ -94,30 +95,6 @@ def absolute_url(path):
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
-def office_contacts(language):
-    """How a person reaches the office, for a mail in `language` ("it", "en").
-
-    Returns {"office_phone": «02 884 47502» or "", "contact_url": the contact page in
-    that language (else the original), absolute, or ""}; from the ContactDetails snippet
-    and the live contact page.
-    """
-    from .models import ContactDetails, ContactPage
-
-    details = list(ContactDetails.objects.filter(live=True).select_related("locale")
-                   .order_by("pk"))
-    detail = next((row for row in details if row.locale.language_code == language),
-                  details[0] if details else None)
-    pages = list(ContactPage.objects.live().select_related("locale"))
-    page = next((row for row in pages if row.locale.language_code == language),
-                pages[0] if pages else None)
-    url = page.get_url() if page is not None else None
-    return {
-        "office_phone": detail.phone_primary if detail is not None else "",
-        "contact_url": (url if url and url.startswith("http") else absolute_url(url))
-        if url else "",
-    }
-
-
 # Within a sentence: Italian writes a language's name in lower case, Django's names of
 # languages ("Inglese") are capitalised.
 IN_LANGUAGE = {"it": _("in Italian"), "en": _("in English")}
@@ -170,11 +147,6 @@ def original_form_pages(form_pages):
     default = Locale.get_default()
     originals = Page.objects.filter(locale=default).values("translation_key")
     return form_pages.filter(Q(locale=default) | ~Q(translation_key__in=originals))
-
-
-def original_page(page):
-    """The page whose list holds `page`'s messages: its default-language original, if any."""
-    return page.get_translation_or_none(Locale.get_default()) or page
 
 
 class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):

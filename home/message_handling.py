@@ -5,6 +5,7 @@ no answer; the list of messages shows those not handled yet unless asked otherwi
 """
 
 import django_filters
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,9 +19,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.contrib.forms.utils import get_forms_for_user
 from wagtail.contrib.forms.views import SubmissionsListFilterSet
+from wagtail.models import Locale
 
 from readable.dates import local_datetime
 from readable.display import person_name
+
+
+def original_page(page):
+    """The page whose list holds `page`'s messages: its default-language original, if any."""
+    return page.get_translation_or_none(Locale.get_default()) or page
+
 
 HANDLED = "handled"
 NOT_HANDLED = "not_handled"
@@ -33,7 +41,8 @@ def mark_handled(submission, *, by):
     Returns the MessageHandling row. Marking a handled message again keeps the first
     person and time: the record says who handled it, not who clicked last.
     """
-    from .models import MessageHandling
+    # By name: home.models imports this module (through contact.py) for its list view.
+    MessageHandling = apps.get_model("home", "MessageHandling")
 
     with transaction.atomic():
         handling, _created = MessageHandling.objects.select_for_update().get_or_create(
@@ -49,7 +58,8 @@ def mark_handled(submission, *, by):
 def mark_not_handled(submission, *, by):
     """Reopen `submission`: not handled any more, with who reopened it and when (the
     previous handler is cleared, the reopening recorded). Returns the MessageHandling row."""
-    from .models import MessageHandling
+    # By name: home.models imports this module (through contact.py) for its list view.
+    MessageHandling = apps.get_model("home", "MessageHandling")
 
     with transaction.atomic():
         handling, _created = MessageHandling.objects.select_for_update().get_or_create(
@@ -128,8 +138,6 @@ def set_handling_view(request, pk):
     """POST handled=1 or 0 for message `pk`; back to the list (`next`) with a message.
     Only someone who may read the message's list may change it."""
     from wagtail.contrib.forms.models import FormSubmission
-
-    from .contact import original_page
 
     submission = get_object_or_404(FormSubmission.objects.select_related("page"), pk=pk)
     page = original_page(submission.page.specific)

@@ -395,3 +395,27 @@ class MessageHandling(models.Model):
 
     def __str__(self):
         return f"{self.submission_id}: {self.handled}"
+
+
+def office_contacts(language):
+    """How a person reaches the office, for a mail in `language` ("it", "en").
+
+    Returns {"office_phone": «02 884 47502» or "", "contact_url": the contact page in
+    that language (else the original), absolute, or ""}; from the ContactDetails snippet
+    and the live contact page.
+    """
+    from home.contact import absolute_url
+
+    details = list(ContactDetails.objects.filter(live=True).select_related("locale")
+                   .order_by("pk"))
+    detail = next((row for row in details if row.locale.language_code == language),
+                  details[0] if details else None)
+    pages = list(ContactPage.objects.live().select_related("locale"))
+    page = next((row for row in pages if row.locale.language_code == language),
+                pages[0] if pages else None)
+    url = page.get_url() if page is not None else None
+    return {
+        "office_phone": detail.phone_primary if detail is not None else "",
+        "contact_url": (url if url and url.startswith("http") else absolute_url(url))
+        if url else "",
+    }

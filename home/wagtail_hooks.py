@@ -2,24 +2,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.contrib.forms.utils import get_form_types, get_forms_for_user
-from wagtail.models import Page
-
-from accounts.roles import is_triage_staff
+from wagtail.contrib.forms.utils import get_forms_for_user
 
 from . import slugs  # noqa: F401  (the admin's slug fields accept ASCII only)
-from .contact import FormsIndexView, contact_messages_view, original_form_pages
+from .contact import FormsIndexView, contact_messages_view
 from .message_handling import set_handling_view
-
-
-@hooks.register("filter_form_submissions_for_user")
-def only_triage_staff_read_submissions(user, editable_forms):
-    """The Segreteria reads every form's messages without editing pages; editing a contact
-    page does not mean reading what people wrote to us. A translated page's messages are
-    read in its original's list, so only originals are offered."""
-    if is_triage_staff(user):
-        return original_form_pages(Page.objects.filter(content_type__in=get_form_types()))
-    return editable_forms.none()
 
 
 # Before wagtail.contrib.forms' own URLs, so that its list of forms is this one.

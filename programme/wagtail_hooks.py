@@ -2,6 +2,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.contrib.forms.utils import get_form_types
+from wagtail.models import Page
+
+from accounts.roles import is_triage_staff
+from home.contact import original_form_pages
 
 from .adhesion_admin import AdhesionViewSet
 from .attendance_admin import AttendanceDatesView, attendance_sheet
@@ -71,3 +76,15 @@ def count_new_requests_in_menu(request, menu_items):
             counted = copy.copy(item)  # menu items are shared by every request
             counted.label = menu_label_with_count(item.label, new_requests_count())
             menu_items[index] = counted
+
+
+# Here rather than in home: the rule is the Segreteria's (accounts.roles), and home
+# uses neither accounts nor programme.
+@hooks.register("filter_form_submissions_for_user")
+def only_triage_staff_read_submissions(user, editable_forms):
+    """The Segreteria reads every form's messages without editing pages; editing a contact
+    page does not mean reading what people wrote to us. A translated page's messages are
+    read in its original's list, so only originals are offered."""
+    if is_triage_staff(user):
+        return original_form_pages(Page.objects.filter(content_type__in=get_form_types()))
+    return editable_forms.none()

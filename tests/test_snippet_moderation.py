@@ -365,7 +365,7 @@ def test_a_group_at_a_draft_venue_is_not_public():
 
 
 def test_the_footer_and_mails_read_published_contact_details(settings):
-    from home.contact import office_contacts
+    from home.models import office_contacts
 
     italian = ContactDetails.objects.get(locale__language_code="it")
     english = ContactDetails.objects.get(locale__language_code="en")
