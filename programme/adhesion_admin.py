@@ -15,7 +15,7 @@ from readable.display import ReadableInspectMixin, email_link, phone_link
 from . import adhesions
 from .admin_policies import ReadOnlyPolicy
 from .forms import AdhesionDecisionForm
-from .models import Adhesion
+from .models.adhesions import Adhesion
 
 DECIDE_PERMISSION = "programme.change_adhesion"
 

@@ -13,7 +13,8 @@ from accounts.organisations import require_role
 from home.contact import absolute_url
 from mail.sending import queue_email
 
-from .models import Adhesion, ProtocolPage
+from .models.adhesions import Adhesion
+from .models.pages import ProtocolPage
 
 Status = Adhesion.Status
 

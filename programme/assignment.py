@@ -8,7 +8,8 @@ from home.contact import office_contacts
 from mail.links import page_site_url
 from mail.sending import queue_email
 
-from .models import Group, GroupIndexPage
+from .models.groups import Group
+from .models.pages import GroupIndexPage
 from .schedule import upcoming_meetings, with_translated_texts
 
 # How far ahead the next meeting is looked for: a group between two schedules may not

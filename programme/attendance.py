@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from readable.dates import local_date, programme_timezone
 
-from .models import Group, ParticipationRequest
+from .models.groups import Group
+from .models.participation import ParticipationRequest
 from .schedule import upcoming_meetings, with_translated_texts
 from .seats import SEATED
 

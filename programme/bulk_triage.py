@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .duplicates import possible_duplicates
-from .models import Group, ParticipationRequest
+from .models.groups import Group
+from .models.participation import ParticipationRequest
 from .participation import TRANSITIONS, change_status, requests_visible_to
 from .seats import SEATED, count_seats_taken, seats_left
 

@@ -10,20 +10,19 @@ from wagtail.models import Locale
 
 from home.demo import _add_or_update_child, short_address
 
-from .models import (
-    Group,
+from .models.groups import Group, MeetingSlot
+from .models.pages import (
     GroupIndexPage,
-    MeetingSlot,
     NewsIndexPage,
     NewsPage,
-    ParticipationPage,
     ProgrammePage,
     ProgrammePageVenue,
     ProtocolPage,
     ProtocolSignatory,
     ProtocolVersion,
-    Venue,
 )
+from .models.participation_page import ParticipationPage
+from .models.venues import Venue
 from .workflow import (  # the second one is for load_demo_content, after the translations
     assign_moderation_workflow,
     assign_moderation_workflow_to_sections,  # noqa: F401

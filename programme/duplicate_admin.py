@@ -19,7 +19,7 @@ from .duplicates import (
     merge_requests,
     possible_duplicates,
 )
-from .models import ParticipationRequest
+from .models.participation import ParticipationRequest
 from .participation import can_triage, requests_visible_to
 
 

@@ -22,7 +22,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext as _
 
-from .models import ParticipationRequest, StatusChange
+from .models.participation import ParticipationRequest, StatusChange
 from .participation import _move, requests_visible_to
 from .seats import SEATED
 

@@ -11,7 +11,8 @@ from typed_text.characters import PlainTextFormMixin
 from typed_text.parameters import AsciiKeyChoiceField
 from typed_text.phones import PhoneNumberField
 
-from .models import ParticipationRequest, Venue
+from .models.participation import ParticipationRequest
+from .models.venues import Venue
 
 NO_MARKUP_MESSAGE = _("Please use letters only, without the characters < and >.")
 

@@ -13,7 +13,7 @@ from wagtail.models import Locale
 from wagtail.signals import published
 
 from .group_notices import notify_schedule_change, read_schedule
-from .models import Group
+from .models.groups import Group
 
 # What a save must write for the schedule to change: Wagtail's draft and revision saves
 # name only their own fields.

@@ -24,7 +24,9 @@ from home.contact import absolute_url, office_contacts
 from mail.sending import queue_email
 
 from .assignment import groups_page_url
-from .models import CancelledMeeting, Group, ParticipationRequest, Venue
+from .models.groups import CancelledMeeting, Group
+from .models.participation import ParticipationRequest
+from .models.venues import Venue
 from .schedule import MILAN, is_public_holiday, meeting_dates, public_holidays
 from .seats import SEATED
 

@@ -17,7 +17,7 @@ def published_versions(venues):
     by its published original in the default language, or left out when there is none.
     Duplicates are dropped. One query at most.
     """
-    from programme.models import Venue
+    from programme.models.venues import Venue
 
     missing = {v.translation_key for v in venues if not v.live}
     originals = {}

@@ -27,7 +27,8 @@ from wagtail.admin.views.generic import CreateView
 from wagtail.models import Locale
 
 from .forms import ParticipationFieldsForm, ReferralForm
-from .models import ParticipationPage, ParticipationRequest
+from .models.participation import ParticipationRequest
+from .models.participation_page import ParticipationPage
 from .participation import submit_request
 
 Source = ParticipationRequest.Source

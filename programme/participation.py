@@ -18,7 +18,8 @@ from home.contact import absolute_url, office_contacts
 from mail.sending import queue_email
 
 from .assignment import notify_assigned
-from .models import Group, ParticipationRequest, StatusChange
+from .models.groups import Group
+from .models.participation import ParticipationRequest, StatusChange
 from .seats import SEATED, count_seats_taken, public_pages_changed
 
 Status = ParticipationRequest.Status

@@ -14,7 +14,7 @@ from accounts.models import Membership
 
 from . import adhesions
 from .forms import AdhesionForm, ReferralForm
-from .models import ParticipationRequest
+from .models.participation import ParticipationRequest
 from .protocol_versions import current_version, version_pdf_address
 from .referrals import NotAllowedToRefer, refer, referral_refusal, referrals_of
 

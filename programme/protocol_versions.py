@@ -24,7 +24,7 @@ from mail.links import page_site_url
 
 def _original(page):
     """The live page in the default language `page` translates (or `page` itself)."""
-    from programme.models import ProtocolPage
+    from programme.models.pages import ProtocolPage
 
     if page.locale.language_code == settings.LANGUAGE_CODE:
         return page
@@ -81,7 +81,7 @@ def version_pdf_address(page, version):
 
 def _page_in(page, language):
     """The live translation of the protocol `page` in `language`, else `page`."""
-    from programme.models import ProtocolPage
+    from programme.models.pages import ProtocolPage
 
     return (ProtocolPage.objects.live()
             .filter(translation_key=page.translation_key, locale__language_code=language)
@@ -99,7 +99,7 @@ def tell_partners_of_new_version(page):
     and the page in that language.
     """
     from programme.adhesions import notify_organisation
-    from programme.models import Adhesion
+    from programme.models.adhesions import Adhesion
 
     version = current_version(_original(page))
     if version is None:
@@ -139,7 +139,7 @@ def connect():
     so publications by the worker or a management command tell them too)."""
     from wagtail.signals import page_published
 
-    from programme.models import ProtocolPage
+    from programme.models.pages import ProtocolPage
 
     page_published.connect(_on_publish, sender=ProtocolPage,
                            dispatch_uid="programme.protocol_versions.tell_partners")

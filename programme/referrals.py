@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 
 from .adhesions import can_refer
-from .models import ParticipationRequest
+from .models.participation import ParticipationRequest
 from .participation import submit_request
 
 REFERRING_ROLES = (Membership.Role.ADMIN, Membership.Role.REFERRER)

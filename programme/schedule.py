@@ -153,7 +153,8 @@ def with_translated_texts(groups, *, reasons=False):
     that show cancelled dates), also `.cancelled_texts`, their cancelled dates in the
     active language by translation key, and `.original_language`, the language of the
     originals. Two queries at most, three with `reasons`."""
-    from programme.models import CancelledMeeting, Group, Venue
+    from programme.models.groups import CancelledMeeting, Group
+    from programme.models.venues import Venue
 
     groups = list(groups)
     locale = Locale.get_active()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from .models import Group
+from .models.groups import Group
 from .participation import can_triage
 from .seats import set_group_status
 from .waiting_list import seat_offers, waiting_without_group, with_waiting_counts

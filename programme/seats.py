@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import ngettext
 
-from .models import Group, ParticipationRequest
+from .models.groups import Group
+from .models.participation import ParticipationRequest
 
 Status = ParticipationRequest.Status
 # Statuses that hold a seat in a group.

@@ -67,7 +67,7 @@ def place(venue, page, request):
 def _founding_signatories(page, request=None):
     """The protocol's founding signatories' organisations, in `page`'s language when
     translated (found once, then from the cache)."""
-    from programme.models import ProtocolPage
+    from programme.models.pages import ProtocolPage
 
     def compute():
         protocols = ProtocolPage.objects.live()

@@ -21,7 +21,9 @@ from typed_text.parameters import AsciiKeyChoiceField
 
 from .admin_policies import ReadOnlyPolicy
 from .duplicate_admin import duplicates_context, merge_view, not_duplicate_view
-from .models import Group, ParticipationRequest, Venue
+from .models.groups import Group
+from .models.participation import ParticipationRequest
+from .models.venues import Venue
 from .office_requests import OfficeRequestCreateView
 from .participation import (
     TRANSITIONS,

@@ -15,7 +15,8 @@ from accounts.roles import TRIAGE_GROUP
 from home.contact import absolute_url
 from mail.sending import queue_email
 
-from .models import ParticipationRequest, TriageDigest
+from .models.digests import TriageDigest
+from .models.participation import ParticipationRequest
 from .participation import new_requests, requests_waiting_too_long
 from .waiting_list import seat_offers
 

@@ -25,7 +25,8 @@ from typed_text.parameters import AsciiKeyChoiceField, is_ascii_number
 
 from .bulk_triage import assign_requests, bulk_targets, change_requests
 from .duplicates import with_duplicate_flag
-from .models import Group, ParticipationRequest
+from .models.groups import Group
+from .models.participation import ParticipationRequest
 from .participation import can_triage, requests_visible_to
 from .seats import group_choice_label, with_seats
 

@@ -23,7 +23,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Group, ParticipationRequest
+from .models.groups import Group
+from .models.participation import ParticipationRequest
 from .seats import SEATED, seats_left
 
 Status = ParticipationRequest.Status

@@ -14,7 +14,8 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from readable.dates import local_datetime
 
-from .models import Group, ParticipationRequest
+from .models.groups import Group
+from .models.participation import ParticipationRequest
 from .participation import can_triage
 from .waiting_list import (
     accept_offer,

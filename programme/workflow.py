@@ -40,7 +40,7 @@ def assign_moderation_workflow(pages):
 
 def moderated_section_pages():
     """The programme, protocol and news index pages, in every language."""
-    from programme.models import NewsIndexPage, ProgrammePage, ProtocolPage
+    from programme.models.pages import NewsIndexPage, ProgrammePage, ProtocolPage
 
     return list(
         Page.objects.type(ProgrammePage, ProtocolPage, NewsIndexPage).order_by("path")

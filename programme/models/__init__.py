@@ -11,7 +11,8 @@ from .pages import (
     ProtocolSignatory,
     ProtocolVersion,
 )
-from .participation import ParticipationPage, ParticipationRequest, StatusChange
+from .participation import ParticipationRequest, StatusChange
+from .participation_page import ParticipationPage
 from .venues import Venue
 
 __all__ = [

@@ -3,12 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
-from wagtail.models import Page
-
-from languages.routes import LocalizedRoutesMixin, localized_path
 
 NOTE_MAX_LENGTH = 500
 # What a person reads when they give neither email nor phone (the database constraint
@@ -181,39 +175,3 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.request_id}: {self.from_status} → {self.to_status}"
-
-
-class ParticipationPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
-    """The public "Richiesta di partecipazione" form; its texts are the editors'."""
-
-    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
-                                 blank=True)
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("privacy notice"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    thank_you_text = RichTextField(_("text after sending"),
-                                   features=["bold", "italic", "link"], blank=True)
-
-    content_panels = Page.content_panels + [
-        FieldPanel("introduction"),
-        FieldPanel("privacy_page"),
-        FieldPanel("thank_you_text"),
-    ]
-    max_count_per_parent = 1
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("participation request page")
-
-    @path("")
-    def form(self, request):
-        from programme.views import participation_form
-
-        return participation_form(request, self)
-
-    @localized_path({"it": "conferma/", "en": "confirmation/"}, name="confirmation")
-    def confirmation(self, request):
-        from programme.views import participation_confirmation
-
-        return participation_confirmation(request, self)

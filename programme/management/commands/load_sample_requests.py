@@ -13,7 +13,8 @@ import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programme.models import ParticipationRequest, Venue
+from programme.models.participation import ParticipationRequest
+from programme.models.venues import Venue
 from programme.participation import submit_request
 
 FIRST_NAMES = ["Marta", "Luca", "Giulia", "Ahmed", "Sara", "Paolo", "Elena", "Davide",
