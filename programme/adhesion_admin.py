@@ -1,8 +1,7 @@
 """Staff decide on adhesions to the protocol in the Wagtail admin."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from readable.display import ReadableInspectMixin, email_link, phone_link
 
 from . import adhesions
+from .admin_actions import act_and_report
 from .admin_policies import ReadOnlyPolicy
 from .forms import AdhesionDecisionForm
 from .models.adhesions import Adhesion
@@ -71,30 +71,27 @@ class AdhesionInspectView(ReadableInspectMixin, InspectView):
         return context
 
 
+DECIDED = {
+    "approve": _("Adhesion approved: the organisation is now listed on the protocol page."),
+    "reject": _("Adhesion rejected; the organisation has been told why."),
+}
+
+
 @require_POST
 def decide_view(request, pk):
     if not can_decide(request.user):
         raise PermissionDenied
     adhesion = get_object_or_404(Adhesion, pk=pk)
-    form = AdhesionDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                adhesions.approve(adhesion, by=request.user)
-                messages.success(request, _("Adhesion approved: the organisation is now listed "
-                                            "on the protocol page."))
-            else:
-                adhesions.reject(adhesion, by=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, _("Adhesion rejected; the organisation has been told "
-                                            "why."))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("adhesions:inspect", pk)
+
+    def decide(data):
+        if data["decision"] == "approve":
+            adhesions.approve(adhesion, by=request.user)
+        else:
+            adhesions.reject(adhesion, by=request.user, reason=data["reason"])
+
+    return act_and_report(request, AdhesionDecisionForm(request.POST), decide,
+                          lambda data: DECIDED[data["decision"]],
+                          reverse("adhesions:inspect", args=[pk]))
 
 
 class AdhesionViewSet(ModelViewSet):

@@ -2,9 +2,8 @@
 
 import django_filters
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from readable.dates import local_datetime, month_year
 from readable.display import EMPTY, ReadableInspectMixin, display_value, person_name, phone_link
 from typed_text.parameters import AsciiKeyChoiceField
 
+from .admin_actions import act_and_report
 from .admin_policies import ReadOnlyPolicy
 from .duplicate_admin import duplicates_context, merge_view, not_duplicate_view
 from .models.groups import Group
@@ -198,32 +198,16 @@ class TriageInspectView(ReadableInspectMixin, InspectView):
         return context
 
 
-def _report(request, form, action):
-    """Run `action` when `form` is valid; every refusal becomes a message for staff."""
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Status updated."))
-
-
 @require_POST
 def correct_status_view(request, pk):
     if not can_triage(request.user):
         raise PermissionDenied
     participation = get_object_or_404(ParticipationRequest, pk=pk)
-    form = StatusCorrectionForm(request.POST, participation=participation)
-    _report(request, form, lambda data: correct_status(
-        participation, data["status"], by=request.user, reason=data["reason"],
-        group=data["group"]))
-    return redirect("participation_requests:inspect", pk)
+    return act_and_report(
+        request, StatusCorrectionForm(request.POST, participation=participation),
+        lambda data: correct_status(participation, data["status"], by=request.user,
+                                    reason=data["reason"], group=data["group"]),
+        _("Status updated."), reverse("participation_requests:inspect", args=[pk]))
 
 
 @require_POST
@@ -231,21 +215,11 @@ def status_change_view(request, pk):
     if not can_triage(request.user):
         raise PermissionDenied
     participation = get_object_or_404(ParticipationRequest, pk=pk)
-    form = StatusChangeForm(request.POST, participation=participation)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
-        try:
-            change_status(participation, form.cleaned_data["status"], by=request.user,
-                          note=form.cleaned_data["note"], group=form.cleaned_data["group"])
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Status updated."))
-    return redirect("participation_requests:inspect", pk)
+    return act_and_report(
+        request, StatusChangeForm(request.POST, participation=participation),
+        lambda data: change_status(participation, data["status"], by=request.user,
+                                   note=data["note"], group=data["group"]),
+        _("Status updated."), reverse("participation_requests:inspect", args=[pk]))
 
 
 class ParticipationRequestViewSet(ModelViewSet):
