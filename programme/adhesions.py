@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -13,6 +13,7 @@ from accounts.organisations import require_role
 from home.contact import absolute_url
 from mail.sending import queue_email
 
+from .adhesion_mail import notify_organisation
 from .models.adhesions import Adhesion
 from .models.pages import ProtocolPage
 
@@ -42,21 +43,6 @@ def current_adhesion(organisation):
 
 def can_refer(organisation):
     return organisation.adhesions.filter(status=Status.APPROVED).exists()
-
-
-def notify_organisation(adhesion, template, user=None, extra=None):
-    """Queue `programme/email/adhesion_<template>` to the organisation and to `user` (by
-    default who sent the adhesion), in that person's language; `extra`: more context."""
-    user = user or adhesion.submitted_by
-    recipients = {adhesion.organisation.email}
-    if user is not None and user.email:
-        recipients.add(user.email)
-    language = user.language if user is not None else settings.LANGUAGE_CODE
-    with translation.override(language):
-        partner_url = absolute_url(reverse("partner:dashboard"))
-    queue_email(sorted(recipients), f"programme/email/adhesion_{template}",
-                {"adhesion": adhesion, "organisation": adhesion.organisation,
-                 "partner_url": partner_url, **(extra or {})}, language)
 
 
 class ProtocolVersionChanged(ValidationError):

@@ -11,6 +11,7 @@ class ProgrammeConfig(AppConfig):
     def ready(self):
         from . import protocol_versions
         from .group_notice_signals import connect
+        from .models.pages import ProtocolPage
 
         connect()
-        protocol_versions.connect()
+        protocol_versions.connect(ProtocolPage)

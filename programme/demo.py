@@ -19,9 +19,9 @@ from .models.pages import (
     ProgrammePageVenue,
     ProtocolPage,
     ProtocolSignatory,
-    ProtocolVersion,
 )
 from .models.participation_page import ParticipationPage
+from .models.protocol_versions import ProtocolVersion
 from .models.venues import Venue
 from .workflow import (  # the second one is for load_demo_content, after the translations
     assign_moderation_workflow,

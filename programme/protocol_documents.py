@@ -25,6 +25,6 @@ class ProtocolDocumentForm(BaseDocumentForm):
 def is_protocol_version(document):
     """True when `document` is the PDF of a version of the protocol (any page, any
     language, published or in a page's first save)."""
-    from programme.models.pages import ProtocolVersion
+    from programme.models.protocol_versions import ProtocolVersion
 
     return ProtocolVersion.objects.filter(document_id=document.pk).exists()

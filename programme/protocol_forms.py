@@ -41,7 +41,7 @@ def published_version_changes(page, kept):
     Published versions are the page's rows in the database, which only publishing writes
     (a draft is a revision): so only a live page has any to protect.
     """
-    from programme.models.pages import ProtocolVersion
+    from programme.models.protocol_versions import ProtocolVersion
 
     if page.pk is None or not page.live:
         return []

@@ -24,13 +24,12 @@ from mail.links import page_site_url
 
 def _original(page):
     """The live page in the default language `page` translates (or `page` itself)."""
-    from programme.models.pages import ProtocolPage
-
     if page.locale.language_code == settings.LANGUAGE_CODE:
         return page
-    original = (ProtocolPage.objects.live()
-                .filter(translation_key=page.translation_key,
-                        locale__language_code=settings.LANGUAGE_CODE).first())
+    # get_translations() queries the page's own class: no import of the page models,
+    # which call this module from their routes.
+    original = (page.get_translations().live()
+                .filter(locale__language_code=settings.LANGUAGE_CODE).first())
     return original or page
 
 
@@ -81,11 +80,8 @@ def version_pdf_address(page, version):
 
 def _page_in(page, language):
     """The live translation of the protocol `page` in `language`, else `page`."""
-    from programme.models.pages import ProtocolPage
-
-    return (ProtocolPage.objects.live()
-            .filter(translation_key=page.translation_key, locale__language_code=language)
-            .first()) or page
+    return (page.get_translations(inclusive=True).live()
+            .filter(locale__language_code=language).first()) or page
 
 
 def tell_partners_of_new_version(page):
@@ -98,7 +94,7 @@ def tell_partners_of_new_version(page):
     person's language (Italian without one), with the fixed address of the current PDF
     and the page in that language.
     """
-    from programme.adhesions import notify_organisation
+    from programme.adhesion_mail import notify_organisation
     from programme.models.adhesions import Adhesion
 
     version = current_version(_original(page))
@@ -134,12 +130,11 @@ def _on_publish(sender, instance, **kwargs):
     tell_partners_of_new_version(instance)
 
 
-def connect():
-    """Tell partners when a protocol page is published (called from ProgrammeConfig.ready,
-    so publications by the worker or a management command tell them too)."""
+def connect(protocol_page_class):
+    """Tell partners when a page of `protocol_page_class` (ProtocolPage) is published
+    (called from ProgrammeConfig.ready, so publications by the worker or a management
+    command tell them too)."""
     from wagtail.signals import page_published
 
-    from programme.models.pages import ProtocolPage
-
-    page_published.connect(_on_publish, sender=ProtocolPage,
+    page_published.connect(_on_publish, sender=protocol_page_class,
                            dispatch_uid="programme.protocol_versions.tell_partners")

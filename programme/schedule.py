@@ -1,39 +1,17 @@
 """When groups meet: weekly schedules turned into dated meetings, in Milan's local time."""
 
 import datetime
-import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+# The holidays are part of what a schedule means: importable from here too.
+from .public_holidays import is_public_holiday, public_holidays  # noqa: F401
+
 MILAN = ZoneInfo("Europe/Rome")
-
-
-@functools.cache
-def _holidays_of(year):
-    return holidays.country_holidays("IT", subdiv="MI", years=year)
-
-
-def is_public_holiday(day):
-    """Whether `day` (a date) is an Italian public holiday or Milan's patron day.
-
-    Source: the `holidays` package, country IT, subdivision MI (the national holidays
-    of Law 260/1949 and later laws, Easter Monday, and Sant'Ambrogio on 7 December).
-    Groups do not meet on these days unless an editor opens one (HolidayMeeting).
-    """
-    return day in _holidays_of(day.year)
-
-
-def public_holidays(start, end):
-    """The public holidays (see `is_public_holiday`) in [start, end): sorted dates."""
-    return sorted(
-        day for year in range(start.year, end.year + 1) for day in _holidays_of(year)
-        if start <= day < end
-    )
 
 
 def skipped_dates(group, start, end):

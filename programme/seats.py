@@ -9,14 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import ngettext
 
-from .models.groups import Group
+from .models.group_statuses import GroupStatus, PublicStatus
 from .models.participation import ParticipationRequest
 
 Status = ParticipationRequest.Status
 # Statuses that hold a seat in a group.
 SEATED = {Status.ASSIGNED, Status.ATTENDING}
-
-PublicStatus = Group.PublicStatus
 
 
 def public_status(setting, capacity, taken):
@@ -26,9 +24,9 @@ def public_status(setting, capacity, taken):
     `taken` counts of seats. Returns a Group.PublicStatus: the setting wins when staff
     closed or paused the group; otherwise the seats decide.
     """
-    if setting == Group.Status.PAUSED:
+    if setting == GroupStatus.PAUSED:
         return PublicStatus.PAUSED
-    if setting == Group.Status.CLOSED:
+    if setting == GroupStatus.CLOSED:
         return PublicStatus.CLOSED
     return PublicStatus.OPEN if taken < capacity else PublicStatus.FULL
 
@@ -90,9 +88,10 @@ def set_group_status(group, status):
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    if status not in Group.Status.values:
+    if status not in GroupStatus.values:
         raise ValidationError(_("Choose one of the statuses offered."))
-    Group.objects.filter(translation_key=group.translation_key).update(status=status)
+    # The original and its translations share the translation key.
+    group.get_translations(inclusive=True).update(status=status)
     public_pages_changed()
 
 

@@ -9,10 +9,10 @@ from .pages import (
     ProgrammePageVenue,
     ProtocolPage,
     ProtocolSignatory,
-    ProtocolVersion,
 )
 from .participation import ParticipationRequest, StatusChange
 from .participation_page import ParticipationPage
+from .protocol_versions import ProtocolVersion
 from .venues import Venue
 
 __all__ = [

@@ -20,6 +20,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from . import group_statuses
 from .venues import WEEKDAYS
 
 
@@ -58,18 +59,10 @@ class Group(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Transl
     Redazione member saves is a draft until Approvazione publishes it.
     """
 
-    class Status(models.TextChoices):
-        """The status staff set; the public reads PublicStatus (programme.seats)."""
-
-        AUTOMATIC = "auto", _("Automatic: open while seats are free, full when not")
-        CLOSED = "closed", _("Closed to new participants")
-        PAUSED = "paused", _("Paused")
-
-    class PublicStatus(models.TextChoices):
-        OPEN = "open", _("Open to new participants")
-        FULL = "full", _("Full")
-        CLOSED = "closed", _("Not taking new participants")
-        PAUSED = "paused", _("Paused")
+    # In a module of their own: programme.seats reads them, and this model asks
+    # programme.seats for its seats and public status.
+    Status = group_statuses.GroupStatus
+    PublicStatus = group_statuses.PublicStatus
 
     class Language(models.TextChoices):
         ITALIAN = "it", _("Italian")
@@ -288,7 +281,7 @@ class HolidayMeeting(Orderable):
     """A public holiday on which the group meets all the same.
 
     Weekly meetings skip Italian public holidays and Milan's patron day
-    (programme.schedule.is_public_holiday); an editor opens one by listing its date here.
+    (programme.public_holidays.is_public_holiday); an editor opens one by listing its date here.
     """
 
     group = ParentalKey(Group, on_delete=models.CASCADE, related_name="holiday_meetings")
@@ -301,7 +294,7 @@ class HolidayMeeting(Orderable):
         verbose_name_plural = _("meetings held on a public holiday")
 
     def clean(self):
-        from programme.schedule import is_public_holiday
+        from programme.public_holidays import is_public_holiday
 
         if self.date and not is_public_holiday(self.date):
             raise ValidationError({"date": _(
