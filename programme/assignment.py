@@ -4,7 +4,7 @@ the group meets, what to bring, whom to call — in the language they applied in
 from django.conf import settings
 from django.utils import timezone, translation
 
-from home.contact import office_contacts
+from home.models import office_contacts
 from mail.links import page_site_url
 from mail.sending import queue_email
 

@@ -20,7 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import TRIAGE_GROUP
-from home.contact import absolute_url, office_contacts
+from home.contact import absolute_url
+from home.models import office_contacts
 from mail.sending import queue_email
 
 from .assignment import groups_page_url

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_triage_staff
-from home.contact import absolute_url, office_contacts
+from home.contact import absolute_url
+from home.models import office_contacts
 from mail.sending import queue_email
 
 from .assignment import notify_assigned

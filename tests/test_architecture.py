@@ -8,7 +8,6 @@ name another app's (see antispam 0001), tests use everything.
 """
 
 import ast
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
