@@ -126,6 +126,10 @@ class ParticipationRequest(models.Model):
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set by privacy.retention when the person's data went after the retention period:
+    # only what statistics need is left.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True,
+                                         editable=False)
 
     class Meta:
         verbose_name = _("participation request")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "mail",
     "exports",
     "seo",
+    "privacy",
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
