@@ -55,6 +55,7 @@ demo: deps  ## the printed admin link follows PORT (and WAGTAILADMIN_BASE_URL wh
 static: deps npm  ## production: hashed, compressed static files for whitenoise
 	DJANGO_SETTINGS_MODULE=website.settings.production SECRET_KEY=collectstatic-only-this-key-never-signs-anything-in-production ALLOWED_HOSTS=localhost \
 		MFA_ENCRYPTION_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LWVuY3J5cHRzLW5vbmU= \
+		DEFAULT_FROM_EMAIL=collectstatic@example.org STAFF_NOTIFICATION_EMAILS=collectstatic@example.org \
 		$(PY) manage.py collectstatic --no-input -v0
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (then commit it)

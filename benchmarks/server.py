@@ -39,6 +39,8 @@ def production_env(workdir, port):
         "CACHE_URL": f"filecache://{workdir / 'cache'}",
         "MEDIA_ROOT": str(workdir / "media"),
         "EMAIL_URL": "consolemail://",
+        "DEFAULT_FROM_EMAIL": "noreply@example.org",
+        "STAFF_NOTIFICATION_EMAILS": "segreteria@example.org",
         "LOG_LEVEL": "WARNING",
         # One client sends every submission: the per-IP limit would refuse most of them.
         "SPAM_RATE_LIMIT": "1000000000",

@@ -48,6 +48,8 @@ def production_env(tmp_path, **overrides):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "example.org",
+        "DEFAULT_FROM_EMAIL": "noreply@example.org",
+        "STAFF_NOTIFICATION_EMAILS": "segreteria@example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
     }
     env.update(overrides)
@@ -79,7 +81,10 @@ def test_deploy_check_passes_without_warnings(project, tmp_path):
     assert "System check identified no issues" in output
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS"])
+# DEFAULT_FROM_EMAIL and STAFF_NOTIFICATION_EMAILS: without them production would mail
+# from and to the development defaults (issue 15).
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DEFAULT_FROM_EMAIL",
+                                  "STAFF_NOTIFICATION_EMAILS"])
 @pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
 def test_missing_required_variable_stops_start_up(project, tmp_path, name, value):
     result = run_manage(project, production_env(tmp_path, **{name: value}), "check", "--deploy")

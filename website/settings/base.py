@@ -241,9 +241,9 @@ if not (math.isfinite(MAIL_RETRY_BASE_SECONDS) and MAIL_RETRY_BASE_SECONDS > 0):
         "MAIL_RETRY_BASE_SECONDS must be a number of seconds greater than 0."
     )
 DEFAULT_FROM_EMAIL = env(
-    "DEFAULT_FROM_EMAIL", default="Mutuo Aiuto Lavoro <noreply@mutuoaiutolavoro.example>"
+    "DEFAULT_FROM_EMAIL", default="Mutuo Aiuto Lavoro <noreply@example.org>"
 )
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Mail and other slow work run outside the request; `manage.py db_worker` executes them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -357,7 +357,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Staff addresses told when an organisation asks to join the protocol.
 STAFF_NOTIFICATION_EMAILS = env.list(
-    "STAFF_NOTIFICATION_EMAILS", default=["PLO.infolavoro@comune.milano.it"]
+    "STAFF_NOTIFICATION_EMAILS", default=["segreteria@example.org"]
 )
 
 # --- Accounts: rate limits, two-factor authentication, admin access ------------------

@@ -77,6 +77,13 @@ WAGTAILADMIN_BASE_URL = env(
     "WAGTAILADMIN_BASE_URL", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
 )
 
+# Who mail comes from and which staff addresses receive it: required, so that production
+# never mails from or to base.py's development defaults.
+DEFAULT_FROM_EMAIL = required("DEFAULT_FROM_EMAIL", env("DEFAULT_FROM_EMAIL", default=""))
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+STAFF_NOTIFICATION_EMAILS = required(
+    "STAFF_NOTIFICATION_EMAILS", env.list("STAFF_NOTIFICATION_EMAILS", default=[]))
+
 # A cache shared by every gunicorn worker (rate limits and page cache depend on it).
 CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
