@@ -245,6 +245,8 @@ DEFAULT_FROM_EMAIL = env(
 )
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
+# Development defaults are on example.org (RFC 2606), which receives no mail: a developer's
+# test message must never reach a real office. Production requires both (production.py).
 # Mail and other slow work run outside the request; `manage.py db_worker` executes them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Seconds a worker may go without a heartbeat before the tasks it was running are claimed
@@ -355,7 +357,9 @@ ALTCHA_CHALLENGE_RATE_PERIOD = 60  # ...per minute
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
-# Staff addresses told when an organisation asks to join the protocol.
+# Staff addresses told when an organisation asks to join the protocol; the demo's contact
+# page writes to them too. The default receives no mail (example.org); production requires
+# the variable.
 STAFF_NOTIFICATION_EMAILS = env.list(
     "STAFF_NOTIFICATION_EMAILS", default=["segreteria@example.org"]
 )
