@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "privacy"
     verbose_name = _("Data protection")
+
+    def ready(self):
+        from privacy.tasks import queue_after_migrate
+
+        # After every migrate: `make run` and production deploys get the daily purge.
+        post_migrate.connect(queue_after_migrate, sender=self,
+                             dispatch_uid="privacy.queue_daily_purge")

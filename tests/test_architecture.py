@@ -28,7 +28,8 @@ ALLOWED = {
     "home": SERVICES,
     "programme": SERVICES | {"home", "accounts"},
     "worker": {"mail", "accounts", "readable"},
-    "website": SERVICES | {"home", "programme", "accounts", "worker"},
+    "privacy": SERVICES | {"home", "programme", "accounts"},
+    "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy"},
 }
 
 

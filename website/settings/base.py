@@ -338,6 +338,55 @@ PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-11")
 # waiting too long (programme.participation.requests_waiting_too_long).
 TRIAGE_WAITING_DAYS = max(env.int("TRIAGE_WAITING_DAYS", default=7), 0)
 
+# --- Retention of personal data (privacy/retention.py, GDPR art. 5(1)(e)) --------------
+# Whole days each kind of personal data is kept; the daily purge (privacy.tasks, 03:30
+# Milan time) deletes or anonymises what is older. Each at least 1; a value that is not
+# a whole number of days stops the site at start-up. The README's "Data protection" and
+# the demo's privacy notice list the same periods.
+
+
+def retention_days(name, default):
+    try:
+        days = env.int(name, default=default)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of days, at least 1.")
+    return days
+
+
+# Closed participation requests and referrals (completed, not eligible, withdrawn,
+# unreachable, merged), counted from their last status change: two years leave time for
+# a person to come back, for a complaint and for the programme's yearly reports; then
+# the request is anonymised (statistics kept), not deleted.
+RETENTION_CLOSED_REQUEST_DAYS = retention_days("RETENTION_CLOSED_REQUEST_DAYS", 730)
+# Contact messages (the contact pages' submissions): a year, since an answered message is
+# rarely needed again and people write about their own situation.
+RETENTION_CONTACT_MESSAGE_DAYS = retention_days("RETENTION_CONTACT_MESSAGE_DAYS", 365)
+# Staff's free-text notes in a request's history (blanked, the status change stays): a
+# year; they may say more about a person than any field.
+RETENTION_STATUS_NOTE_DAYS = retention_days("RETENTION_STATUS_NOTE_DAYS", 365)
+# Signatory's name and role of a rejected or withdrawn adhesion, from the decision or
+# withdrawal: a year covers an appeal or a new adhesion by the same organisation.
+RETENTION_ADHESION_SIGNATORY_DAYS = retention_days("RETENTION_ADHESION_SIGNATORY_DAYS", 365)
+# Invitations that expired or were revoked (an email address and a token nobody can use
+# any more): a month, enough for the organisation to see what became of them.
+RETENTION_INVITATION_DAYS = retention_days("RETENTION_INVITATION_DAYS", 30)
+# Finished mail tasks of the queue (they hold the rendered mail: recipient, subject,
+# body): a week, longer than the two days of attempts and enough to tell a person whether
+# a mail left; the "Message queue" screen lists mails given up for that long.
+RETENTION_MAIL_TASK_DAYS = retention_days("RETENTION_MAIL_TASK_DAYS", 7)
+# Sessions: expired sessions go at once; allauth's sign-in records (IP address, browser,
+# last seen) a month after they were last seen, which covers a security check.
+RETENTION_SESSION_DAYS = retention_days("RETENTION_SESSION_DAYS", 30)
+# The audit trail (who viewed, changed, exported or erased a record): two years, the
+# period in which a data breach or a complaint is usually investigated.
+RETENTION_AUDIT_DAYS = retention_days("RETENTION_AUDIT_DAYS", 730)
+
+# The audit trail's changes (django-auditlog) name the staff member, not their IP
+# address: the account says who it was, and an address is one more personal datum kept.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+
 # --- Spam protection for the public forms (antispam/), no third party ----------------
 # The ALTCHA widget (npm `altcha` 2.x, classic challenge format) served by the site:
 # altcha.js, altcha.css and worker.js under /static/altcha/.
