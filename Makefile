@@ -88,3 +88,7 @@ bench-faults: install static  ## database, mail server and worker failing while 
 .PHONY: bench-signup
 bench-signup: install static  ## sign-up as slow for an email with an account as for a new one?
 	$(PY) benchmarks/signup_timing.py
+
+.PHONY: bench-privacy
+bench-privacy: install  ## the retention purge on 5,000 and 50,000 requests: time and queries
+	$(PY) benchmarks/privacy_purge.py

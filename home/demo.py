@@ -35,6 +35,51 @@ def _stream_paragraphs(t, *pairs):
     return [{"type": "paragraph", "value": t.rich(*pairs)}]
 
 
+def _period(days, italian):
+    """«2 anni»/"2 years" for whole years, else «30 giorni»/"30 days"."""
+    if days % 365 == 0:
+        years = days // 365
+        return (f"{years} anno" if years == 1 else f"{years} anni") if italian else (
+            f"{years} year" if years == 1 else f"{years} years")
+    return f"{days} giorni" if italian else f"{days} days"
+
+
+def retention_periods():
+    """The privacy notice's retention paragraph (Italian, English), read from the
+    RETENTION_* settings the daily purge applies, so the notice cannot drift from it."""
+    from django.conf import settings as periods
+
+    def p(name, italian):
+        return _period(getattr(periods, name), italian)
+
+    return (
+        "Conserviamo i dati solo per il tempo necessario, poi li cancelliamo o li rendiamo "
+        "anonimi in automatico: le richieste di partecipazione e le segnalazioni per "
+        f"{p('RETENTION_CLOSED_REQUEST_DAYS', True)} dalla loro chiusura (poi restano solo "
+        "dati statistici anonimi); i messaggi del modulo di contatto per "
+        f"{p('RETENTION_CONTACT_MESSAGE_DAYS', True)}; le note del personale sulle richieste "
+        f"per {p('RETENTION_STATUS_NOTE_DAYS', True)}; nome e ruolo di chi firma "
+        "un'adesione respinta o ritirata per "
+        f"{p('RETENTION_ADHESION_SIGNATORY_DAYS', True)}; gli inviti scaduti o revocati per "
+        f"{p('RETENTION_INVITATION_DAYS', True)}; le email inviate dal sito per "
+        f"{p('RETENTION_MAIL_TASK_DAYS', True)}; i dati degli accessi all'area riservata "
+        f"(indirizzo IP, browser) per {p('RETENTION_SESSION_DAYS', True)}; il registro di "
+        f"chi ha consultato o modificato i dati per {p('RETENTION_AUDIT_DAYS', True)}.",
+        "We keep data only as long as needed, then delete or anonymise it automatically: "
+        "participation requests and referrals for "
+        f"{p('RETENTION_CLOSED_REQUEST_DAYS', False)} after they are closed (only anonymous "
+        "statistics remain); contact messages for "
+        f"{p('RETENTION_CONTACT_MESSAGE_DAYS', False)}; staff notes on requests for "
+        f"{p('RETENTION_STATUS_NOTE_DAYS', False)}; the name and role of the signatory of a "
+        f"rejected or withdrawn adhesion for {p('RETENTION_ADHESION_SIGNATORY_DAYS', False)}; "
+        f"expired or revoked invitations for {p('RETENTION_INVITATION_DAYS', False)}; mails "
+        f"sent by the site for {p('RETENTION_MAIL_TASK_DAYS', False)}; sign-in records of "
+        f"the partner area (IP address, browser) for {p('RETENTION_SESSION_DAYS', False)}; "
+        "the record of who viewed or changed the data for "
+        f"{p('RETENTION_AUDIT_DAYS', False)}.",
+    )
+
+
 def _home_fields(t):
     return {
         "title": t("Mutuo aiuto per il lavoro", "Mutual aid for work"),
@@ -183,6 +228,7 @@ def _standard_pages(t):
                     "staff in charge can see the data and, for people referred by a partner "
                     "organisation, that organisation; they are never passed on to others.",
                 ),
+                retention_periods(),
                 (
                     "Puoi chiedere in ogni momento di accedere ai tuoi dati, correggerli o "
                     "cancellarli scrivendo a PLO.infolavoro@comune.milano.it.",

@@ -531,3 +531,23 @@ def test_no_one_else_sees_the_purges(django_user_model, who):
 def test_anonymous_visitors_are_sent_to_sign_in():
     response = Client().get(PURGES)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+# --- The privacy notice lists the same periods ------------------------------------------------
+
+
+def test_the_demo_privacy_notice_lists_the_periods_the_purge_applies(settings):
+    from home.demo import retention_periods
+    from home.models import StandardPage
+
+    notice = StandardPage.objects.get(slug="privacy", locale__language_code="it")
+    italian, english = retention_periods()
+    assert italian in str(notice.body)
+    assert "2 anni dalla loro chiusura" in italian and "7 giorni" in italian
+    assert "for 2 years after they are closed" in english
+
+    settings.RETENTION_CLOSED_REQUEST_DAYS = 1095
+    settings.RETENTION_MAIL_TASK_DAYS = 10
+    italian, english = retention_periods()
+    assert "3 anni dalla loro chiusura" in italian and "10 giorni" in italian
+    assert "3 years" in english and "10 days" in english
