@@ -5,7 +5,10 @@ import secrets
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
-DEMO_EDITOR_EMAIL = "redazione@mutuoaiutolavoro.example"
+DEMO_EDITOR_EMAIL = "redazione@example.org"
+# Before issue 15 the demo editor signed in with this address; a development database made
+# then keeps its editor, under the new address.
+FORMER_DEMO_EDITOR_EMAIL = "redazione@mutuoaiutolavoro.example"
 
 
 def ensure_demo_editor():
@@ -16,6 +19,12 @@ def ensure_demo_editor():
     """
     User = get_user_model()
     user = User.objects.filter(email__iexact=DEMO_EDITOR_EMAIL).first()
+    if user is None:
+        user = User.objects.filter(email__iexact=FORMER_DEMO_EDITOR_EMAIL).first()
+        if user is not None:
+            EmailAddress.objects.filter(user=user, email__iexact=user.email).delete()
+            user.email = DEMO_EDITOR_EMAIL
+            user.save(update_fields=["email"])
     password = None
     if user is None:
         password = secrets.token_urlsafe(12)

@@ -4,6 +4,7 @@ Every Italian string goes through `t(italian, english)`, which also records its 
 translation: the English pages are then made by wagtail-localize from the same table.
 """
 
+from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
 from .localize import translate
@@ -231,9 +232,9 @@ def _standard_pages(t):
                 retention_periods(),
                 (
                     "Puoi chiedere in ogni momento di accedere ai tuoi dati, correggerli o "
-                    "cancellarli scrivendo a PLO.infolavoro@comune.milano.it.",
+                    "cancellarli scrivendo a infolavoro@example.org.",
                     "You may ask at any time to see, correct or delete your data by writing to "
-                    "PLO.infolavoro@comune.milano.it.",
+                    "infolavoro@example.org.",
                 ),
             ),
         },
@@ -257,9 +258,9 @@ def _standard_pages(t):
                 ),
                 (
                     "Se trovi un contenuto che non riesci a usare, scrivici a "
-                    "PLO.infolavoro@comune.milano.it: ti risponderemo entro 30 giorni.",
+                    "infolavoro@example.org: ti risponderemo entro 30 giorni.",
                     "If you find content you cannot use, write to us at "
-                    "PLO.infolavoro@comune.milano.it: we will answer within 30 days.",
+                    "infolavoro@example.org: we will answer within 30 days.",
                 ),
             ),
         },
@@ -296,7 +297,7 @@ def _contact_fields(t):
         "city": "Milano",
         "phone_primary": "02 884 47502",
         "phone_secondary": "02 884 45019",
-        "email": "PLO.infolavoro@comune.milano.it",
+        "email": "infolavoro@example.org",
         "opening_hours": t("dal lunedì al venerdì, 9:00–18:00", "Monday to Friday, 9 am–6 pm"),
         "facebook_url": "https://www.facebook.com/ComunediMilano",
     }
@@ -317,7 +318,9 @@ def _contact_page(t, home):
             "Se hai bisogno di una risposta urgente, telefona al 02 884 47502.",
             "If you need an urgent answer, call 02 884 47502.",
         )),
-        "to_address": "PLO.infolavoro@comune.milano.it",
+        # Staff recipients come from the environment (example.org in development), never
+        # from the demo: a developer's test message must not reach a real office.
+        "to_address": ", ".join(settings.STAFF_NOTIFICATION_EMAILS),
         "subject": t("Nuovo messaggio dal sito Mutuo Aiuto Lavoro",
                      "New message from the Mutual Aid for Work website"),
     })

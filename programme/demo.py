@@ -159,9 +159,9 @@ def _programme_fields(t):
             (
                 "Compila la richiesta di partecipazione online, oppure vieni in via Felice Orsini "
                 "21, telefona al 02 884 47502 o al 02 884 45019, o scrivi a "
-                "PLO.infolavoro@comune.milano.it.",
+                "infolavoro@example.org.",
                 "Fill in the application online, or come to via Felice Orsini 21, call 02 884 "
-                "47502 or 02 884 45019, or write to PLO.infolavoro@comune.milano.it.",
+                "47502 or 02 884 45019, or write to infolavoro@example.org.",
             ),
             (
                 "Puoi anche essere indicato dal sindacato o inviato da un'associazione o "
@@ -198,9 +198,9 @@ def _programme_fields(t):
         )),
         "contacts": _section(t, (
             "Servizio supporti attivi per il lavoro, via Felice Orsini 21, Milano. Telefono 02 884 "
-            "47502 o 02 884 45019, email PLO.infolavoro@comune.milano.it.",
+            "47502 o 02 884 45019, email infolavoro@example.org.",
             "Active job-support service, via Felice Orsini 21, Milan. Phone 02 884 47502 or "
-            "02 884 45019, email PLO.infolavoro@comune.milano.it.",
+            "02 884 45019, email infolavoro@example.org.",
         )),
     }
 
@@ -254,9 +254,9 @@ PRESS_RELEASE = [
     ),
     (
         "Per informazioni: via Felice Orsini 21, telefono 02 884 47502 o 02 884 45019, email "
-        "PLO.infolavoro@comune.milano.it.",
+        "infolavoro@example.org.",
         "For information: via Felice Orsini 21, phone 02 884 47502 or 02 884 45019, email "
-        "PLO.infolavoro@comune.milano.it.",
+        "infolavoro@example.org.",
     ),
 ]
 

@@ -29,7 +29,7 @@ def test_message_is_stored_with_privacy_acknowledgement_and_mailed(client, url, 
     assert data["privacy_notice_version"] and data["privacy_acknowledged_at"]
     assert "privacy_acknowledgement" not in data
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["PLO.infolavoro@comune.milano.it"]
+    assert mail.outbox[0].to == ["segreteria@example.org"]
 
 
 def test_english_and_italian_submissions_share_the_same_field_keys(client):

@@ -85,5 +85,5 @@ def test_contact_message_survives_a_mail_outage(client, settings):
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     run_worker()
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["PLO.infolavoro@comune.milano.it"]
+    assert mail.outbox[0].to == ["segreteria@example.org"]
     assert "Mario Bianchi" in mail.outbox[0].body

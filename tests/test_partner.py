@@ -58,7 +58,7 @@ def test_partner_journey_from_sign_up_to_a_referral_status(client, demo_editor):
     })
     adhesion = Adhesion.objects.get(organisation=organisation)
     assert adhesion.status == "pending"
-    assert {tuple(m.to) for m in mail.outbox} >= {("PLO.infolavoro@comune.milano.it",)}
+    assert {tuple(m.to) for m in mail.outbox} >= {("segreteria@example.org",)}
 
     staff = Client()
     staff.force_login(demo_editor)
