@@ -104,8 +104,22 @@ def _signal_group(process, sig):
         pass
 
 
+def mail_line():
+    """Where the worker and the server of `make run` send mail (mail/destination.py), read
+    from the same settings they load (manage.py's default, the environment, `.env`)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings.dev")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from django.conf import settings  # settings only: no app is loaded in this process
+
+    from mail.destination import where_mail_goes
+
+    return where_mail_goes(settings, ROOT)
+
+
 def main(argv):
     port = argv[1] if len(argv) > 1 else "8000"
+    print(mail_line(), flush=True)  # a test message must not go anywhere unawares
     python = sys.executable
     manage = str(ROOT / "manage.py")
     return run_together([

@@ -327,3 +327,29 @@ def test_make_run_sends_through_email_url_when_it_is_set():
     assert mail_settings(EMAIL_URL="smtp://mail.example.org:2525", EMAIL_TIMEOUT="10") == [
         "django.core.mail.backends.smtp.EmailBackend", "mail.example.org", "2525", "10.0"]
     assert mail_settings()[0] == "django.core.mail.backends.filebased.EmailBackend"
+
+
+def make_run_first_lines(**variables):
+    """What `make run`'s launcher prints before it starts the worker and the server (the
+    two are replaced by nothing: only the line about mail is looked at)."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("EMAIL_URL", "EMAIL_TIMEOUT", "DJANGO_SETTINGS_MODULE")}
+    env.update(variables)
+    code = ("import sys; sys.path.insert(0, 'scripts'); import run_site; "
+            "run_site.run_together = lambda *a, **k: 0; sys.exit(run_site.main(['x', '8123']))")
+    child = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                           capture_output=True, text=True, check=True, timeout=60)
+    return child.stdout
+
+
+def test_make_run_says_where_mail_goes():
+    # Issue 15: nobody sends a test message without knowing where it lands.
+    assert make_run_first_lines().splitlines()[0] == (
+        "Mail: written to files in var/mail/ (nobody receives it)")
+    said = make_run_first_lines(EMAIL_URL="smtp://clerk:s3cret-pw@mail.example.org:2525")
+    assert said.splitlines()[0] == "Mail: sent through smtp://mail.example.org:2525"
+    assert "s3cret-pw" not in said and "clerk" not in said  # never the credentials
+    said = make_run_first_lines(EMAIL_URL="smtp+tls://clerk:pw@mail.example.org:587")
+    assert said.splitlines()[0] == "Mail: sent through smtp://mail.example.org:587 (TLS)"
+    assert make_run_first_lines(EMAIL_URL="consolemail://").splitlines()[0] == (
+        "Mail: printed in this terminal (console backend)")
