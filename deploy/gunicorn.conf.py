@@ -11,15 +11,14 @@ string from every atom, whatever format an operator writes. Atoms: gunicorn's
 protocol, s status, b bytes, L seconds).
 """
 
-import os
 import re
 
 from gunicorn.glogging import Logger
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+bind = "127.0.0.1:8000"  # behind the proxy that terminates TLS
+workers = 2
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = 4
 accesslog = "-"  # the journal, under systemd
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
