@@ -11,7 +11,11 @@ bulk_create, in seconds — then runs privacy.retention.purge() twice, counting 
 Prints one markdown table:
 
     requests | purge (s) | queries | batches | rows deleted | rows anonymised |
-    second purge (s) | second purge queries
+    second purge (s) | second purge queries | one person's export (s) | export queries
+
+(the export: one more person seeded among the others, found by email and exported as
+JSON and a readable document, benchmarks/privacy_export.py; its queries must not differ
+between the sizes)
 
 and exits non-zero when the number of queries is not bounded by the batches: more than
 QUERIES_PER_BATCH per batch of BATCH_SIZE rows plus QUERIES_FIXED, or a second purge
@@ -37,9 +41,9 @@ from benchmarks.server import PY, ROOT, production_env  # noqa: E402
 
 SIZES = (5_000, 50_000)
 # Statements one batch may take (select the ids, update or delete, the history's notes,
-# the duplicate checks, Django's delete collector) and those of a purge with nothing
-# to do (each rule's first empty select, the PurgeRun).
-QUERIES_PER_BATCH = 8
+# the duplicate checks, the change log's copies scrubbed, Django's delete collector) and
+# those of a purge with nothing to do (each rule's first empty select, the PurgeRun).
+QUERIES_PER_BATCH = 10
 QUERIES_FIXED = 60
 
 
@@ -123,6 +127,13 @@ def measure(size):
 
     seed(size)
     figures = {"size": size}
+    # One person's export among the seeded people (benchmarks/privacy_export.py).
+    from benchmarks.privacy_export import measure_export, seed_person
+
+    seed_person()
+    export = measure_export()
+    figures["export_seconds"] = export["find_seconds"] + export["export_seconds"]
+    figures["export_queries"] = export["queries"]
     for run in ("first", "second"):
         with CaptureQueriesContext(connection) as queries:
             began = time.perf_counter()
@@ -181,12 +192,14 @@ def run(sizes, keep):
 
 def report(results):
     print("| requests | purge (s) | queries | batches (at most) | rows deleted | "
-          "rows anonymised | second purge (s) | second purge queries |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "rows anonymised | second purge (s) | second purge queries | "
+          "one person's export (s) | export queries |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in results:
         print(f"| {row['size']:,} | {row['first_seconds']:.2f} | {row['first_queries']} | "
               f"{batches(row)} | {row['first_deleted']:,} | {row['first_anonymised']:,} | "
-              f"{row['second_seconds']:.3f} | {row['second_queries']} |")
+              f"{row['second_seconds']:.3f} | {row['second_queries']} | "
+              f"{row['export_seconds']:.3f} | {row['export_queries']} |")
     failures = []
     for row in results:
         bound = QUERIES_PER_BATCH * batches(row) + QUERIES_FIXED
@@ -194,6 +207,8 @@ def report(results):
             failures.append(f"{row['size']}: {row['first_queries']} queries, over {bound}")
         if row["second_deleted"] or row["second_anonymised"]:
             failures.append(f"{row['size']}: the second purge changed rows (not idempotent)")
+    if len({row["export_queries"] for row in results}) > 1:
+        failures.append("one person's export takes more queries when others have more rows")
     if len({row["second_queries"] for row in results}) > 1:
         failures.append("a purge with nothing to do takes more queries on more rows")
     return failures

@@ -23,3 +23,33 @@ def register_purge_runs_menu_item():
     return PurgeRunsMenuItem(_("Retention purges"), reverse("privacy_purge_runs"),
                              name="retention-purges", icon_name="bin", order=910)
 
+
+# --- A person's data (privacy/subject_admin.py): the Segreteria and superusers -------
+
+
+@hooks.register("register_admin_urls")
+def register_subject_urls():
+    from privacy import subject_admin
+
+    return [
+        path("privacy/person/", subject_admin.SubjectsView.as_view(), name="privacy_subjects"),
+        path("privacy/person/export/<str:file_format>/", subject_admin.subject_export,
+             name="privacy_subject_export"),
+        path("privacy/person/erase/", subject_admin.SubjectEraseView.as_view(),
+             name="privacy_subject_erase"),
+        path("privacy/requests/<int:pk>/answered/", subject_admin.subject_request_answered,
+             name="privacy_subject_request_answered"),
+    ]
+
+
+class SubjectsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from accounts.roles import is_triage_staff
+
+        return is_triage_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_subjects_menu_item():
+    return SubjectsMenuItem(_("A person's data"), reverse("privacy_subjects"),
+                            name="person-data", icon_name="user", order=158)

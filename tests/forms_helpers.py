@@ -64,3 +64,19 @@ def spam_fields(form_name="intake"):
         "altcha": base64.b64encode(json.dumps(payload).encode()).decode(),
         "website": "",
     }
+
+
+def subject_request_data(**overrides):
+    """A person's request about their own data (privacy's public form)."""
+    data = {
+        "kind": "access",
+        "name": "Paola Neri",
+        "email": "paola.neri@example.org",
+        "phone": "02 884 47502",
+        "request_reference": "",
+        "message": "Vorrei sapere quali dati conservate.",
+        "acknowledgement": "on",
+    }
+    data.update(spam_fields("data-protection"))
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -77,6 +77,8 @@ urlpatterns += i18n_patterns(
     path(pgettext_lazy("URL", "search/"), home_views.search, name="search"),
     path("cerca/", RedirectView.as_view(pattern_name="search", permanent=True,
                                         query_string=True)),
+    # A person's request about their own data (GDPR arts. 15-22), in both languages.
+    path("", include("privacy.urls")),
     # Routes such as notizie/rss.xml, which Wagtail's catch-all does not match.
     re_path(routing.FILE_ROUTE_PATTERN, routing.serve_file_route),
     # Wagtail's front-end login (for private pages) is a plain password form too.
