@@ -14,6 +14,9 @@ per kind with counts only. The daily run is privacy.tasks.daily_purge.
 Participation requests are anonymised, not deleted (`anonymise_requests`, which erasure
 uses too): what the programme's statistics need stays (KEPT_FIELDS), every field that
 could tell who the person was is blanked or replaced (ANONYMISED_FIELDS).
+
+What a rule blanks, deletes or anonymises also leaves django-auditlog's change log (when
+installed): the entries about those rows keep who changed what and when, not the values.
 """
 
 import datetime
@@ -23,8 +26,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce, TruncYear
+from django.db.models import BigIntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, TruncYear
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -108,6 +111,23 @@ def _delete(model):
     return handle
 
 
+def _scrub_change_log(model, ids, label=None):
+    """django-auditlog's entries about rows `ids` of `model` (when it is installed) lose
+    the values they copied — old and new values, the row's text — and keep who did what
+    and when: the audit trail must not keep what the purge removed. `label`: an
+    expression for the entry's new object_repr (default PLACEHOLDER). One statement."""
+    if not apps.is_installed("auditlog"):
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    log_entry = apps.get_model("auditlog", "LogEntry")
+    log_entry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk__in=[str(pk) for pk in ids],
+    ).update(changes=None, changes_text="", serialized_data=None,
+             object_repr=label if label is not None else Value(PLACEHOLDER))
+
+
 def _result(deleted=0, anonymised=0):
     return {"deleted": deleted, "anonymised": anonymised}
 
@@ -129,6 +149,12 @@ def _anonymise_request_ids(ids, now):
     ParticipationRequest.not_duplicates.through.objects.filter(
         Q(from_participationrequest_id__in=ids) | Q(to_participationrequest_id__in=ids)
     ).delete()
+    reference = ParticipationRequest.objects.filter(
+        pk=Cast(OuterRef("object_pk"), BigIntegerField())).values("reference")[:1]
+    _scrub_change_log(ParticipationRequest, ids,
+                      label=Coalesce(Subquery(reference), Value(PLACEHOLDER)))
+    _scrub_change_log(StatusChange, StatusChange.objects.filter(
+        request_id__in=ids).values_list("pk", flat=True))
     return count
 
 
@@ -159,8 +185,12 @@ def status_notes(now):
     note blanked, the status change kept."""
     cutoff = _days_before(now, "RETENTION_STATUS_NOTE_DAYS")
     old = StatusChange.objects.filter(changed_at__lt=cutoff).exclude(note="")
-    return _result(anonymised=_batches(
-        old, lambda ids: StatusChange.objects.filter(pk__in=ids).update(note="")))
+
+    def blank(ids):
+        _scrub_change_log(StatusChange, ids)
+        return StatusChange.objects.filter(pk__in=ids).update(note="")
+
+    return _result(anonymised=_batches(old, blank))
 
 
 # --- Other kinds ------------------------------------------------------------------------
@@ -172,7 +202,12 @@ def contact_messages(now):
     cutoff = _days_before(now, "RETENTION_CONTACT_MESSAGE_DAYS")
     old = FormSubmission.objects.filter(
         page__in=ContactPage.objects.values("pk"), submit_time__lt=cutoff)
-    return _result(deleted=_batches(old, _delete(FormSubmission)))
+
+    def delete(ids):
+        _scrub_change_log(FormSubmission, ids)
+        return _delete(FormSubmission)(ids)
+
+    return _result(deleted=_batches(old, delete))
 
 
 def adhesion_signatories(now):
@@ -184,8 +219,13 @@ def adhesion_signatories(now):
         Q(status=Adhesion.Status.REJECTED, decided_at__lt=cutoff)
         | Q(status=Adhesion.Status.WITHDRAWN, withdrawn_at__lt=cutoff)
     ).exclude(signatory_name=PLACEHOLDER, signatory_role=PLACEHOLDER)
-    return _result(anonymised=_batches(old, lambda ids: Adhesion.objects.filter(
-        pk__in=ids).update(signatory_name=PLACEHOLDER, signatory_role=PLACEHOLDER)))
+
+    def blank(ids):
+        _scrub_change_log(Adhesion, ids)
+        return Adhesion.objects.filter(pk__in=ids).update(
+            signatory_name=PLACEHOLDER, signatory_role=PLACEHOLDER)
+
+    return _result(anonymised=_batches(old, blank))
 
 
 def invitations(now):

@@ -157,6 +157,35 @@ def test_anonymisation_keeps_the_statistics_and_removes_every_personal_field(
     assert other.email == "marta@example.org" and other.anonymised_at is None
 
 
+@pytest.mark.skipif(not apps.is_installed("auditlog"), reason="django-auditlog not installed")
+def test_anonymisation_leaves_no_copy_in_the_change_log(settings):
+    log_entry = apps.get_model("auditlog", "LogEntry")
+    request_obj = make_request(status=Status.WITHDRAWN, created=NOW - 900 * DAY,
+                               reference="MA-2024-00077", note="Nota riservata")
+    step = change(request_obj, Status.WITHDRAWN, outside(730), note="Iscritta CGIL")
+    request_obj.refresh_from_db()
+    request_obj.phone = "+393471234567"
+    request_obj.save()  # a change the log records, old and new values
+    adhesion_org, _admin = make_organisation(adhesion=Adhesion.Status.REJECTED)
+    adhesion = adhesion_org.adhesions.get()
+    Adhesion.objects.filter(pk=adhesion.pk).update(decided_at=outside(365))
+    message = contact_message(outside(365), "Messaggio di Giulia")
+    entries = log_entry.objects.filter(
+        object_pk__in=[str(request_obj.pk), str(step.pk), str(adhesion.pk), str(message.pk)])
+    if not entries.filter(object_pk=str(request_obj.pk)).exists():
+        pytest.skip("ParticipationRequest is not registered with auditlog")
+
+    purge(now=NOW)
+
+    text = json.dumps([[entry.object_repr, entry.changes, entry.changes_text,
+                        entry.serialized_data] for entry in entries], default=str)
+    for personal in ["Giulia", "Rossi", "giulia.rossi@example.org", "+390288447502",
+                     "+393471234567", "Nota riservata", "Iscritta CGIL", "Anna Verdi",
+                     "Messaggio di Giulia"]:
+        assert personal not in text
+    assert entries.filter(object_pk=str(request_obj.pk), object_repr="MA-2024-00077").exists()
+
+
 # --- Each rule, just inside and just outside its period ------------------------------------
 
 
