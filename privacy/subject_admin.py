@@ -137,6 +137,8 @@ class SubjectsView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form, subject = _search(self.request)
+        if subject is not None:  # the screen shows each request's name and status
+            record_access(self.request.user, AccessEvent.Action.VIEWED, subject.requests)
         today = timezone.localdate()
         pending = [{"request": dsr, "overdue": is_overdue(dsr, today)}
                    for dsr in open_requests()]

@@ -257,6 +257,8 @@ def test_segreteria_finds_downloads_and_erases_in_its_language(client, segreteri
     html = page.content.decode()
     assert page.status_code == 200 and "Dati di una persona" in html
     assert seeded["own"].reference in html and "Scarica JSON" in html
+    assert AccessEvent.objects.filter(action="viewed", actor=segreteria,
+                                      label=seeded["referral"].reference).exists()
     query = {"email": EMAIL, "phone": "", "reference": ""}
     download = client.get("/admin/privacy/person/export/json/", query)
     assert download.status_code == 200 and download["Content-Type"].startswith(
