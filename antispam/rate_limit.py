@@ -86,7 +86,7 @@ def rate_limit_exempt(request):
     """Whether this visitor skips the per-IP limit: signed-in staff who enter requests
     from the office (the desk shares one address with everyone it serves). Who counts
     is settings.SPAM_RATE_LIMIT_EXEMPT, a dotted path to a `user -> bool` function
-    (accounts.roles.is_triage_staff): `home` does not import the accounts app."""
+    (accounts.roles.is_triage_staff): `antispam` does not import the accounts app."""
     user = getattr(request, "user", None)
     path = getattr(settings, "SPAM_RATE_LIMIT_EXEMPT", "")
     if user is None or not path or not user.is_authenticated:

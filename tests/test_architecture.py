@@ -33,6 +33,15 @@ ALLOWED = {
 }
 
 
+# Top-level folders holding Python that is not the site's code.
+NOT_PACKAGES = {"tests", "benchmarks", "scripts", "deploy", "node_modules", "locale_overrides"}
+
+
+def top_level_packages():
+    """Every package at the top of the project (a folder with an __init__.py)."""
+    return {path.parent.name for path in ROOT.glob("*/__init__.py")} - NOT_PACKAGES
+
+
 def module_name(path):
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -117,6 +126,12 @@ def circles(graph):
         if node not in index:
             visit(node)
     return found
+
+
+def test_every_package_is_in_the_table():
+    """A new app gets its row (and its arrows) before anything else: an app missing from
+    ALLOWED would be neither read nor checked."""
+    assert top_level_packages() == set(ALLOWED)
 
 
 def test_every_import_follows_the_arrows():
