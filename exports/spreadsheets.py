@@ -26,6 +26,7 @@ import datetime
 import re
 
 from django.core.exceptions import FieldDoesNotExist
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.text import capfirst
 
@@ -152,13 +153,31 @@ def sheet_title(view):
     return name[:SHEET_NAME_MAX].strip() or translation.gettext("Data")
 
 
+# Sent once for each export made through SafeSpreadsheetExportMixin, before the file
+# is written: sender the view's class, `request`, `model` (what was exported), `rows`
+# (int), `export_format` ("csv" or "xlsx"). The audit trail (privacy) listens; the
+# views exporting personal data need not know of it.
+spreadsheet_exported = Signal()
+
+
+def _row_count(rows):
+    return len(rows) if isinstance(rows, list | tuple) else rows.count()
+
+
 class SafeSpreadsheetExportMixin:
     """Mix into a view using Wagtail's SpreadsheetExportMixin (first in the bases); the
     byte-order mark and the reader's language come from `apply_to_every_wagtail_export`.
+    Each export is announced (`spreadsheet_exported`).
     """
 
     # DateFields that hold a month as the person gave it (stored as its first day).
     month_year_fields = ()
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        model = getattr(queryset, "model", None) or self.model
+        spreadsheet_exported.send(sender=type(self), request=self.request, model=model,
+                                  rows=_row_count(queryset), export_format=spreadsheet_format)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
 
     def to_row_dict(self, item):
         row = super().to_row_dict(item)

@@ -14,3 +14,12 @@ class PrivacyConfig(AppConfig):
         # After every migrate: `make run` and production deploys get the daily purge.
         post_migrate.connect(queue_after_migrate, sender=self,
                              dispatch_uid="privacy.queue_daily_purge")
+
+        # The audit trail (privacy/audit.py): auditlog follows the models with personal
+        # data, and every spreadsheet export is recorded.
+        from exports.spreadsheets import spreadsheet_exported
+        from privacy import audit
+
+        audit.register_change_tracking()
+        spreadsheet_exported.connect(audit.record_export,
+                                     dispatch_uid="privacy.audit.record_export")

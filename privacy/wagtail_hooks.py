@@ -24,6 +24,29 @@ def register_purge_runs_menu_item():
                              name="retention-purges", icon_name="bin", order=910)
 
 
+# --- The audit trail (privacy/trail.py): superusers only, read-only ------------------
+
+
+@hooks.register("register_admin_urls")
+def register_audit_trail_url():
+    from privacy.trail import TrailView
+
+    return [path("privacy/audit-trail/", TrailView.as_view(), name="privacy_audit_trail")]
+
+
+class AuditTrailMenuItem(MenuItem):
+    def is_shown(self, request):
+        from privacy.trail import can_read_trail
+
+        return can_read_trail(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_trail_menu_item():
+    return AuditTrailMenuItem(_("Audit trail"), reverse("privacy_audit_trail"),
+                              name="audit-trail", icon_name="history", order=920)
+
+
 # --- A person's data (privacy/subject_admin.py): the Segreteria and superusers -------
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "exports",
     "seo",
     "privacy",
+    "auditlog",  # the audit trail's record of changes (privacy/audit.py)
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
@@ -87,10 +88,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for django-auditlog's log entries (privacy/audit.py).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AdminAccessMiddleware",  # partners: 403; staff: 2FA first
+    # After the access checks: views of personal data recorded in the audit trail.
+    "privacy.middleware.AccessTrailMiddleware",
     # Wagtail admin views that answer junk parameters with a 500: 404/400 first.
     "website.admin_guards.WagtailInputGuardMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
