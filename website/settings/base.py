@@ -245,13 +245,13 @@ if not (math.isfinite(MAIL_RETRY_BASE_SECONDS) and MAIL_RETRY_BASE_SECONDS > 0):
     raise ImproperlyConfigured(
         "MAIL_RETRY_BASE_SECONDS must be a number of seconds greater than 0."
     )
+# Development defaults are on example.org (RFC 2606), which receives no mail: a developer's
+# test message must never reach a real office. Production requires both (production.py).
 DEFAULT_FROM_EMAIL = env(
     "DEFAULT_FROM_EMAIL", default="Mutuo Aiuto Lavoro <noreply@example.org>"
 )
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
-# Development defaults are on example.org (RFC 2606), which receives no mail: a developer's
-# test message must never reach a real office. Production requires both (production.py).
 # Mail and other slow work run outside the request; `manage.py db_worker` executes them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Seconds a worker may go without a heartbeat before the tasks it was running are claimed
