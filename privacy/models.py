@@ -3,6 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PurgeRun(models.Model):
@@ -94,10 +95,10 @@ class AccessEvent(models.Model):
     (MA-2026-00042), never by the person's name; an export names how many rows it held."""
 
     class Action(models.TextChoices):
-        VIEWED = "viewed", _("viewed")
-        CHANGED = "changed", _("changed")
-        EXPORTED = "exported", _("exported")
-        ERASED = "erased", _("erased")
+        VIEWED = "viewed", pgettext_lazy("audit action", "viewed")
+        CHANGED = "changed", pgettext_lazy("audit action", "changed")
+        EXPORTED = "exported", pgettext_lazy("audit action", "exported")
+        ERASED = "erased", pgettext_lazy("audit action", "erased")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
