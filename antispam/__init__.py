@@ -28,7 +28,8 @@ How a new form opts in:
 and, inside the form's `<form>` element, `{% include "antispam/fields.html" %}`.
 A function view calls `antispam.rate_limit.rate_limit()` before validating a POST and,
 when it says the visitor is over the limit, `form.refuse_rate_limited(limited)` and
-answers with `too_many_requests(response, limited)` (programme/views.py does so); a class-based view uses `antispam.views.SpamProtectedFormViewMixin`;
+answers with `too_many_requests(response, limited)` (programme/views.py does so); a
+class-based view uses `antispam.views.SpamProtectedFormViewMixin`;
 a Wagtail form page uses `antispam.forms.SpamProtectedFormPageMixin`. The form's tests
 post with `tests/forms_helpers.py`, which solves the challenge.
 
