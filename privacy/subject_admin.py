@@ -84,7 +84,7 @@ class ErasureForm(PlainTextFormMixin, forms.Form):
     subject_request = forms.ModelChoiceField(
         label=gettext_lazy("Data protection request it answers (optional)"),
         queryset=DataSubjectRequest.objects.none(), required=False,
-        empty_label=gettext_lazy("None"),
+        empty_label=gettext_lazy("No data-protection request"),
         error_messages={"invalid_choice": gettext_lazy(
             "Choose one of the open requests offered.")})
 
