@@ -64,7 +64,9 @@ def retention_periods():
         f"{p('RETENTION_ADHESION_SIGNATORY_DAYS', True)}; gli inviti scaduti o revocati per "
         f"{p('RETENTION_INVITATION_DAYS', True)}; le email inviate dal sito per "
         f"{p('RETENTION_MAIL_TASK_DAYS', True)}; i dati degli accessi all'area riservata "
-        f"(indirizzo IP, browser) per {p('RETENTION_SESSION_DAYS', True)}; il registro di "
+        f"(indirizzo IP, browser) per {p('RETENTION_SESSION_DAYS', True)}; le richieste "
+        "sui dati personali per "
+        f"{p('RETENTION_SUBJECT_REQUEST_DAYS', True)} dalla risposta; il registro di "
         f"chi ha consultato o modificato i dati per {p('RETENTION_AUDIT_DAYS', True)}.",
         "We keep data only as long as needed, then delete or anonymise it automatically: "
         "participation requests and referrals for "
@@ -76,6 +78,8 @@ def retention_periods():
         f"expired or revoked invitations for {p('RETENTION_INVITATION_DAYS', False)}; mails "
         f"sent by the site for {p('RETENTION_MAIL_TASK_DAYS', False)}; sign-in records of "
         f"the partner area (IP address, browser) for {p('RETENTION_SESSION_DAYS', False)}; "
+        "data protection requests for "
+        f"{p('RETENTION_SUBJECT_REQUEST_DAYS', False)} after they are answered; "
         "the record of who viewed or changed the data for "
         f"{p('RETENTION_AUDIT_DAYS', False)}.",
     )
@@ -232,9 +236,12 @@ def _standard_pages(t):
                 retention_periods(),
                 (
                     "Puoi chiedere in ogni momento di accedere ai tuoi dati, correggerli o "
-                    "cancellarli scrivendo a infolavoro@example.org.",
-                    "You may ask at any time to see, correct or delete your data by writing to "
-                    "infolavoro@example.org.",
+                    "cancellarli con il modulo «I tuoi dati: una richiesta», in fondo a ogni "
+                    "pagina, o scrivendo a infolavoro@example.org: ti risponderemo entro un "
+                    "mese.",
+                    "You may ask at any time to see, correct or delete your data with the form "
+                    "“Your data: a request”, at the bottom of every page, or by writing to "
+                    "infolavoro@example.org: we will answer within one month.",
                 ),
             ),
         },
