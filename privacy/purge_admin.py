@@ -17,6 +17,7 @@ KIND_LABELS = {
     "closed_requests": _("Closed participation requests and referrals"),
     "contact_messages": _("Contact messages"),
     "adhesion_signatories": _("Signatories of rejected or withdrawn adhesions"),
+    "subject_requests": _("Answered data protection requests"),
     "invitations": _("Expired or revoked invitations"),
     "mail_tasks": _("Mails in the queue, sent or given up"),
     "sessions": _("Expired sessions"),

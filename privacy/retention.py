@@ -36,7 +36,7 @@ from wagtail.contrib.forms.models import FormSubmission
 from accounts.models import Invitation
 from home.models import ContactPage
 from mail.sending import send_email
-from privacy.models import AccessEvent, PurgeRun
+from privacy.models import AccessEvent, DataSubjectRequest, PurgeRun
 from programme.models.adhesions import Adhesion
 from programme.models.participation import ParticipationRequest, StatusChange
 
@@ -276,6 +276,25 @@ def audit_trail(now):
     return _result(deleted=deleted)
 
 
+def subject_requests(now):
+    """Data-protection requests (privacy.DataSubjectRequest) answered more than
+    RETENTION_SUBJECT_REQUEST_DAYS ago: name, email, phone, the participation request's
+    reference they typed and their message blanked; their own reference, kind, language,
+    dates and status stay (GDPR art. 5(2): the controller shows it answered). Open
+    requests are kept however old: the Segreteria still has to answer them."""
+    cutoff = _days_before(now, "RETENTION_SUBJECT_REQUEST_DAYS")
+    old = DataSubjectRequest.objects.filter(
+        status=DataSubjectRequest.Status.ANSWERED, answered_at__lt=cutoff,
+    ).exclude(name="", email="", phone="", request_reference="", message="")
+
+    def blank(ids):
+        _scrub_change_log(DataSubjectRequest, ids)
+        return DataSubjectRequest.objects.filter(pk__in=ids).update(
+            name="", email="", phone="", request_reference="", message="")
+
+    return _result(anonymised=_batches(old, blank))
+
+
 # The rules in the order the purge runs them, by the kind PurgeRun.counts names them.
 # Notes before requests: a request anonymised the same day has no note left to count twice.
 RULES = {
@@ -283,6 +302,7 @@ RULES = {
     "closed_requests": closed_requests,
     "contact_messages": contact_messages,
     "adhesion_signatories": adhesion_signatories,
+    "subject_requests": subject_requests,
     "invitations": invitations,
     "mail_tasks": mail_tasks,
     "sessions": sessions,

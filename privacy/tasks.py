@@ -42,9 +42,17 @@ def next_purge_time(now=None):
 
 @task(takes_context=True)
 def daily_purge(context):
-    """Run the retention purge, then queue the next run. Returns the PurgeRun's counts."""
-    run = purge()
-    ensure_daily_purge_queued(besides=context.task_result.id)
+    """Run the retention purge, then queue the next run. Returns the PurgeRun's counts.
+    When the purge raises, the next run is queued all the same and the error logged (its
+    kind only: a message could quote a row) before it is raised again, so the task is
+    FAILED for the worker and tomorrow's run still comes."""
+    try:
+        run = purge()
+    except Exception as error:
+        logger.error("Retention purge failed: %s", type(error).__name__)
+        raise
+    finally:
+        ensure_daily_purge_queued(besides=context.task_result.id)
     return run.counts
 
 

@@ -387,6 +387,9 @@ RETENTION_SESSION_DAYS = retention_days("RETENTION_SESSION_DAYS", 30)
 # The audit trail (who viewed, changed, exported or erased a record): two years, the
 # period in which a data breach or a complaint is usually investigated.
 RETENTION_AUDIT_DAYS = retention_days("RETENTION_AUDIT_DAYS", 730)
+# Answered data-protection requests (name, email, phone, message blanked; reference, kind,
+# dates and status kept): a year, enough for a complaint to the Garante about the answer.
+RETENTION_SUBJECT_REQUEST_DAYS = retention_days("RETENTION_SUBJECT_REQUEST_DAYS", 365)
 
 # The audit trail's changes (django-auditlog) name the staff member, not their IP
 # address: the account says who it was, and an address is one more personal datum kept.
