@@ -452,9 +452,11 @@ def erase_subject(subject, *, by, reason, subject_request=None):
 
     Requests and referrals are anonymised by the retention rule (statistics fields
     stay), their status changes lose their notes, contact messages and mail rows are
-    deleted, the person's data protection requests keep only their reference, kind and
-    dates, and the change histories of those rows lose the erased values.
-    `subject_request`, the data protection request this answers, is marked answered.
+    deleted, the person's answered data protection requests keep only their reference,
+    kind and dates (open ones keep their contact until answered: counted as
+    "data_protection_requests_kept_until_answered"), and the change histories of those
+    rows lose the erased values. `subject_request`, the data protection request this
+    answers, is marked answered first (so it is scrubbed).
     The record says who (`by`), when, why (`reason`, required) and how many rows of each
     kind — never the erased data. Raises ValidationError for an empty reason.
     """
@@ -483,14 +485,22 @@ def erase_subject(subject, *, by, reason, subject_request=None):
             from django_tasks_db.models import DBTaskResult
 
             DBTaskResult.objects.filter(pk__in=mail_ids).delete()
-        dsr_ids = [d.pk for d in subject.data_protection_requests]
-        DataSubjectRequest.objects.filter(pk__in=dsr_ids).update(
-            name="", email="", phone="", message="")
         if subject_request is not None:
             DataSubjectRequest.objects.filter(
                 pk=subject_request.pk, status=DataSubjectRequest.Status.OPEN,
             ).update(status=DataSubjectRequest.Status.ANSWERED,
                      answered_at=timezone.now(), answered_by=by)
+        # An open data protection request keeps its contact until answered: the
+        # Segreteria must reply to it (GDPR art. 12(3)), and it may be another person's
+        # that shares a phone. The retention rule scrubs it once answered.
+        kept_open = set(DataSubjectRequest.objects.filter(
+            pk__in=[d.pk for d in subject.data_protection_requests],
+            status=DataSubjectRequest.Status.OPEN).values_list("pk", flat=True))
+        dsr_ids = [d.pk for d in subject.data_protection_requests if d.pk not in kept_open]
+        DataSubjectRequest.objects.filter(pk__in=dsr_ids).update(
+            name="", email="", phone="", message="")
+        counts["data_protection_requests"] = len(dsr_ids)
+        counts["data_protection_requests_kept_until_answered"] = len(kept_open)
         counts["history_entries"] = _scrub_log_entries([
             (ParticipationRequest, request_ids, labels),
             (StatusChange, [c.pk for c in subject.status_changes], {}),
