@@ -147,3 +147,25 @@ def register_change_tracking():
         model = apps.get_model(label)
         if not auditlog.contains(model):
             auditlog.register(model, **options)
+
+
+def record_person(request_or_user, action, subject, *, rows=1):
+    """Write the trail's lines for "A person's data" (privacy.subject_admin) showing or
+    downloading `subject` (a privacy.subjects.SubjectData), and return them.
+
+    A view (`AccessEvent.Action.VIEWED`) writes one line per participation request or
+    referral shown; a download or a person with no request writes one line for the main
+    record found — their first request, else data protection request, contact message
+    or mail — labelled with its MA- or DP- reference, holding `rows` (the number of rows
+    exported). A person of whom nothing is held still leaves a line, of no record: the
+    search itself processed their contacts (GDPR art. 30).
+    """
+    requests = subject.requests
+    if action == AccessEvent.Action.VIEWED and requests:
+        return [record(request_or_user, action, obj, rows=rows) for obj in requests]
+    found = [*requests, *subject.data_protection_requests, *subject.contact_messages,
+             *subject.mails]
+    if not found:
+        model = apps.get_model("programme.ParticipationRequest")
+        return [record(request_or_user, action, model, rows=rows)]
+    return [record(request_or_user, action, found[0], rows=rows)]

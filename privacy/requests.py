@@ -84,6 +84,13 @@ class DataSubjectRequestForm(SpamProtectedForm, PlainTextFormMixin, forms.ModelF
                                         "%(show_value)d).")},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model field has no default, so Django offers a blank "---------" radio,
+        # checked: the person must pick one of the four kinds themselves.
+        self.fields["kind"].choices = DataSubjectRequest.Kind.choices
+        self.fields["kind"].initial = None
+
     def clean_request_reference(self):
         from .subjects import REFERENCE
 

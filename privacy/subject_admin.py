@@ -8,7 +8,7 @@ import json
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +20,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from accounts.roles import is_triage_staff
-from programme.models.participation import ParticipationRequest
 from typed_text.characters import PlainTextFormMixin
 from typed_text.phones import PhoneNumberField
 
+from .audit import record_person
 from .models import AccessEvent, DataSubjectRequest
 from .requests import is_overdue, mark_answered, open_requests
 from .subjects import (
@@ -34,10 +34,11 @@ from .subjects import (
     find_subject,
     normalise_reference,
     reason_names_the_person,
-    record_access,
 )
 
 SEARCH_FIELDS = ("email", "phone", "reference")
+# The downloads offered: a machine-readable file and a readable document (GDPR art. 15(3)).
+EXPORT_FORMATS = ("json", "html")
 
 
 def _check(user):
@@ -138,7 +139,7 @@ class SubjectsView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form, subject = _search(self.request)
         if subject is not None:  # the screen shows each request's name and status
-            record_access(self.request.user, AccessEvent.Action.VIEWED, subject.requests)
+            record_person(self.request.user, AccessEvent.Action.VIEWED, subject)
         today = timezone.localdate()
         pending = [{"request": dsr, "overdue": is_overdue(dsr, today)}
                    for dsr in open_requests()]
@@ -150,6 +151,8 @@ class SubjectsView(WagtailAdminTemplateMixin, TemplateView):
 def subject_export(request, file_format):
     """The person's data as a JSON file or a readable HTML document (a download)."""
     _check(request.user)
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
     form, subject = _search(request)
     if subject is None:
         messages.error(request, _("Search for the person first: their data could not be "
@@ -160,15 +163,13 @@ def subject_export(request, file_format):
         content = json.dumps(export_json(subject), ensure_ascii=False, indent=2)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
         name = f"dati-personali-{stamp}.json"
-    else:
+    else:  # "html"
         response = HttpResponse(export_document(subject), content_type="text/html; charset=utf-8")
         name = f"dati-personali-{stamp}.html"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
-    total = sum(subject.counts().values())
-    record_access(request.user, AccessEvent.Action.EXPORTED,
-                  ParticipationRequest.objects.filter(pk__in=[r.pk for r in subject.requests]),
-                  rows=total)
+    record_person(request.user, AccessEvent.Action.EXPORTED, subject,
+                  rows=sum(subject.counts().values()))
     return response
 
 

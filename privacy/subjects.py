@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.contrib.forms.models import FormSubmission
 
 from home.models import ContactSubmission
@@ -330,13 +330,29 @@ def _message_row(submission):
     ]
 
 
+# A mail task's status as the person reads it: django-tasks' own labels ("Successful")
+# are not translated, and speak of a task, not of a mail.
+MAIL_STATUSES = {
+    "READY": pgettext_lazy("mail status", "queued"),
+    "RUNNING": pgettext_lazy("mail status", "being sent"),
+    "SUCCESSFUL": pgettext_lazy("mail status", "sent"),
+    "FAILED": pgettext_lazy("mail status", "not delivered"),
+}
+
+
+def mail_status(status):
+    """The label of a mail task's status ("SUCCESSFUL" -> "sent", in the active
+    language); an unknown status as stored."""
+    return str(MAIL_STATUSES.get(str(status), status))
+
+
 def _mail_row(task):
     recipients, mail_subject, body, reply_to = _mail_parts(task)
-    status = getattr(task, "get_status_display", lambda: task.status)()
+    status = mail_status(task.status)
     return [
         {"field": "id", "label": "ID", "value": str(task.pk), "text": str(task.pk)},
         {"field": "status", "label": str(_("status")), "value": task.status,
-         "text": str(status)},
+         "text": status},
         {"field": "enqueued_at", "label": str(_("queued")), "value": _value(task.enqueued_at),
          "text": str(display_value(task.enqueued_at))},
         {"field": "finished_at", "label": str(_("finished")),

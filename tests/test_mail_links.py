@@ -28,7 +28,7 @@ from programme.models import (
 from programme.participation import change_status
 from programme.triage_alerts import send_triage_digest
 from programme.workflow import APPROVAZIONE, REDAZIONE, SEGRETERIA
-from tests.forms_helpers import contact_data, intake_data
+from tests.forms_helpers import contact_data, intake_data, subject_request_data
 from tests.partner_helpers import make_organisation, make_user
 from tests.test_protocol_versions import publish_new_version
 from tests.test_workflow import _approve, _edit, _member_of
@@ -128,6 +128,10 @@ def every_mail_the_site_sends(client, language, demo_editor):
     client.post(intake, intake_data(email=f"second-{language}@example.org"))
     _member_of(SEGRETERIA, f"segreteria-{language}")
     assert send_triage_digest() >= 1
+    # A citizen asks about their data: their acknowledgement, the Segreteria's notice.
+    data_request = {"it": "/it/richiesta-dati-personali/",
+                    "en": "/en/data-protection-request/"}[language]
+    assert client.post(data_request, subject_request_data()).status_code == 302
     # A meeting of the group is cancelled: its people, the referring partner, and the
     # Segreteria for those reachable by phone only (programme.group_notices).
     change_status(referral, "assigned", by=demo_editor, group=person.group)

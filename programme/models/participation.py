@@ -157,7 +157,8 @@ class StatusChange(models.Model):
     """One step in a request's history: who changed what, when, and why."""
 
     request = models.ForeignKey(ParticipationRequest, on_delete=models.CASCADE,
-                                related_name="history")
+                                related_name="history",
+                                verbose_name=_("participation request"))
     from_status = models.CharField(_("from"), max_length=20,
                                    choices=ParticipationRequest.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20,
