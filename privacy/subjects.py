@@ -529,6 +529,8 @@ def erase_subject(subject, *, by, reason, subject_request=None):
             performed_by=by, reason=reason, counts=counts, subject_request=subject_request)
         record_access(by, AccessEvent.Action.ERASED,
                       ParticipationRequest.objects.filter(pk__in=request_ids))
+        if not request_ids:  # no request to name: the line points at the erasure's record
+            record_access(by, AccessEvent.Action.ERASED, [erasure])
     return erasure
 
 

@@ -68,3 +68,19 @@ def test_the_request_the_erasure_answers_is_scrubbed(segreteria):
     own.refresh_from_db()
     assert own.status == DataSubjectRequest.Status.ANSWERED
     assert (own.name, own.email, own.phone) == ("", "", "")
+
+
+def test_erasing_a_person_with_no_participation_request_is_a_line_of_the_trail(segreteria):
+    from privacy.models import AccessEvent
+
+    asked = dp_request("Luigi Verdi", "luigi.verdi@example.org", phone="")
+    DataSubjectRequest.objects.filter(pk=asked.pk).update(
+        status=DataSubjectRequest.Status.ANSWERED)
+    subject = find_subject(email="luigi.verdi@example.org")
+    assert not subject.requests
+
+    record = erase_subject(subject, by=segreteria, reason="Richiesta dell'interessato")
+
+    line = AccessEvent.objects.get(action=AccessEvent.Action.ERASED)
+    assert line.actor == segreteria and line.object_id == str(record.pk)
+    assert "Verdi" not in line.label
