@@ -16,18 +16,14 @@ search grows with the table (the email and JSON filters read each row once: see
 privacy/subjects.py); the number of queries does not.
 """
 
-import argparse
 import json
-import shutil
-import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: benchmarks/privacy_export.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.server import PY, ROOT, production_env  # noqa: E402
+from benchmarks.sizes import main, print_json, run_per_size  # noqa: E402
 
 SIZES = (5_000, 50_000)
 EMAIL = "persona.cercata@example.org"
@@ -160,36 +156,11 @@ def django_side(size):
     import django
 
     django.setup()
-    print("JSON " + json.dumps(measure(size)), flush=True)
+    print_json(measure(size))
 
 
 def run(sizes, keep):
-    workdir = (ROOT / "benchmarks" / "results"
-               / f"{datetime.now():%Y%m%d-%H%M%S}-privacy-export")
-    workdir.mkdir(parents=True)
-    try:
-        env = production_env(workdir, 0)
-        log("migrating a throwaway database")
-        subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env,
-                       check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([PY, "manage.py", "load_demo_content"], cwd=ROOT, env=env,
-                       check=True, stdout=subprocess.DEVNULL)
-        results = []
-        for size in sizes:
-            copy = workdir / f"db-{size}.sqlite3"
-            shutil.copyfile(workdir / "db.sqlite3", copy)
-            size_env = {**env, "DATABASE_URL": f"sqlite:///{copy}"}
-            log(f"{size} other people: seeding, finding one person, exporting")
-            child = subprocess.run([PY, __file__, "--django-side", str(size)], cwd=ROOT,
-                                   env=size_env, capture_output=True, text=True)
-            if child.returncode:
-                raise RuntimeError(f"django side failed:\n{child.stdout}{child.stderr}")
-            line = next(line for line in child.stdout.splitlines() if line.startswith("JSON "))
-            results.append(json.loads(line.removeprefix("JSON ")))
-    finally:
-        if not keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    return results
+    return run_per_size(__file__, "privacy-export", sizes, keep, log, demo=True)
 
 
 def report(results):
@@ -210,20 +181,5 @@ def report(results):
     return failures
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--django-side", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--sizes", default=",".join(str(size) for size in SIZES))
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    args = parser.parse_args()
-    if args.django_side:
-        django_side(args.django_side)
-        return 0
-    failures = report(run([int(size) for size in args.sizes.split(",")], args.keep))
-    for failure in failures:
-        log(f"FAILED: {failure}")
-    return 1 if failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(__doc__, SIZES, django_side, run, report, log))
