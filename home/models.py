@@ -80,29 +80,43 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         from languages.versions import language_code, localized_pages
         from pagecache.data import cached
+        from pagecache.tags import children_tag, page_tag
 
         context = super().get_context(request, *args, **kwargs)
+        code = language_code()
 
-        def compute():
-            # One query per page type, then kept in the cache until something changes.
-            # Bodies included: a card without an introduction shows its first paragraph.
-            highlights = list(self.get_children().live().in_menu().specific())
-            # Any section page that knows its latest items can fill the news slot; the
-            # home app does not need to know the news models.
-            news_index = None
-            if self.news_index_id:
-                found = localized_pages(request, [self.news_index_id]).get(self.news_index_id)
-                news_index = found.specific if found is not None else None
-            latest = getattr(news_index, "latest_items", None)
-            return highlights, news_index, latest(3) if callable(latest) else []
-
-        highlights, news_index, latest_news = cached(
-            request, ("home-page-context", self.pk, language_code()), compute
+        # One query per page type, then kept in the cache until one of the home page's
+        # children changes. Bodies included: a card without an introduction shows its
+        # first paragraph.
+        highlights = cached(
+            request, ("home-highlights", self.pk, code),
+            lambda: list(self.get_children().live().in_menu().specific()),
+            tags=[children_tag(self.path)],
         )
+        # Any section page that knows its latest items can fill the news slot; the home
+        # app does not need to know the news models. An article published clears the
+        # latest items only, not the highlights.
+        news_index = None
+        if self.news_index_id:
+            news_index = cached(
+                request, ("home-news-index", self.pk, code),
+                lambda: _specific_or_none(
+                    localized_pages(request, [self.news_index_id]).get(self.news_index_id)),
+                tags=[page_tag(self.news_index_id)],
+            )
+        latest = getattr(news_index, "latest_items", None)
+        latest_news = []
+        if callable(latest):
+            latest_news = cached(request, ("home-latest-items", news_index.pk), lambda: latest(3),
+                                 tags=[children_tag(news_index.path)])
         context["highlights"] = highlights
         context["news_index"] = news_index
         context["latest_news"] = latest_news
         return context
+
+
+def _specific_or_none(page):
+    return page.specific if page is not None else None
 
 
 class StandardPage(Page):
@@ -225,6 +239,7 @@ class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
         version covers ContactDetails: a publication clears it)."""
         from languages.versions import language_code
         from pagecache.data import cached
+        from pagecache.tags import model_tag
 
         code = language_code()
 
@@ -233,7 +248,8 @@ class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
             return next((row for row in rows if row.locale.language_code == code),
                         rows[0] if rows else None)
 
-        return cached(request, ("contact-details", code), compute)
+        return cached(request, ("contact-details", code), compute,
+                      tags=[model_tag(cls._meta.label)])
 
     @staticmethod
     def tel_href(number):

@@ -18,13 +18,16 @@ from wagtail.models import Locale, Page
 
 from languages.routes import same_route_in
 from pagecache.data import cached
+from pagecache.tags import page_tag
 
 # --- Locales -------------------------------------------------------------------------------
 
 
 def _locales(request=None):
+    # Locales change only with a bump() (pagecache DATA_MODELS): no tag of their own.
     return cached(request, "locales",
-                  lambda: {locale.language_code: locale for locale in Locale.objects.all()})
+                  lambda: {locale.language_code: locale for locale in Locale.objects.all()},
+                  tags=())
 
 
 def language_code():
@@ -90,7 +93,10 @@ def localized_pages(request, page_ids):
             rows = list(Page.objects.filter(localized_q(wanted, code)).select_related("locale"))
             return resolve_localized(wanted, rows, code)
 
-        known.update(cached(request, ("localized-pages", code, tuple(wanted)), compute))
+        # A translation published or a page retitled renews the page tag of the page and
+        # of every translation of it.
+        known.update(cached(request, ("localized-pages", code, tuple(wanted)), compute,
+                            tags=[page_tag(pk) for pk in wanted]))
     return {pk: known[pk] for pk in page_ids if pk in known}
 
 
@@ -165,7 +171,7 @@ def language_versions(request, page=None):
     if is_page:
         host = request.get_host() if request is not None else ""
         translated = cached(request, ("page-urls", page.pk, current, host),
-                            lambda: _page_urls(request, page))
+                            lambda: _page_urls(request, page), tags=[page_tag(page.pk)])
         # On a sub-route ("conferma/"), the same sub-route of each translation.
         translated = {code: url + same_route_in(request, page, code)
                       for code, url in translated.items()}

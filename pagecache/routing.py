@@ -40,8 +40,9 @@ def cached_site(request):
     if hasattr(request, "_wagtail_site"):
         return request._wagtail_site
     host = request._get_raw_host()
+    # Sites change only with a bump() (DATA_MODELS): no tag of their own.
     site = cached(request, ("site", host, request.get_port()),
-                  lambda: Site.find_for_request(request) or _NO_SITE)
+                  lambda: Site.find_for_request(request) or _NO_SITE, tags=())
     site = None if site == _NO_SITE else site
     request._wagtail_site = site
     return site
@@ -99,7 +100,7 @@ class CachedRoutingMiddleware:
         if site is None:
             return None
         key = _route_key(site, kind, path)
-        entry = get_cached(request, key)
+        entry = get_cached(request, key, tags=())
         page = _load(entry) if entry is not None else None
         if page is None:
             request._route_cache_pending = (key, site, path)  # Wagtail routes it
@@ -127,8 +128,12 @@ class CachedRoutingMiddleware:
         if consumed and components[consumed - 1] != page.slug:
             return  # not a plain walk down the tree: leave it to Wagtail every time
         restrictions = list(Page.get_view_restrictions(page))
+        # No tags: a path leads to the same page until a page is moved, renamed or
+        # deleted, or a restriction changes (each a bump()); a page unpublished since is
+        # still loaded and answers 404 itself, and one published since under this path's
+        # page is found by that page's own routing (`page.route` with `remaining`).
         set_cached(request, key, CachedRoute(page.pk, page.content_type_id,
-                                             components[consumed:], restrictions))
+                                             components[consumed:], restrictions), tags=())
 
 
 # Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics).

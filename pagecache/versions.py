@@ -1,8 +1,11 @@
-"""The two versions every worker reads from the shared cache (see the package's
-docstring): the data version and the page version. Replacing one is how a change
-clears what was cached under it (`invalidation.py` says when)."""
+"""The versions every worker reads from the shared cache (see the package's docstring):
+the data version and the page version, read once per request, and the data tags' own
+versions, read again by a worker only after the data version changed. Replacing one is
+how a change clears what was cached under it (`invalidation.py` says when)."""
 
+import hashlib
 import os
+import threading
 import uuid
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -11,6 +14,9 @@ from django.db import transaction
 
 DATA_VERSION_KEY = "site-cache:data-version"
 PAGE_VERSION_KEY = "site-cache:page-version"
+TAG_KEY_PREFIX = "site-cache:tag:"
+# The tag every datum depends on: renewing it clears all the data (`bump()`).
+EVERYTHING = "everything"
 
 # --- Versions ----------------------------------------------------------------------------
 
@@ -70,3 +76,70 @@ def _bump(*keys):
     _renew(*keys)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _renew(*keys))
+
+
+# --- Data tags ---------------------------------------------------------------------------
+#
+# A datum is cached with the versions of the tags it depends on (`data.cached(...,
+# tags=...)`); a change renews the versions of the tags it affects, then the data version.
+# A worker keeps the tags' versions it has read in its memory for as long as the data
+# version stays the same: a warm request reads nothing more than the data version, and the
+# first request after a change reads again the few tags it meets.
+
+
+def tag_key(tag):
+    text = str(tag)
+    if len(text) > 100 or not text.isprintable() or " " in text:
+        text = hashlib.sha256(text.encode()).hexdigest()
+    return TAG_KEY_PREFIX + text
+
+
+_known = {"data_version": None, "tags": {}}
+_known_lock = threading.Lock()
+
+
+def tag_versions(request, tags):
+    """(version of EVERYTHING, version of each tag in `tags`), as this request sees them."""
+    current = data_version(request)
+    with _known_lock:
+        if _known["data_version"] != current:
+            _known["data_version"] = current
+            _known["tags"] = {}
+        known = _known["tags"]
+    versions = []
+    for tag in (EVERYTHING, *tags):
+        version = known.get(tag)
+        if version is None:
+            store = _versions()
+            key = tag_key(tag)
+            version = store.get(key)
+            if version is None:
+                store.add(key, uuid.uuid4().hex, timeout=None)
+                version = store.get(key) or "0"
+            known[tag] = version
+        versions.append(version)
+    return tuple(versions)
+
+
+def data_version_now():
+    """The data version as the shared cache holds it now (not the request's memo)."""
+    return _versions().get(DATA_VERSION_KEY)
+
+
+def bump_tags(*tags):
+    """Renew `tags` (EVERYTHING: every datum), the data version around them, and the page
+    version; at once and again when the transaction commits.
+
+    The data version is renewed before and after the tags: a worker that read a tag's new
+    version after computing a datum (tags known only from the answer) then finds the data
+    version changed since its request began, and does not keep that datum."""
+    keys = [tag_key(tag) for tag in tags]
+
+    def renew():
+        _renew(DATA_VERSION_KEY)
+        _renew(*keys)
+        _renew(DATA_VERSION_KEY, PAGE_VERSION_KEY)
+
+    renew()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)

@@ -11,7 +11,7 @@ A page's query count must not grow with the content: tests/test_query_bounds.py.
 """
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 from django import template
@@ -26,6 +26,7 @@ from languages.versions import localized_q as _localized_q
 from languages.versions import resolve_localized as _resolve_localized
 from pagecache.data import cached
 from pagecache.routing import cached_site
+from pagecache.tags import PAGES, children_tag, page_tag, path_tag
 
 register = template.Library()
 
@@ -95,6 +96,8 @@ class Chrome:
     menu: list  # the localized home page's children, live and in menus
     ancestors: list  # the current page's ancestors from depth 2 (the breadcrumbs)
     footer: dict  # FOOTER_LINK_FIELDS -> the page in the active language, or None
+    tags: tuple = (PAGES,)  # what it depends on (pagecache.tags): a change clears it
+    localized: dict = field(default_factory=dict)  # footer link id -> page, for the memo
 
 
 def _chrome(request, page):
@@ -146,7 +149,15 @@ def _chrome(request, page):
             menu = [row for row in rows if row.depth == root.depth + 1
                     and row.path.startswith(home_path) and row.live and row.show_in_menus]
             ancestors = [row for row in rows if row.path in ancestor_paths]
-            return Chrome(menu=menu, ancestors=ancestors, footer=footer)
+            # The home page's children (the menu), the ancestors' places (the
+            # breadcrumbs) and the footer's pages: an article published elsewhere
+            # changes none of them.
+            tags = (children_tag(home_path), path_tag(home_path),
+                    *(path_tag(path) for path in ancestor_paths),
+                    *(page_tag(pk) for pk in link_ids),
+                    *(page_tag(link.pk) for link in footer.values() if link is not None))
+            return Chrome(menu=menu, ancestors=ancestors, footer=footer, tags=tags,
+                          localized=localized)
 
     menu = []
     if root is not None:
@@ -155,7 +166,7 @@ def _chrome(request, page):
     ancestors = []
     if is_page and page.depth > 2:
         ancestors = list(page.get_ancestors().filter(depth__gte=2))
-    return Chrome(menu=menu, ancestors=ancestors, footer=footer)
+    return Chrome(menu=menu, ancestors=ancestors, footer=footer, localized=localized)
 
 
 def _cached_chrome(context):
@@ -167,11 +178,16 @@ def _cached_chrome(context):
     if request is not None:
         host = request.get_host()
         cached_site(request)  # for {% pageurl %} too, on views Wagtail did not route
-    return _cached(
-        request, ("chrome", page_id),
-        lambda: cached(request, ("chrome", host, page_id, _language_code()),
-                       lambda: _chrome(request, page)),
-    )
+    def from_cache():
+        chrome = cached(request, ("chrome", host, page_id, _language_code()),
+                        lambda: _chrome(request, page), tags=lambda chrome: chrome.tags)
+        # The footer's pages in the active language, for {% localized_page %} to find
+        # as when the chrome was computed in this request.
+        request_memo(request).setdefault(("localized_pages", _language_code()), {}).update(
+            chrome.localized)
+        return chrome
+
+    return _cached(request, ("chrome", page_id), from_cache)
 
 
 @register.inclusion_tag("includes/main_menu.html", takes_context=True)
