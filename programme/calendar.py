@@ -116,15 +116,16 @@ def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
     return event
 
 
-def build_calendar(groups, *, today=None, stamp=None):
+def build_calendar(groups, *, today=None, stamp=None, name=None, locale=None):
     """The VCALENDAR of `groups` (canonical rows; slots, cancelled dates and opened
-    holidays prefetched) with texts in the active language. Two queries at most, for the
-    translated texts."""
+    holidays prefetched) with texts in the active language (`locale`, when the caller
+    has it). Two queries at most, for the translated texts. Named `name` (a venue's
+    feed), else after the group when there is one, else after the site."""
     today = today or timezone.localdate()
     stamp = stamp or timezone.now()
     anchor = series_anchor(today)
     holiday_horizon = datetime.date(anchor.year + HOLIDAY_YEARS, 1, 1)
-    groups = with_translated_texts(groups)
+    groups = with_translated_texts(groups, locale=locale)
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -132,7 +133,9 @@ def build_calendar(groups, *, today=None, stamp=None):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     site_name = _("Mutual Aid for Work")
-    if len(groups) == 1:
+    if name:
+        calendar.calendar_name = editor_text(f"{name} · {site_name}")
+    elif len(groups) == 1:
         calendar.calendar_name = editor_text(f"{groups[0].text.name} · {site_name}")
     else:
         calendar.calendar_name = site_name
@@ -160,9 +163,10 @@ def build_calendar(groups, *, today=None, stamp=None):
     return calendar
 
 
-def calendar_response(groups, filename):
-    """An HTTP response with the iCalendar feed of `groups`, in the active language."""
-    calendar = build_calendar(groups)
+def calendar_response(groups, filename, *, name=None, locale=None):
+    """An HTTP response with the iCalendar feed of `groups`, in the active language
+    (`name` and `locale` as build_calendar takes them)."""
+    calendar = build_calendar(groups, name=name, locale=locale)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Content-Language"] = get_language()

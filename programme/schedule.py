@@ -125,17 +125,19 @@ def upcoming_meetings(groups, start, days):
     return meetings
 
 
-def with_translated_texts(groups, *, reasons=False):
+def with_translated_texts(groups, *, reasons=False, locale=None):
     """The canonical groups, each given `.text` and `.venue_text`: their versions in the
     active language when translated and published, else the originals. With `reasons` (for the lists
     that show cancelled dates), also `.cancelled_texts`, their cancelled dates in the
     active language by translation key, and `.original_language`, the language of the
-    originals. Two queries at most, three with `reasons`."""
+    originals. Two queries at most, three with `reasons`. `locale`: the active Locale
+    when the caller has it (languages.versions.active_locale, cached), else one query
+    more to find it."""
     from programme.models.groups import CancelledMeeting, Group
     from programme.models.venues import Venue
 
     groups = list(groups)
-    locale = Locale.get_active()
+    locale = locale or Locale.get_active()
     group_texts, venue_texts, cancelled_texts = {}, {}, {}
     translated = bool(groups) and locale.pk != groups[0].locale_id
     reasons = reasons and translated

@@ -17,8 +17,10 @@ from home.blocks import BaseStreamBlock
 from languages.routes import LocalizedRoutesMixin, localized_path
 
 from ..protocol_forms import ProtocolPageForm
+from ..public_lists import GROUPS_PER_PAGE
 from .adhesions import Adhesion
 from .groups import Group
+from .venues import Venue
 
 
 def _groups_for_listing(request, *related):
@@ -129,7 +131,9 @@ class ProgrammePageVenue(Orderable):
 
 
 class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
-    """Where and when groups meet: every group, the next meetings, calendar feeds."""
+    """Where and when groups meet: the groups a page at a time, filtered by venue, day and
+    language (programme.public_lists), their next meetings, calendar feeds (all groups,
+    a venue's, a group's)."""
 
     introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
                                  blank=True)
@@ -143,40 +147,102 @@ class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
     ]
     max_count_per_parent = 1
     subpage_types = []
+    groups_per_page = GROUPS_PER_PAGE
 
     class Meta:
         verbose_name = _("groups and schedule page")
 
     def get_context(self, request, *args, **kwargs):
+        from languages.versions import active_locale, default_locale
+        from programme.public_lists import (
+            MEETINGS_SHOWN,
+            GroupFilterForm,
+            filter_groups,
+            filter_query,
+            page_of,
+            venue_options,
+        )
         from programme.schedule import slots_in_force, upcoming_meetings, with_translated_texts
 
         context = super().get_context(request, *args, **kwargs)
         today = timezone.localdate()
-        groups = with_translated_texts(_groups_for_listing(request, "venue__photo"),
-                                       reasons=True)
+        locale = active_locale(request)
+        form = GroupFilterForm(request.GET,
+                               venues=venue_options(default_locale(request), locale))
+        filters = form.filters()
+        listed = page_of(
+            filter_groups(_groups_for_listing(request, "venue__photo"), filters, today),
+            request.GET.get("page"), per_page=self.groups_per_page, filters=filters)
+        groups = with_translated_texts(listed.page.object_list, reasons=True, locale=locale)
         for group in groups:
             group.slots_shown = slots_in_force(group, today)
-        context["groups"] = groups
-        context["today"] = today
         venues = list({g.venue_text.pk: g.venue_text for g in groups}.values())
+        for group in groups:
+            group.venue_text.feed_id = group.venue_id  # the original's key names the feed
         # Each venue card shows the venue's photo: one query for all of them, not one each.
         prefetch_related_objects(venues, "photo")
-        context["venues"] = venues
-        context["meetings"] = upcoming_meetings(
-            groups, start=today, days=7 * self.weeks_ahead
-        )
+        meetings = upcoming_meetings(groups, start=today, days=7 * self.weeks_ahead)
+        context.update({
+            "groups": groups,
+            "groups_page": listed,
+            "filter_form": form,
+            "filters": filters,
+            "chosen_venue": form.chosen_venue(),
+            "previous_query": (filter_query(filters, listed.page.previous_page_number())
+                               if listed.page.has_previous() else None),
+            "next_query": (filter_query(filters, listed.page.next_page_number())
+                           if listed.page.has_next() else None),
+            "today": today,
+            "venues": venues,
+            # The meetings of the groups listed on this page, the soonest: a page's
+            # worth, whatever the number of groups.
+            "meetings": meetings[:MEETINGS_SHOWN],
+            "more_meetings": len(meetings) > MEETINGS_SHOWN,
+        })
         return context
 
     @path("")
     def index(self, request):
-        return self.render(request)
+        response = self.render(request)
+        # ?page=40 of 15 pages (or ?page=abc) shows a page of the list and says so, as a
+        # 404: never stored by the page cache, never indexed as a page of its own.
+        if response.context_data["groups_page"].missing:
+            response.status_code = 404
+        return response
 
     @localized_path({"it": "calendario.ics", "en": "calendar.ics"}, name="calendar_all")
     def calendar_all(self, request):
+        from languages.versions import active_locale
         from programme.calendar import calendar_response
 
         return calendar_response(_groups_for_listing(request),
-                                 filename=pgettext("file name", "groups.ics"))
+                                 filename=pgettext("file name", "groups.ics"),
+                                 locale=active_locale(request))
+
+    @localized_path(
+        {"it": "sedi/<int:venue_id>/calendario.ics", "en": "venues/<int:venue_id>/calendar.ics"},
+        name="calendar_venue",
+    )
+    def calendar_venue(self, request, venue_id):
+        from django.http import Http404
+
+        from languages.versions import active_locale, default_locale
+        from programme.calendar import calendar_response
+
+        # The published original the address names and its published translation, in
+        # one query; a translation's own key, a draft or an unknown key is a 404.
+        locale, default = active_locale(request), default_locale(request)
+        rows = {venue.locale_id: venue for venue in Venue.objects.filter(
+            live=True, locale__in={locale, default},
+            translation_key__in=Venue.objects.filter(
+                pk=venue_id, locale=default, live=True).values("translation_key"))}
+        if default.pk not in rows:
+            raise Http404
+        venue = rows[default.pk]
+        return calendar_response(
+            _groups_for_listing(request).filter(venue=venue),
+            filename=pgettext("file name", "venue-%(id)s.ics") % {"id": venue.pk},
+            name=rows.get(locale.pk, venue).name, locale=locale)
 
     @localized_path(
         {"it": "<int:group_id>/calendario.ics", "en": "<int:group_id>/calendar.ics"},
@@ -187,11 +253,13 @@ class GroupIndexPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
     def calendar_group(self, request, group_id):
         from django.shortcuts import get_object_or_404
 
+        from languages.versions import active_locale
         from programme.calendar import calendar_response
 
         group = get_object_or_404(_groups_for_listing(request), pk=group_id)
         return calendar_response(
-            [group], filename=pgettext("file name", "group-%(id)s.ics") % {"id": group.pk})
+            [group], filename=pgettext("file name", "group-%(id)s.ics") % {"id": group.pk},
+            locale=active_locale(request))
 
 
 class NewsIndexPage(RoutablePageMixin, Page):
@@ -315,7 +383,14 @@ class ProtocolPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # The template and the JSON-LD both list the signatories: one query for both.
         prefetch_related_objects([self], "signatories")
-        context["adherents"] = Adhesion.objects.listed()
+        # However many joined, the list stays short to read: folded by kind of
+        # organisation (<details>, no JavaScript) once there are more than a few.
+        from programme.public_lists import ADHERENTS_SHOWN_OPEN, adherents_by_kind
+
+        adherents = list(Adhesion.objects.listed())
+        context["adherents"] = adherents
+        context["adherent_kinds"] = adherents_by_kind(adherents)
+        context["adherents_folded"] = len(adherents) > ADHERENTS_SHOWN_OPEN
         return context
 
 
