@@ -10,6 +10,7 @@ class ExportsConfig(AppConfig):
     def ready(self):
         # Every spreadsheet export of the admin, Wagtail's own reports included: instants
         # in Milan's time, CSV files Excel reads as UTF-8 in the reader's language.
+        from exports import checks  # noqa: F401  (registers the settings' checks)
         from exports.spreadsheets import apply_to_every_wagtail_export
 
         apply_to_every_wagtail_export()

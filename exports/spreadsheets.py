@@ -18,6 +18,13 @@ messages), on top of Wagtail's SpreadsheetExportMixin:
 - instants in Milan's local time (readable.dates), to the minute: CSV as text in the
   reader's language («30 novembre 2026, 01:08»), XLSX as a real date-time cell without
   a zone (Excel has none: Wagtail wrote UTC), formatted as a date and time.
+
+What an export costs does not grow with the list beyond its rows: the foreign keys a
+list's columns read are joined in the one query (`export_queryset`), rows are read
+EXPORT_CHUNK_SIZE at a time (`export_rows`), the CSV file is streamed and the XLSX file
+written by openpyxl's write-only mode. A list of more than EXPORT_BACKGROUND_THRESHOLD
+rows is not written within the request at all: it is counted, queued for the background
+worker and the staff member sent to its progress page (exports.background).
 """
 
 import codecs
@@ -25,7 +32,9 @@ import csv
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import translation
 from django.utils.text import capfirst
@@ -63,6 +72,67 @@ def _model_field(item, name):
         return meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+# Rows an export reads from the database at a time: memory stays flat however long the
+# list, and a background export records its progress once per chunk.
+EXPORT_CHUNK_SIZE = 1000
+
+
+def relation_path(model, name):
+    """The select_related() path of the foreign keys `name` (a list_export entry,
+    dotted paths allowed: "group.venue.name") walks through from `model`, or "" when it
+    reads no foreign key. `name` is read as far as it names fields of the models."""
+    path = []
+    for part in name.split("."):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if not (field.is_relation and field.concrete and (field.many_to_one
+                                                          or field.one_to_one)):
+            break
+        path.append(part)
+        model = field.related_model
+    return "__".join(path)
+
+
+def export_queryset(view, queryset):
+    """`queryset` with every foreign key `view.list_export` reads joined in, plus the
+    view's own `export_select_related` and `export_prefetch_related`: one query for the
+    rows (and one per chunk and prefetched relation), never one per row. A list, or a
+    queryset of values, is returned as it is."""
+    if not isinstance(queryset, QuerySet) or queryset._fields is not None:
+        return queryset
+    related = {relation_path(queryset.model, name) for name in view.list_export
+               if isinstance(name, str)}
+    related = sorted((related | set(getattr(view, "export_select_related", ()))) - {""})
+    if related:
+        queryset = queryset.select_related(*related)
+    prefetch = getattr(view, "export_prefetch_related", ())
+    if prefetch:
+        queryset = queryset.prefetch_related(*prefetch)
+    return queryset
+
+
+def export_rows(view, queryset):
+    """Each item of `queryset` once, in its order, read EXPORT_CHUNK_SIZE rows at a time
+    (a queryset already read is not read again). When the view has an
+    `export_progress(rows_done)` (a background export), it is called after each chunk
+    and once at the end."""
+    progress = getattr(view, "export_progress", None)
+    if isinstance(queryset, QuerySet) and queryset._result_cache is None:
+        items = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    else:
+        items = iter(queryset)
+    done = 0
+    for item in items:
+        yield item
+        done += 1
+        if progress is not None and done % EXPORT_CHUNK_SIZE == 0:
+            progress(done)
+    if progress is not None:
+        progress(done)
 
 
 def _in_language(language, rows):
@@ -108,7 +178,7 @@ def apply_to_every_wagtail_export():
                                 delimiter=csv_delimiter(language))
         yield writer.writerow(
             {field: self.get_heading(queryset, field) for field in self.list_export})
-        for item in queryset:
+        for item in export_rows(self, queryset):
             yield self.write_csv_row(writer, self.to_row_dict(item))
 
     def stream_csv(self, queryset):
@@ -126,7 +196,7 @@ def apply_to_every_wagtail_export():
         worksheet = workbook.create_sheet(title=sheet_title(self))
         worksheet.append(self.get_heading(queryset, field) for field in self.list_export)
         date_format = ExcelDateFormatter().get()
-        for item in queryset:
+        for item in export_rows(self, queryset):
             worksheet.append(self.generate_xlsx_row(
                 worksheet, self.to_row_dict(item), date_format=date_format))
         workbook.save(output)
@@ -167,16 +237,48 @@ def _row_count(rows):
 class SafeSpreadsheetExportMixin:
     """Mix into a view using Wagtail's SpreadsheetExportMixin (first in the bases); the
     byte-order mark and the reader's language come from `apply_to_every_wagtail_export`.
-    Each export is announced (`spreadsheet_exported`).
+    Each export is announced (`spreadsheet_exported`) when its file is delivered: here
+    for a file written within the request, on download for a background one.
+
+    A list of more than settings.EXPORT_BACKGROUND_THRESHOLD rows is queued
+    (exports.background.queue_export) and the response is a redirect to its progress
+    page; the worker replays this view with the same address and user, and then
+    `request.export_job` is set and the file is written to disk instead.
     """
 
     # DateFields that hold a month as the person gave it (stored as its first day).
     month_year_fields = ()
+    # Relations the export reads beyond list_export's foreign keys (export_queryset).
+    export_select_related = ()
+    export_prefetch_related = ()
+
+    def get_context_data(self, **kwargs):
+        if not getattr(self, "is_export", False):
+            return super().get_context_data(**kwargs)
+        # A file needs the filtered rows, not the screen around them: Wagtail's listing
+        # context reads the whole list once more to count it (len(object_list)).
+        queryset = kwargs.get("object_list", self.object_list)
+        context = {"view": self, "object_list": queryset}
+        name = self.get_context_object_name(queryset)
+        if name:
+            context[name] = queryset
+        return context
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
+        from exports import background
+
         model = getattr(queryset, "model", None) or self.model
+        queryset = export_queryset(self, queryset)
+        job = getattr(self.request, "export_job", None)
+        if job is not None:
+            return background.write_job_file(self, queryset, spreadsheet_format, job)
+        rows = _row_count(queryset)
+        if rows > settings.EXPORT_BACKGROUND_THRESHOLD:
+            return background.queue_export(
+                self.request, model=model, rows=rows, export_format=spreadsheet_format,
+                title=sheet_title(self), file_name=str(self.get_filename()))
         spreadsheet_exported.send(sender=type(self), request=self.request, model=model,
-                                  rows=_row_count(queryset), export_format=spreadsheet_format)
+                                  rows=rows, export_format=spreadsheet_format)
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
     def to_row_dict(self, item):

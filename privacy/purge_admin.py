@@ -23,6 +23,7 @@ KIND_LABELS = {
     "sessions": _("Expired sessions"),
     "user_sessions": _("Sign-in records (IP address, browser)"),
     "audit_trail": _("Audit trail entries"),
+    "export_files": _("Exported files of long lists"),
 }
 
 

@@ -34,6 +34,7 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.forms.models import FormSubmission
 
 from accounts.models import Invitation
+from exports.background import purge_expired_exports
 from home.models import ContactPage
 from mail.sending import send_email
 from privacy.models import AccessEvent, DataSubjectRequest, PurgeRun
@@ -308,6 +309,8 @@ RULES = {
     "sessions": sessions,
     "user_sessions": user_sessions,
     "audit_trail": audit_trail,
+    # Background exports' files and records (exports.background), kept hours, not days.
+    "export_files": purge_expired_exports,
 }
 
 

@@ -248,7 +248,7 @@ class ParticipationRequestViewSet(ModelViewSet):
                    "situation_since", "preferred_venue", "prefers_mornings",
                    "prefers_afternoons", "heard_from", "note", "group", "language",
                    "organisation"]
-    export_filename = "richieste-di-partecipazione"
+    export_filename = _("participation-requests")  # the file's name, in the reader's language
     # The duplicate bookkeeping is shown as links on the request (programme.duplicates).
     inspect_view_fields_exclude = ["id", "not_duplicates", "merged_into", "waiting_since"]
     copy_view_enabled = False

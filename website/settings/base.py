@@ -391,6 +391,17 @@ RETENTION_AUDIT_DAYS = retention_days("RETENTION_AUDIT_DAYS", 730)
 # dates and status kept): a year, enough for a complaint to the Garante about the answer.
 RETENTION_SUBJECT_REQUEST_DAYS = retention_days("RETENTION_SUBJECT_REQUEST_DAYS", 365)
 
+# --- Spreadsheet exports (exports/) ---------------------------------------------------
+# Exports of more rows than this are written by the background worker, with a progress
+# page, instead of within the request (which must not hold a web worker for seconds).
+EXPORT_BACKGROUND_THRESHOLD = env.int("EXPORT_BACKGROUND_THRESHOLD", default=2000)
+# Where the background worker writes those files: never under MEDIA_ROOT or the static
+# files (exports/checks.py), since only the person who asked may download one.
+EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=str(VAR_DIR / "exports"))
+# Hours such a file (and its record, which holds the list's filters) is kept once
+# written: long enough to download it, short for a file full of personal data.
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
+
 # The audit trail's changes (django-auditlog) name the staff member, not their IP
 # address: the account says who it was, and an address is one more personal datum kept.
 AUDITLOG_DISABLE_REMOTE_ADDR = True
