@@ -5,7 +5,8 @@
   model with `@register("app_label.ModelName")`; the home app registers its own here, and
   other apps in their own `seo` module (found by `seo_tags` with `autodiscover_modules`), so
   the home app never imports them.
-- `AllLanguagesSitemap`: every live public page of the site in every language.
+
+The sitemap of both languages is in `seo.sitemap`.
 """
 
 import html
@@ -14,16 +15,12 @@ import logging
 import re
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
-from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
-from wagtail.models import Page
 
 from languages.versions import language_versions
 from pagecache.data import cached
@@ -257,49 +254,3 @@ def home_page(page, context):
     if text:
         website["description"] = text
     return [website, web_page(page, context)]
-
-
-# --- Sitemap ----------------------------------------------------------------------------------
-
-
-class AllLanguagesSitemap(WagtailSitemap):
-    """Every live, public page of the site's tree in every language, with hreflang links.
-
-    Wagtail's own sitemap walks only the site's root page, which is the Italian home page:
-    the English tree (a sibling of it) would be left out. URLs are made absolute with the
-    host the sitemap was asked on, as are robots.txt's and the pages' canonical links.
-    """
-
-    def items(self):
-        roots = self.get_wagtail_site().root_page.get_translations(inclusive=True)
-        in_site = Q()
-        for root in roots:
-            in_site |= Q(path__startswith=root.path)
-        return (
-            Page.objects.live()
-            .public()
-            .filter(in_site, depth__gt=1, alias_of__isnull=True)
-            .order_by("path")
-            .select_related("locale")
-            .defer_streamfields()
-            .specific()
-        )
-
-    def location(self, obj):
-        parts = obj.get_url_parts(self.request)
-        return parts[2] if parts else "/"
-
-    def _urls(self, page, protocol, domain):
-        # Django's implementation (relative location + the request's scheme and host),
-        # not Wagtail's (the Site record's hostname), then hreflang alternates.
-        urls = DjangoSitemap._urls(self, page, protocol, domain)
-        versions = {}
-        for url in urls:
-            item = url["item"]
-            versions.setdefault(item.translation_key, []).append(
-                {"lang_code": item.locale.language_code, "location": url["location"]}
-            )
-        for url in urls:
-            group = versions[url["item"].translation_key]
-            url["alternates"] = group if len(group) > 1 else []
-        return urls

@@ -409,7 +409,7 @@ def test_no_surface_shows_raw_values_codes_utc_or_developer_messages(client, see
 
 def feed_urls(client, language):
     """The feeds a page links to (RSS, iCalendar) and the sitemap."""
-    urls = {"/sitemap.xml"}
+    urls = {"/sitemap.xml", "/sitemap-pages.xml"}
     for page in pages_in(language):
         html = client.get(page.url).content.decode(errors="replace")
         urls.update(re.findall(r'href="(/[^"]+\.(?:ics|xml))"', html))

@@ -249,9 +249,15 @@ def test_bad_page_numbers_never_fail(client):
 
 
 def sitemap(client):
+    """Every <url> of every sitemap page the index at /sitemap.xml lists."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    return parse_xml(response.content).findall("s:url", SITEMAP_NS)
+    urls = []
+    for loc in parse_xml(response.content).findall("s:sitemap/s:loc", SITEMAP_NS):
+        page = client.get(loc.text.removeprefix(HOST))
+        assert page.status_code == 200, loc.text
+        urls += parse_xml(page.content).findall("s:url", SITEMAP_NS)
+    return urls
 
 
 def test_sitemap_lists_every_demo_page_in_both_languages(client):
@@ -271,7 +277,8 @@ def test_sitemap_links_the_translations_of_each_page(client):
         if url.findtext("s:loc", namespaces=SITEMAP_NS) == HOST + ARTICLE["en"]:
             alternates = {link.get("hreflang"): link.get("href")
                           for link in url.findall("x:link", SITEMAP_NS)}
-            assert alternates == {"it": HOST + ARTICLE["it"], "en": HOST + ARTICLE["en"]}
+            assert alternates == {"it": HOST + ARTICLE["it"], "en": HOST + ARTICLE["en"],
+                                  "x-default": HOST + ARTICLE["it"]}
             return
     pytest.fail("the English article is not in the sitemap")
 

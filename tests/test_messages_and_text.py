@@ -370,7 +370,7 @@ def test_an_older_group_name_with_a_vertical_tab_keeps_the_calendar_valid(client
 
 def test_the_sitemap_parses_with_a_pasted_title_in_the_database(client):
     NewsPage.objects.filter(pk=italian_news().pk).update(title=PASTED)
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap-pages.xml")
     assert response.status_code == 200
     assert ET.fromstring(response.content).tag.endswith("urlset")  # noqa: S314
 

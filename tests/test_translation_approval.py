@@ -125,7 +125,7 @@ def test_starting_a_translation_makes_a_draft_nobody_sees(
     assert not listed("/en/news/", TITLE)
     assert not listed("/en/news/rss.xml", TITLE)
     assert not listed("/en/news/rss.xml", ITALIAN_SLUG)
-    assert not listed("/sitemap.xml", f"/en/news/{target.slug}/")
+    assert not listed("/sitemap-pages.xml", f"/en/news/{target.slug}/")
     assert not listed("/en/search/?q=Orsini", TITLE)
     italian_html = public(article.url).content.decode()
     assert [code for code, _url in alternates(italian_html)] == ["it"]
@@ -167,7 +167,7 @@ def test_the_translator_sends_the_translation_for_approval_and_the_approval_publ
     assert ENGLISH[PARAGRAPH] in html and PARAGRAPH not in html
     assert listed("/en/news/", ENGLISH[TITLE])
     assert listed("/en/news/rss.xml", ENGLISH[TITLE])
-    assert listed("/sitemap.xml", "/en/news/new-group-on-thursdays/")
+    assert listed("/sitemap-pages.xml", "/en/news/new-group-on-thursdays/")
     assert listed("/en/search/?q=Orsini", ENGLISH[TITLE])
     italian_html = public(article.url).content.decode()
     assert ("en", "http://testserver/en/news/new-group-on-thursdays/") in alternates(

@@ -8,13 +8,13 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.contrib.sitemaps import views as sitemap_views
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import document_links
 from home import views as home_views
 from pagecache import routing
-from seo.metadata import AllLanguagesSitemap
+from seo.sitemap import AllLanguagesSitemap
 
 
 class AdminLoginRedirect(RedirectView):
@@ -46,6 +46,8 @@ def former_italian_addresses(module):
     return redirects
 
 
+SITEMAPS = {"pages": AllLanguagesSitemap}
+
 urlpatterns = [
     path("admin/login/", AdminLoginRedirect.as_view(), name="wagtailadmin_login_redirect"),
     path("admin/", include(wagtailadmin_urls)),
@@ -56,8 +58,12 @@ urlpatterns = [
     path("altcha/", include("antispam.urls")),
     # Monitoring: the queue's health as JSON, 200 or 503 (worker/health.py); no language.
     path("health/", include("worker.urls")),
-    # Outside i18n_patterns, one sitemap for both languages (its items span every locale).
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLanguagesSitemap}}, name="sitemap"),
+    # Outside i18n_patterns, one sitemap for both languages (its items span every locale):
+    # an index of pages of at most SITEMAP_PAGE_SIZE URLs each (seo/sitemap.py).
+    path("sitemap.xml", sitemap_views.index,
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap,
+         {"sitemaps": SITEMAPS, "template_name": "seo/sitemap.xml"}, name="sitemap_section"),
 ]
 
 if settings.DEBUG:

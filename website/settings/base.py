@@ -279,6 +279,11 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # one account path: allauth
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The public search shows at most this many results, best first, and says when more
+# matched (home/site_search.py); the sitemap's pages hold at most this many URLs each
+# (seo/sitemap.py; the sitemaps protocol allows 50,000).
+SEARCH_MAX_RESULTS = 100
+SITEMAP_PAGE_SIZE = 2000
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx"]
 # A protocol version's PDF cannot be replaced in place (programme/protocol_documents.py).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "programme.protocol_documents.ProtocolDocumentForm"
