@@ -92,3 +92,7 @@ bench-signup: install static  ## sign-up as slow for an email with an account as
 .PHONY: bench-privacy
 bench-privacy: install  ## the retention purge on 5,000 and 50,000 requests: time and queries
 	$(PY) benchmarks/privacy_purge.py
+
+.PHONY: bench-scale
+bench-scale: install  ## every view's queries and CPU on the demo and on a grown database (issue 16)
+	$(PY) benchmarks/scale.py
