@@ -223,6 +223,8 @@ def test_a_wrong_filter_value_is_a_clear_error_and_the_other_filters_still_apply
     html = response.content.decode()
     assert message in html
     assert 'aria-invalid="true"' in html
+    remove = {"it": "Togli i filtri", "en": "Remove filters"}[lang]
+    assert f'href="{PAGE[lang]}">{remove}</a>' in html
     assert set(cards(html)) == names(
         Group.objects.canonical().published().filter(slots__weekday=0), lang)
 
