@@ -2,7 +2,9 @@
 
 Starts the production configuration on loopback (gunicorn with 2 workers, DEBUG off,
 whitenoise serving the collected static files, SQLite with the demo content in a
-throwaway folder under benchmarks/results/), then prints, as markdown:
+throwaway folder under benchmarks/results/; the search index built with
+`manage.py update_index`, since no worker runs the indexing the demo load queues), then
+prints, as markdown:
 
 1. each page's throughput under wrk (requests/s, p50/p95/p99 latency, errors), and as a
    ratio to a static HTML file the size of the home page served by the same server;
@@ -119,6 +121,8 @@ def django_side(workdir, port):
         response = measure(label, lambda path=path: client.get(path, secure=True))
         if label == "home":
             results["home_size"] = len(response.content)
+        if label == "search":
+            results["search_index"] = search_index_figures(response)
 
     with override_settings(ALTCHA_MAX_NUMBER=1000):
         bodies, cookie = intake_bodies(POST_BODIES + 2 + RENDERS)
@@ -136,6 +140,23 @@ def django_side(workdir, port):
     (workdir / "bodies.txt").write_text("\n".join(bodies[:POST_BODIES]) + "\n")
     results["cookie"] = cookie
     print("DJANGO_JSON " + json.dumps(results))
+
+
+def search_index_figures(response):
+    """What the search was measured on: pages in the search index, live pages, and the
+    results the measured search showed (its page lists them as <h3> links)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+    from wagtail.search.models import IndexEntry
+
+    page_types = [model for model in apps.get_models() if issubclass(model, Page)]
+    content_types = ContentType.objects.get_for_models(*page_types).values()
+    return {
+        "indexed_pages": IndexEntry.objects.filter(content_type__in=content_types).count(),
+        "live_pages": Page.objects.live().filter(depth__gt=1).count(),
+        "results_shown": response.content.decode().count('<h3 class="h5 mb-1">'),
+    }
 
 
 def intake_bodies(count):
@@ -311,6 +332,12 @@ def report(results, inprocess, ceiling, post, stored, assets, home_size):
         f"| static ceiling `/static/{CEILING_NAME}` ({home_size} B) | whitenoise "
         f"| {ceiling['rps']:.0f} | {ms(ceiling['p50'])} | {ms(ceiling['p95'])} "
         f"| {ms(ceiling['p99'])} | {ceiling['errors']} | 100% | {ceiling['cpu_ms']:.2f} | – | – |")
+    index = inprocess.get("search_index")
+    if index:
+        lines += ["", f"Search measured on the built index (`manage.py update_index` after the "
+                  f"demo load): {index['indexed_pages']} pages indexed of "
+                  f"{index['live_pages']} live; the measured search showed "
+                  f"{index['results_shown']} results."]
     load = os.getloadavg()
     lines += [
         "",
@@ -371,6 +398,10 @@ def main():
         log("migrate and load the demo content")
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "load_demo_content")
+        # The demo load queues the search indexing for the worker, which the bench never
+        # starts: build the index now, or search is measured on an empty one.
+        log("build the search index")
+        manage(env, "update_index")
         log("in-process: query counts, render times, intake bodies")
         child = subprocess.run([PY, __file__, "--django-side", str(workdir), str(port)],
                                cwd=ROOT, env=env, capture_output=True, text=True)

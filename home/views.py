@@ -10,7 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_GET
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
+
+from home.site_search import SearchOutcome, search_pages
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +47,11 @@ def search(request):
     """Full-text search over the live, public pages of the visitor's language."""
     raw_query = request.GET.get("q", "")
     query = clean_query(raw_query)
-    results = []
-    if query:
-        results = Page.objects.live().public().filter(locale=Locale.get_active()).search(query)
-    # Results stay generic pages (title, URL, search description): making them specific
-    # would cost one query per page type on the results page.
-    page_obj = Paginator(results, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    # At most SEARCH_MAX_RESULTS ranked pages, paginated here: no count of every match
+    # (home/site_search.py). Results stay generic pages (title, URL, search description):
+    # making them specific would cost one query per page type on the results page.
+    outcome = search_pages(query, Locale.get_active()) if query else SearchOutcome()
+    page_obj = Paginator(outcome.pages, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "search.html",
@@ -59,6 +60,8 @@ def search(request):
             "search_submitted": "q" in request.GET,
             "search_max_length": SEARCH_MAX_LENGTH,
             "results": page_obj,
+            "more_results": outcome.more,
+            "max_results": outcome.limit,
         },
     )
 
