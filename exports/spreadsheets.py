@@ -37,6 +37,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import translation
+from django.utils.encoding import force_str
 from django.utils.text import capfirst
 
 from readable.dates import local_date, local_datetime, month_year, naive_local_datetime
@@ -297,8 +298,17 @@ class SafeSpreadsheetExportMixin:
                 elif is_language_field(field):
                     row[name] = language_name(value)  # «Inglese», as on the screens
                 else:
-                    row[name] = item._get_FIELD_display(field)
+                    row[name] = self.choice_label(field, value)
         return row
+
+    def choice_label(self, field, value):
+        """`value`'s label among `field`'s choices in the active language, as
+        get_FOO_display() gives it; the choices read once per export, not once per
+        cell (Django's builds and hashes every lazy label on each call)."""
+        labels = self.__dict__.setdefault("_choice_labels", {})
+        if field not in labels:
+            labels[field] = dict(field.flatchoices)
+        return force_str(labels[field].get(value, value), strings_only=True)
 
     def preprocess_field_value(self, field, value, export_format):
         if value is None:

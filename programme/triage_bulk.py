@@ -53,7 +53,11 @@ class SelectionIndexMixin:
     template_name = "programme/triage/index.html"
 
     def get_base_queryset(self):
-        queryset = with_duplicate_flag(super().get_base_queryset())
+        queryset = super().get_base_queryset()
+        if not getattr(self, "is_export", False):
+            # A column of the screen, not of the file: an export of the whole list need
+            # not pay its subquery per row (issue 16).
+            queryset = with_duplicate_flag(queryset)
         ids = self.request.GET.getlist("id")
         if ids:
             queryset = queryset.filter(pk__in=selected_ids(ids))
