@@ -155,9 +155,8 @@ def _add_contacts(subject, email, phone):
 def _find_requests(subject, known=None):
     """{pk: request} of the person's requests, with those merged into or with them."""
     found = dict(known or {})
-    contacts = Q(pk__in=[])
-    for email in subject.emails:
-        contacts |= Q(email__iexact=email)
+    # email_key and phone are indexed (ParticipationRequest.Meta): lookups, not a scan.
+    contacts = Q(email_key__in=subject.emails)
     if subject.phones:
         contacts |= Q(phone__in=subject.phones)
     # Anonymised requests share a placeholder address and hold nobody's contacts.
@@ -307,6 +306,8 @@ def row_fields(instance):
     it in the active language."""
     rows = []
     for model_field in instance._meta.concrete_fields:
+        if model_field.generated:  # a derived copy of a field already listed
+            continue
         rows.append({
             "field": model_field.name,
             "label": str(model_field.verbose_name),

@@ -18,11 +18,11 @@ unless staff recorded that they are two different people (`not_duplicates`).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from .models.participation import ParticipationRequest, StatusChange
+from .models.participation import ParticipationRequest, StatusChange, name_key
 from .participation import _move, requests_visible_to
 from .seats import SEATED
 
@@ -34,53 +34,31 @@ HOLDS_A_PLACE = {*SEATED, Status.WAITING_LIST}
 CLOSED = {Status.MERGED, Status.WITHDRAWN, Status.NOT_ELIGIBLE, Status.COMPLETED}
 OPEN = [status for status in Status.values if status not in CLOSED]
 
-# Dropped from a name before comparing: "De Luca" = "Deluca", "D'Amico" = "DAmico",
-# "Nicolo'" (an accent typed as an apostrophe) = "Nicolò".
-_NAME_NOISE = (" ", "'", "\u2019", "-")
-# The accented letters of Italian names, lower case: lower() comes first (on PostgreSQL
-# it lowers "Ò" too; SQLite's lowers ASCII only, so "NICOLÒ" in capitals is missed
-# there). Each fold is one nested REPLACE: SQLite's parser refuses a much deeper nest.
-_FOLD = {"à": "a", "è": "e", "é": "e", "ì": "i", "ò": "o", "ù": "u"}
-
 # What a merge copies from the duplicate when the kept request lacks it.
 CONTACT_FIELDS = ("email", "phone")
 
 
-def name_key(expression):
-    """A database expression: `expression` (a name) lower-cased, without spaces,
-    apostrophes, hyphens and the accents of Italian names. Built the same on both sides of a
-    comparison, so SQLite and PostgreSQL agree with themselves."""
-    key = Lower(expression)
-    for noise in _NAME_NOISE:
-        key = Replace(key, Value(noise), Value(""))
-    for accented, plain in _FOLD.items():
-        key = Replace(key, Value(accented), Value(plain))
-    return key
-
-
-def _same_person(email, phone, first_name, last_name):
-    """Q for rows matching a request whose fields are the expressions given (OuterRef
-    for the list's annotation, Value for one request)."""
-    first, last = name_key(first_name), name_key(last_name)
-    same_email = Q(email_key=Lower(email)) & ~Q(email="")
+def _same_person(email_key, phone, first_key, last_key):
+    """Q for rows matching a request whose keys (ParticipationRequest.email_key, phone,
+    first_key, last_key) are the expressions given: OuterRef for the list's annotation,
+    Value for one request. Each alternative is an index lookup."""
+    same_email = Q(email_key=email_key) & ~Q(email_key="")
     same_phone = Q(phone=phone) & ~Q(phone="")
-    same_name = ((Q(first_key=first) & Q(last_key=last))
-                 | (Q(first_key=last) & Q(last_key=first)))
+    same_name = ((Q(first_key=first_key) & Q(last_key=last_key))
+                 | (Q(first_key=last_key) & Q(last_key=first_key)))
     return same_email | same_phone | same_name
 
 
 def _candidates():
-    return (ParticipationRequest.objects.filter(status__in=OPEN)
-            .alias(email_key=Lower("email"), first_key=name_key(F("first_name")),
-                   last_key=name_key(F("last_name"))))
+    return ParticipationRequest.objects.filter(status__in=OPEN)
 
 
 def with_duplicate_flag(queryset):
     """`queryset` of requests, each annotated with `possible_duplicate` (bool): another
     open request looks like the same person (module docstring). One query for all."""
     others = (_candidates()
-              .filter(_same_person(OuterRef("email"), OuterRef("phone"),
-                                   OuterRef("first_name"), OuterRef("last_name")))
+              .filter(_same_person(OuterRef("email_key"), OuterRef("phone"),
+                                   OuterRef("first_key"), OuterRef("last_key")))
               .exclude(pk=OuterRef("pk"))
               .exclude(pk__in=ParticipationRequest.not_duplicates.through.objects
                        .filter(from_participationrequest=OuterRef(OuterRef("pk")))
@@ -94,8 +72,9 @@ def possible_duplicates(request_obj):
     ParticipationRequest), oldest first; none when `request_obj` itself is closed."""
     if request_obj.status in CLOSED:
         return ParticipationRequest.objects.none()
-    match = _same_person(Value(request_obj.email), Value(request_obj.phone),
-                         Value(request_obj.first_name), Value(request_obj.last_name))
+    match = _same_person(Lower(Value(request_obj.email)), Value(request_obj.phone),
+                         name_key(Value(request_obj.first_name)),
+                         name_key(Value(request_obj.last_name)))
     return (_candidates().filter(match).exclude(pk=request_obj.pk)
             .exclude(pk__in=request_obj.not_duplicates.values("pk"))
             .order_by("created_at", "pk"))

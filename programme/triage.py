@@ -250,7 +250,9 @@ class ParticipationRequestViewSet(ModelViewSet):
                    "organisation"]
     export_filename = _("participation-requests")  # the file's name, in the reader's language
     # The duplicate bookkeeping is shown as links on the request (programme.duplicates).
-    inspect_view_fields_exclude = ["id", "not_duplicates", "merged_into", "waiting_since"]
+    # The matching keys are the name and email again, folded for comparison.
+    inspect_view_fields_exclude = ["id", "not_duplicates", "merged_into", "waiting_since",
+                                   "email_key", "first_key", "last_key"]
     copy_view_enabled = False
     # Requests are never edited here: staff change their status (status_change_view).
     form_fields = ["note"]

@@ -323,3 +323,22 @@ def test_a_key_in_other_digits_is_not_a_choice(client, segreteria, junk):
     client.post(f"{LIST}{keep.pk}/merge/", data, follow=True)
     other.refresh_from_db()
     assert other.status == "new" and other.merged_into is None
+
+
+def test_the_matching_keys_follow_every_way_a_row_is_written():
+    # The keys are computed by the database (generated columns), so an update that
+    # bypasses save() — the purge's anonymisation, a bulk fix — keeps them right.
+    a = person(1, first="Nicolò", last="De Luca", email="A@Example.org")
+    b = person(2, first="Nicolo", last="Deluca", email="b@example.org")
+    a.refresh_from_db()
+    assert (a.email_key, a.first_key, a.last_key) == ("a@example.org", "nicolo", "deluca")
+    assert flagged() == {a.reference, b.reference}
+    ParticipationRequest.objects.filter(pk=b.pk).update(first_name="Anna")
+    assert flagged() == set()
+
+
+def test_the_matching_keys_are_indexed():
+    # Each alternative of _same_person is an index lookup (the triage list checks every
+    # request it shows against all the others).
+    indexed = {tuple(index.fields) for index in ParticipationRequest._meta.indexes}
+    assert {("email_key",), ("phone",), ("first_key", "last_key"), ("-created_at",)} <= indexed

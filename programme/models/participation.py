@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
 NOTE_MAX_LENGTH = 500
@@ -9,6 +11,36 @@ NOTE_MAX_LENGTH = 500
 # below says the same to the database; its name never reaches anyone).
 NO_CONTACT_MESSAGE = _("Give us at least an email address or a phone number, so we can "
                        "contact you.")
+
+
+# Dropped from a name before comparing: "De Luca" = "Deluca", "D'Amico" = "DAmico",
+# "Nicolo'" (an accent typed as an apostrophe) = "Nicolò".
+_NAME_NOISE = (" ", "'", "\u2019", "-")
+# The accented letters of Italian names, lower case: lower() comes first (on PostgreSQL
+# it lowers "Ò" too; SQLite's lowers ASCII only, so "NICOLÒ" in capitals is missed
+# there). Each fold is one nested REPLACE: SQLite's parser refuses a much deeper nest.
+_FOLD = {"à": "a", "è": "e", "é": "e", "ì": "i", "ò": "o", "ù": "u"}
+
+
+def name_key(expression):
+    """A database expression: `expression` (a name) lower-cased, without spaces,
+    apostrophes, hyphens and the accents of Italian names. Built the same on both sides of a
+    comparison, so SQLite and PostgreSQL agree with themselves; stored for every request
+    as `first_key`/`last_key` (programme.duplicates compares them)."""
+    key = Lower(expression)
+    for noise in _NAME_NOISE:
+        key = Replace(key, Value(noise), Value(""))
+    for accented, plain in _FOLD.items():
+        key = Replace(key, Value(accented), Value(plain))
+    return key
+
+
+def _matching_key(expression, max_length):
+    # Computed and stored by the database, so every way a row is written (forms, bulk
+    # inserts, the purge's anonymisation) keeps it right, and indexed: finding a person's
+    # other requests is an index lookup, not a scan of every request.
+    return models.GeneratedField(expression=expression, db_persist=True,
+                                 output_field=models.CharField(max_length=max_length))
 
 
 class ParticipationRequest(models.Model):
@@ -131,11 +163,23 @@ class ParticipationRequest(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True,
                                          editable=False)
 
+    # How programme.duplicates and privacy.subjects recognise the same person.
+    email_key = _matching_key(Lower("email"), 254)
+    first_key = _matching_key(name_key(F("first_name")), 100)
+    last_key = _matching_key(name_key(F("last_name")), 100)
+
     class Meta:
         verbose_name = _("participation request")
         verbose_name_plural = _("participation requests")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "-created_at"])]
+        # The triage list's default order, so its page of 20 is read from the index:
+        # sorting every request first costs each one its duplicate check.
+        indexes = [models.Index(fields=["status", "-created_at"]),
+                   models.Index(fields=["-created_at"], name="participation_received"),
+                   models.Index(fields=["email_key"], name="participation_email_key"),
+                   models.Index(fields=["phone"], name="participation_phone"),
+                   models.Index(fields=["first_key", "last_key"],
+                                name="participation_name_key")]
         constraints = [
             models.CheckConstraint(
                 condition=~(models.Q(email="") & models.Q(phone="")),
