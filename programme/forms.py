@@ -2,11 +2,15 @@ import datetime
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.template.loader import render_to_string
 from django.utils import dates, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Locale
 
 from antispam.forms import SpamProtectedForm
+from languages.versions import active_locale, default_locale
+from pagecache.data import cached
+from pagecache.tags import model_tag
 from typed_text.characters import PlainTextFormMixin
 from typed_text.parameters import AsciiKeyChoiceField
 from typed_text.phones import PhoneNumberField
@@ -27,13 +31,14 @@ class VenueSelect(forms.Select):
     `lang="it"` on a venue shown by its Italian name under /en/ (WCAG 3.1.2)."""
 
     fallback_language = ""
-    translated_keys = frozenset()
+    # {translation_key: name} in the page's language (VenueChoiceField.labels).
+    labels = staticmethod(dict)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         instance = getattr(value, "instance", None)
         if (self.fallback_language and instance is not None
-                and instance.translation_key not in self.translated_keys):
+                and instance.translation_key not in self.labels()):
             option["attrs"]["lang"] = self.fallback_language
         return option
 
@@ -42,26 +47,35 @@ class VenueChoiceField(AsciiKeyChoiceField):
     """Venues by their original rows, labelled in the visitor's language."""
 
     widget = VenueSelect
+    translated_locale = None  # the visitor's Locale when it is not the default one
+    _labels = None
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Venue.objects.none(), **kwargs)
 
     def prepare(self):
-        default = Locale.get_default()
+        # The Locales from the data cache: Locale.get_default()/get_active() ask the
+        # database each time, and this runs for every form shown.
+        default, active = default_locale(), active_locale()
         # Published venues only: a draft is not a place anyone can choose yet.
         self.queryset = Venue.objects.filter(locale=default, live=True).order_by("name")
-        active = Locale.get_active()
-        self.labels = {}
-        if active.pk != default.pk:
-            self.labels = dict(
-                Venue.objects.filter(locale=active, live=True)
+        self.translated_locale = None if active.pk == default.pk else active
+        self._labels = None
+        self.widget.fallback_language = "" if active.pk == default.pk else default.language_code
+        self.widget.labels = self.labels
+
+    def labels(self):
+        """{translation_key: name} of the published venues in the visitor's language, read
+        when first needed (a blank form shown from `blank_fields_html` needs none)."""
+        if self._labels is None:
+            self._labels = {} if self.translated_locale is None else dict(
+                Venue.objects.filter(locale=self.translated_locale, live=True)
                 .values_list("translation_key", "name")
             )
-        self.widget.fallback_language = "" if active.pk == default.pk else default.language_code
-        self.widget.translated_keys = frozenset(self.labels)
+        return self._labels
 
     def label_from_instance(self, obj):
-        return getattr(self, "labels", {}).get(obj.translation_key, obj.name)
+        return self.labels().get(obj.translation_key, obj.name)
 
 
 class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
@@ -193,6 +207,28 @@ class ParticipationRequestForm(SpamProtectedForm, ParticipationFieldsForm):
 
     class Meta(ParticipationFieldsForm.Meta):
         pass
+
+
+FIELDS_TEMPLATE = "programme/includes/participation_fields.html"
+
+
+def blank_fields_html(request, form, template_name=FIELDS_TEMPLATE):
+    """The HTML (a SafeString) of the unbound `form`'s fields as `template_name` renders
+    them, or None when `form` is bound (what was typed and its errors are the visitor's).
+
+    A blank form is the same for every visitor of a language: its fields are rendered
+    once per language and year (`since_year` offers the last 51 years) and kept in the
+    data cache until a venue changes (`preferred_venue`'s choices; pagecache's tag of
+    programme.Venue). Rendering the fields widget by widget is most of the intake GET's
+    cost (issue 16). The per-visitor parts, the CSRF token and antispam's signed form
+    token (the ALTCHA challenge is fetched by the browser), stay outside.
+    """
+    if form.is_bound:
+        return None
+    key = ("blank-fields", template_name, type(form).__name__, form.prefix, get_language(),
+           timezone.localdate().year)
+    return cached(request, key, lambda: render_to_string(template_name, {"form": form}),
+                  tags=[model_tag(Venue._meta.label)])
 
 
 class ReferralForm(ParticipationFieldsForm):

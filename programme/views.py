@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from antispam.rate_limit import rate_limit, too_many_requests
 
-from .forms import ParticipationRequestForm
+from .forms import ParticipationRequestForm, blank_fields_html
 from .participation import submit_request
 
 SESSION_REFERENCE = "participation_reference"
@@ -16,7 +16,8 @@ SESSION_EMAIL_SENT = "participation_email_sent"
 
 def _render(request, page, form, status=200):
     response = TemplateResponse(
-        request, "programme/participation_page.html", {"page": page, "form": form},
+        request, "programme/participation_page.html",
+        {"page": page, "form": form, "blank_fields": blank_fields_html(request, form)},
         status=status,
     )
     add_never_cache_headers(response)  # the form carries per-visitor tokens
