@@ -182,6 +182,7 @@ def test_an_admin_body_over_the_upload_limit_gets_the_413_page(demo_editor):
 
 # --- 3. Numbers that are not numbers ------------------------------------------------------
 
+LISTS = {"/it/notizie/", "/en/news/", "/it/gruppi/"}
 JUNK_NUMBERS = ["²", "١٢", "１２", " 2", "2_0", "+2", "-1", "0", "abc", "99999999999",
                 "1e9", "x" * 5000]
 
@@ -195,7 +196,11 @@ def test_a_page_number_that_is_not_a_number_never_fails(url):
     for junk in JUNK_NUMBERS:
         separator = "" if url.endswith("&") else "?"
         response = client.get(f"{url}{separator}page={junk}", follow=True)
-        assert response.status_code == 200, (url, junk, response.status_code)
+        # The long lists (news, groups) show a page of the list and say the number was
+        # not one, as a 404 the page cache never stores; other pages ignore it.
+        expected = 404 if url in LISTS and junk != "0012" else 200
+        assert response.status_code == expected, (url, junk, response.status_code)
+        assert "site-header" in response.content.decode() or "<header" in response.content.decode()
         assert "?page=" not in response.content.decode().split('rel="canonical"')[-1][:200]
 
 

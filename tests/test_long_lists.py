@@ -303,6 +303,21 @@ def test_pages_are_cached_and_filtered_lists_are_not(client, many_groups, settin
         assert missing.status_code == 404 and "X-Page-Cache" not in missing
 
 
+@pytest.mark.parametrize(("path", "said"), [
+    ("/it/notizie/", "Non c’è una pagina «9999» delle notizie"),
+    ("/en/news/", "There is no page “9999” of the news"),
+])
+def test_a_news_page_past_the_end_says_so_and_is_never_stored(settings, path, said):
+    """The same fault as the groups' ?page=9999: the news index stored one copy of its
+    last page per number anyone typed."""
+    settings.PAGE_CACHE_SECONDS = 300
+    for _ in range(2):
+        missing = Client().get(path + "?page=9999")
+        assert missing.status_code == 404 and "X-Page-Cache" not in missing
+        assert said in missing.content.decode()
+    assert Client().get(path)["X-Page-Cache"] in ("miss", "hit")
+
+
 # --- Feeds --------------------------------------------------------------------------------
 
 

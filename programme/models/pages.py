@@ -1,6 +1,5 @@
 """The programme's pages. Thin: what they show is computed in programme/*.py functions."""
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -17,7 +16,7 @@ from home.blocks import BaseStreamBlock
 from languages.routes import LocalizedRoutesMixin, localized_path
 
 from ..protocol_forms import ProtocolPageForm
-from ..public_lists import GROUPS_PER_PAGE
+from ..public_lists import GROUPS_PER_PAGE, page_of
 from .adhesions import Adhesion
 from .groups import Group
 from .venues import Venue
@@ -285,9 +284,14 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def index(self, request):
-        paginator = Paginator(self.news(), self.PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
-        return self.render(request, context_overrides={"news_page": page_obj})
+        listing = page_of(self.news(), request.GET.get("page"), per_page=self.PER_PAGE)
+        response = self.render(request, context_overrides={"news_page": listing.page,
+                                                           "news_listing": listing})
+        # As the groups page: ?page=9999 shows the last page and says so, as a 404, so
+        # the page cache never stores a copy per number anyone types.
+        if listing.missing:
+            response.status_code = 404
+        return response
 
     @path("rss.xml", name="rss")
     def rss(self, request):
