@@ -112,6 +112,25 @@ def test_best_match_first(django_capture_on_commit_callbacks):
     assert outcome.pages[0].title == "Zanzibarite"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's candidate cap")
+def test_postgresql_ranks_a_bounded_set_of_the_newest_matches(
+        django_capture_on_commit_callbacks, monkeypatch):
+    """Only SEARCH_CANDIDATES matches are ranked (the newest): a word on every page costs
+    the same whatever the number of pages; the best of those still comes first."""
+    import home.site_search
+
+    add_pages(django_capture_on_commit_callbacks, "it", 1, start=0, title="Zanzibarite")
+    add_pages(django_capture_on_commit_callbacks, "it", 6, start=1,
+              title="Zanzibarite, una parola fra molte altre in un titolo lungo e pieno")
+    add_pages(django_capture_on_commit_callbacks, "it", 1, start=99, title="Zanzibarite")
+    monkeypatch.setattr(home.site_search, "SEARCH_CANDIDATES", 4)
+    outcome = search_pages("Zanzibarite", Locale.objects.get(language_code="it"), limit=3)
+    assert len(outcome.pages) == 3 and outcome.more is True
+    assert outcome.pages[0].slug == "zanzibarite-99"
+    # Ranked among all eight, the oldest page (the whole title is the word) came second.
+    assert "zanzibarite-0" not in {page.slug for page in outcome.pages}
+
+
 def test_other_languages_drafts_and_private_pages_are_not_found(
         django_capture_on_commit_callbacks):
     from wagtail.models import PageViewRestriction
