@@ -54,12 +54,25 @@ LARGER_BY_DESIGN = {
     "export CSV (triage)": "at the demo size a synchronous file of every row; at the "
                            "large size the request only queues the background export",
     "export XLSX (triage)": "as the CSV export",
+    "groups index": "the demo has 3 groups; a page shows up to GROUPS_PER_PAGE (20) and "
+                    "their next meetings (at most 30): a fixed bound reached only on the "
+                    "large dataset",
+    "iCalendar, all groups": "the whole calendar, one weekly event per meeting slot of "
+                             "every group (400 slots); the feeds per venue and per group "
+                             "are the bounded ones a citizen subscribes to",
 }
 
 
 # --- What is measured ---------------------------------------------------------------------
 # (label, who asks, how to find the address). The address finder gets the Django-side
 # context (`Ctx`) and returns a path, or None when the view does not exist (yet).
+
+def _news_last_page(ctx):
+    from programme.models import NewsIndexPage
+
+    pages = max(1, -(-ctx.news_index.news().count() // NewsIndexPage.PER_PAGE))
+    return ctx.news_index.url + (f"?page={pages}" if pages > 1 else "")
+
 
 def _news_page(ctx):
     return ctx.latest_news.url
@@ -89,7 +102,8 @@ VIEWS = [
     ("content page (FAQ)", "public", lambda ctx: "/it/domande-frequenti/"),
     ("programme", "public", lambda ctx: "/it/programma/"),
     ("news index", "public", lambda ctx: ctx.news_index.url),
-    ("news index, page 2", "public", lambda ctx: ctx.news_index.url + "?page=2"),
+    # The last page (the oldest news): the first on the demo, the 200th on the large set.
+    ("news index, last page", "public", _news_last_page),
     ("news page", "public", _news_page),
     ("groups index", "public", lambda ctx: ctx.group_index.url),
     ("groups index, filtered", "public", lambda ctx: ctx.group_index.url + "?day=1&language=it"),

@@ -6,7 +6,8 @@ when none is) unless the Segreteria set the group's status by hand (closed or pa
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import ngettext
 
 from .models.group_statuses import GroupStatus, PublicStatus
@@ -49,9 +50,16 @@ def check_capacity(capacity, taken):
 
 
 def with_seats(queryset):
-    """`queryset` of groups, each annotated with `seats_taken` (one query for all)."""
-    return queryset.annotate(seats_taken=Count(
-        "participants", filter=Q(participants__status__in=SEATED), distinct=True))
+    """`queryset` of groups, each annotated with `seats_taken` (one query for all).
+
+    A subquery per group row, not a join: the database counts the seats of the groups
+    it returns (a page of 20) from the (group, status) index, at most a group's capacity
+    each, instead of grouping every request of every group (68 ms with 20,000 requests
+    and 300 groups, for a page of 20; issue 16)."""
+    seated = (ParticipationRequest.objects.filter(group=OuterRef("pk"), status__in=SEATED)
+              .order_by().values("group").annotate(count=Count("pk")).values("count"))
+    return queryset.annotate(seats_taken=Coalesce(
+        Subquery(seated, output_field=IntegerField()), Value(0)))
 
 
 def count_seats_taken(group):

@@ -407,3 +407,13 @@ def test_groups_page_shows_each_groups_name_schedule_venue_and_status(client, la
     for name in CARDS[other]:
         if name not in CARDS[lang]:
             assert name not in html
+
+
+def test_public_holidays_are_excluded_until_the_end_of_next_year_only(client):
+    """Each EXDATE is most of an event's size and cost: ten years of them made the
+    all-groups feed 322 KB with 300 groups (issue 16). A subscribed calendar refreshes
+    the feed long before next year ends."""
+    _response, calendar = get_feed(client, feed_url("it"))
+    this_year = timezone.localdate().year
+    years = {day.year for event in events(calendar) for day in exdates(event)}
+    assert years and max(years) <= this_year + 1

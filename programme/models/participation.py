@@ -176,6 +176,8 @@ class ParticipationRequest(models.Model):
         # sorting every request first costs each one its duplicate check.
         indexes = [models.Index(fields=["status", "-created_at"]),
                    models.Index(fields=["-created_at"], name="participation_received"),
+                   # Seats taken in a group (programme.seats.with_seats).
+                   models.Index(fields=["group", "status"], name="participation_seats"),
                    models.Index(fields=["email_key"], name="participation_email_key"),
                    models.Index(fields=["phone"], name="participation_phone"),
                    models.Index(fields=["first_key", "last_key"],
