@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware: picks the language from the /it/ or /en/ prefix.
-    "django.middleware.locale.LocaleMiddleware",
+    "languages.middleware.LocaleMiddleware",  # Django's, keeping the admin's 404s
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
