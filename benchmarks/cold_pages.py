@@ -13,7 +13,8 @@ rendering, with the data cache as it is), requests with Django's test client:
    as Approvazione's "Pubblica" does);
 3. the home page after an unrelated snippet (a venue) is saved, and after the contact
    details are published (the two other kinds of change);
-4. the intake form's GET, each time as a new visitor (no cookies), warm;
+4. the intake form's GET, each time as a new visitor (no cookies), warm in both languages
+   and after a venue is saved (its venue field rendered again: programme.forms);
 5. an uncached content page (the programme sheet), warm, for comparison.
 
 Each request is counted in CPU instructions by valgrind's callgrind (`--dump-before` on a
@@ -49,6 +50,9 @@ MEASURED = [
     ("programme sheet, warm", None, "/it/programma/", False),
     ("news index, after an article is published", "publish-news", "/it/notizie/", False),
     ("intake form GET, warm (new visitor)", None, "/it/partecipa/", True),
+    ("intake form GET in English, warm (new visitor)", None, "/en/apply/", True),
+    ("intake form GET, after a venue is saved (new visitor)", "save-venue", "/it/partecipa/",
+     True),
 ]
 
 

@@ -4,10 +4,12 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.loader import render_to_string
 from django.utils import dates, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from antispam.forms import SpamProtectedForm
+from home.templatetags.form_tags import render_field
 from languages.versions import active_locale, default_locale
 from pagecache.data import cached
 from pagecache.tags import model_tag
@@ -210,25 +212,38 @@ class ParticipationRequestForm(SpamProtectedForm, ParticipationFieldsForm):
 
 
 FIELDS_TEMPLATE = "programme/includes/participation_fields.html"
+FIELD_TEMPLATE = "forms/field.html"  # one field, as form_tags' {% render_field %} renders it
+# Where the venue field goes in the cached fields (its own HTML is kept apart).
+VENUE_SLOT = mark_safe("<!-- preferred_venue -->")
 
 
 def blank_fields_html(request, form, template_name=FIELDS_TEMPLATE):
     """The HTML (a SafeString) of the unbound `form`'s fields as `template_name` renders
     them, or None when `form` is bound (what was typed and its errors are the visitor's).
 
-    A blank form is the same for every visitor of a language: its fields are rendered
-    once per language and year (`since_year` offers the last 51 years) and kept in the
-    data cache until a venue changes (`preferred_venue`'s choices; pagecache's tag of
-    programme.Venue). Rendering the fields widget by widget is most of the intake GET's
-    cost (issue 16). The per-visitor parts, the CSRF token and antispam's signed form
-    token (the ALTCHA challenge is fetched by the browser), stay outside.
+    A blank form is the same for every visitor of a language, and rendering it widget by
+    widget was most of the intake GET's cost (issue 16): its fields are rendered once per
+    language and year (`since_year` offers the last 51 years) and kept in the data cache,
+    the venue field apart, renewed when a venue changes (pagecache's tag of
+    programme.Venue), so that the first visitor after a venue is saved pays for that field
+    only. The per-visitor parts, the CSRF token and antispam's signed form token (the
+    ALTCHA challenge is fetched by the browser), stay outside.
     """
     if form.is_bound:
         return None
-    key = ("blank-fields", template_name, type(form).__name__, form.prefix, get_language(),
-           timezone.localdate().year)
-    return cached(request, key, lambda: render_to_string(template_name, {"form": form}),
-                  tags=[model_tag(Venue._meta.label)])
+    key = (template_name, type(form).__name__, form.prefix, get_language())
+    fields = cached(
+        request, ("blank-fields", *key, timezone.localdate().year),
+        lambda: render_to_string(template_name, {"form": form, "venue_field": VENUE_SLOT}),
+        tags=(),  # code and translations: a new worker; Locales: pagecache's bump()
+    )
+    venue = cached(
+        request, ("blank-venue-field", *key),
+        lambda: render_to_string(FIELD_TEMPLATE, render_field(form["preferred_venue"])),
+        tags=[model_tag(Venue._meta.label)],
+    )
+    # Both parts come from templates, which escaped what they were given.
+    return mark_safe(fields.replace(VENUE_SLOT, venue))
 
 
 class ReferralForm(ParticipationFieldsForm):

@@ -85,7 +85,7 @@ def test_a_blank_form_from_the_cache_is_the_form_rendered_field_by_field(
     assert re.search(r'<input type="text" name="first_name"[^>]* required', second)
 
 
-def test_the_blank_fields_are_rendered_once_per_language(monkeypatch):
+def test_the_blank_fields_are_rendered_once_per_language_the_venues_when_they_change(monkeypatch):
     rendered = []
     render = programme.forms.render_to_string
 
@@ -96,7 +96,14 @@ def test_the_blank_fields_are_rendered_once_per_language(monkeypatch):
     monkeypatch.setattr(programme.forms, "render_to_string", counting)
     for url in (*INTAKE.values(), *INTAKE.values()):
         visit(url)
-    assert rendered == [programme.forms.FIELDS_TEMPLATE] * 2
+    fields, venue_field = programme.forms.FIELDS_TEMPLATE, programme.forms.FIELD_TEMPLATE
+    assert rendered == [fields, venue_field] * 2
+    # A venue saved: the first visitor of each language pays for the venue field only.
+    rendered.clear()
+    Venue.objects.filter(locale__language_code="it", live=True).first().save()
+    for url in (*INTAKE.values(), *INTAKE.values()):
+        visit(url)
+    assert rendered == [venue_field] * 2
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
