@@ -404,3 +404,18 @@ def test_a_few_adherents_are_listed_open(client, lang):
                         client.get(PROTOCOL[lang]).content.decode(), re.S).group(0)
     assert "<details" not in section
     assert '<h3 class="h5 mt-3">' in section
+
+
+def test_a_venue_not_translated_is_marked_italian_in_the_filter(client):
+    """WCAG 3.1.2, as everywhere a venue's Italian name shows under /en/; and the
+    filter's own Select subclass is still drawn as Bootstrap Italia's select."""
+    Venue.objects.filter(locale__language_code="en").update(live=False)
+    html = client.get(PAGE["en"]).content.decode()
+    select = re.search(r'<select name="venue"[^>]*>.*?</select>', html, re.S).group(0)
+    assert 'class="form-select"' in select
+    options = re.findall(r"<option ([^>]*)>", select)
+    assert options[1:] and all('lang="it"' in attrs for attrs in options[1:])
+    assert 'lang="it"' not in options[0]  # "All venues" is English
+    italian = client.get(PAGE["it"]).content.decode()
+    assert 'lang="it"' not in re.search(r'<select name="venue".*?</select>', italian,
+                                        re.S).group(0)

@@ -8,9 +8,21 @@ register = template.Library()
 TEXT_LIKE = {"text", "email", "tel", "number", "textarea", "password", "url", "date"}
 
 
+def widget_kind(field):
+    """Django's `widget_type` ("select", "radioselect", "email"…), by the nearest of
+    Django's own widget classes: a site's Select subclass (VenueSelect) is a "select",
+    not a "venueselect" the templates would render as a plain input's box."""
+    from django import forms
+
+    for widget_class in type(field.field.widget).__mro__:
+        if widget_class.__module__ == forms.widgets.__name__:
+            return widget_class.__name__.lower().removesuffix("widget").removesuffix("input")
+    return field.widget_type
+
+
 @register.inclusion_tag("forms/field.html")
 def render_field(field):
-    widget_type = field.widget_type
+    widget_type = widget_kind(field)
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")
@@ -60,7 +72,7 @@ def fields_faulted_by_form(form):
 
 def _anchor(field):
     # Radios and checkbox groups have no element with the field's own id: link the first.
-    if field.widget_type in {"radioselect", "checkboxselectmultiple"} and field.subwidgets:
+    if widget_kind(field) in {"radioselect", "checkboxselectmultiple"} and field.subwidgets:
         return field.subwidgets[0].id_for_label
     return field.auto_id
 
