@@ -94,5 +94,5 @@ bench-privacy: install  ## the retention purge on 5,000 and 50,000 requests: tim
 	$(PY) benchmarks/privacy_purge.py
 
 .PHONY: bench-scale
-bench-scale: install  ## every view's queries and CPU on the demo and on a grown database (issue 16)
+bench-scale: install static  ## every view's queries and CPU on the demo and on a grown database (issue 16)
 	$(PY) benchmarks/scale.py

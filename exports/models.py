@@ -92,5 +92,10 @@ class ExportJob(models.Model):
             return 100 if self.status == self.Status.READY else 0
         return min(100, self.rows_done * 100 // self.total_rows)
 
+    def waits_too_long(self, delay, now=None):
+        """Whether the job is still queued `delay` (a timedelta) after it was asked for."""
+        return (self.status == self.Status.QUEUED
+                and self.created_at + delay <= (now or timezone.now()))
+
     def is_past_expiry(self, now=None):
         return self.expires_at <= (now or timezone.now())

@@ -122,8 +122,9 @@ def export_rows(view, queryset):
     `export_progress(rows_done)` (a background export), it is called after each chunk
     and once at the end."""
     progress = getattr(view, "export_progress", None)
-    if isinstance(queryset, QuerySet) and queryset._result_cache is None:
-        items = queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE)
+    if (isinstance(queryset, QuerySet) and queryset._result_cache is None
+            and not queryset.query.is_sliced and not queryset.query.combinator):
+        items = _in_chunks(queryset)
     else:
         items = iter(queryset)
     done = 0
@@ -134,6 +135,21 @@ def export_rows(view, queryset):
             progress(done)
     if progress is not None:
         progress(done)
+
+
+def _in_chunks(queryset):
+    """The rows of `queryset` in its order: their keys first (one query), then each
+    EXPORT_CHUNK_SIZE of them by key (one query each, with the queryset's joins and
+    prefetches). No read stays open between two chunks: on SQLite a write on a
+    connection with an open read fails at once ("database is locked") when another
+    connection wrote meanwhile, and a background export records its progress between
+    chunks while staff keep working. The keys are taken once, so a request received
+    during the export neither shifts nor repeats a row."""
+    keys = list(queryset.values_list("pk", flat=True))
+    for start in range(0, len(keys), EXPORT_CHUNK_SIZE):
+        chunk = keys[start:start + EXPORT_CHUNK_SIZE]
+        rows = {row.pk: row for row in queryset.filter(pk__in=chunk)}
+        yield from (rows[key] for key in chunk if key in rows)
 
 
 def _in_language(language, rows):

@@ -5,10 +5,11 @@ refreshes by itself, no JavaScript), the download link once the file is ready, a
 "failed, try again", or that the file was deleted for privacy. Someone else's job is
 404, as any admin address that is not the person's to see; a job the purge has deleted
 (or an id that never was one) is 410 Gone with the explanation: exports are deleted
-after EXPORT_RETENTION_HOURS, export the list again. (A 404 would not say so: the
-site's LocaleMiddleware sends any 404 outside /it/ and /en/ to its /it/ address, where
-the public "page not found" answers.)
+after EXPORT_RETENTION_HOURS, export the list again. A job still waiting after
+WAITING_TOO_LONG says the background worker may be stopped (nothing else would tell).
 """
+
+import datetime
 
 from django.apps import apps
 from django.conf import settings
@@ -26,6 +27,8 @@ from exports.spreadsheets import spreadsheet_exported
 
 # Seconds between two refreshes of the progress page.
 REFRESH_SECONDS = 3
+# A worker takes a queued export within seconds: waiting longer means it is not running.
+WAITING_TOO_LONG = datetime.timedelta(minutes=2)
 CONTENT_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -70,7 +73,9 @@ class ExportJobView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(job=self.job, refresh_seconds=REFRESH_SECONDS,
-                       retention_hours=settings.EXPORT_RETENTION_HOURS)
+                       retention_hours=settings.EXPORT_RETENTION_HOURS,
+                       waiting_too_long=bool(self.job and self.job.waits_too_long(
+                           WAITING_TOO_LONG)))
         return context
 
 

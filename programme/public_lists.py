@@ -17,13 +17,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from home.templatetags.content_language import other_language
-from typed_text.parameters import is_ascii_number, page_number
+from typed_text.parameters import page_number
 
 from .models.groups import Group, MeetingSlot
 from .models.venues import WEEKDAYS, Venue
 
 # A phone shows a card per screen: twenty cards is a long scroll already, and keeps the
-# page near 50 KB of HTML whatever the number of groups.
+# page under 100 KB of HTML whatever the number of groups.
 GROUPS_PER_PAGE = 20
 # Page numbers have at most this many digits (the page cache keeps ?page= up to 4 digits).
 PAGE_DIGITS = 4
@@ -170,11 +170,6 @@ def page_of(rows, asked, *, per_page, filters=None):
         for n in paginator.get_elided_page_range(number, on_each_side=1, on_ends=1)
     ]
     return ListPage(page=page, asked=missing, links=links)
-
-
-def is_page_parameter(value):
-    """Whether a ?page= value could name a page at all (ASCII digits, bounded)."""
-    return is_ascii_number(value, PAGE_DIGITS)
 
 
 # --- The protocol's adherents --------------------------------------------------------------

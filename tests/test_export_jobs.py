@@ -101,6 +101,16 @@ def test_a_long_export_is_queued_and_the_person_sent_to_its_page(client, staff,
     assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED).exists()
 
 
+def test_a_job_waiting_too_long_says_the_worker_may_be_stopped(client, staff,
+                                                              requests_listed):
+    job, page = ask(client)
+    assert "potrebbe essere fermo" not in client.get(page).content.decode()
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - datetime.timedelta(minutes=3))
+    html = client.get(page).content.decode()
+    assert "È in attesa da più di due minuti" in html and "Coda dei messaggi" in html
+
+
 def test_asking_again_while_it_waits_leads_to_the_same_job(client, staff, requests_listed):
     first, _ = ask(client)
     second, _ = ask(client)
