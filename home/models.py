@@ -81,6 +81,7 @@ class HomePage(Page):
         from languages.versions import language_code, localized_pages
         from pagecache.data import cached
         from pagecache.tags import children_tag, page_tag
+        from seo.metadata import with_descriptions
 
         context = super().get_context(request, *args, **kwargs)
         code = language_code()
@@ -90,7 +91,7 @@ class HomePage(Page):
         # first paragraph.
         highlights = cached(
             request, ("home-highlights", self.pk, code),
-            lambda: list(self.get_children().live().in_menu().specific()),
+            lambda: with_descriptions(list(self.get_children().live().in_menu().specific())),
             tags=[children_tag(self.path)],
         )
         # Any section page that knows its latest items can fill the news slot; the home
@@ -107,7 +108,8 @@ class HomePage(Page):
         latest = getattr(news_index, "latest_items", None)
         latest_news = []
         if callable(latest):
-            latest_news = cached(request, ("home-latest-items", news_index.pk), lambda: latest(3),
+            latest_news = cached(request, ("home-latest-items", news_index.pk),
+                                 lambda: with_descriptions(latest(3)),
                                  tags=[children_tag(news_index.path)])
         context["highlights"] = highlights
         context["news_index"] = news_index

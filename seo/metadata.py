@@ -98,7 +98,10 @@ def _first_paragraph(page):
 def description(page):
     """What a page is about, in one plain-text paragraph of at most DESCRIPTION_LENGTH
     characters: its search_description, else its summary or introduction (rich text made
-    plain), else the first paragraph of its body. "" when it has none of them."""
+    plain), else the first paragraph of its body. "" when it has none of them. Read from
+    the page when `with_descriptions` put it there."""
+    if "description_text" in page.__dict__:
+        return page.description_text
     if page.search_description:
         return page.search_description.strip()
     for field in ("summary", "introduction", "intro"):
@@ -106,6 +109,15 @@ def description(page):
         if value:
             return Truncator(plain_text(value)).chars(DESCRIPTION_LENGTH)
     return Truncator(_first_paragraph(page)).chars(DESCRIPTION_LENGTH)
+
+
+def with_descriptions(pages):
+    """`pages` (a list), each given `.description_text`: its description, made once.
+    For lists of pages kept in the data cache (the home page's cards): rich text made
+    plain and cut on every render was a tenth of the home page's cost (issue 16)."""
+    for page in pages:
+        page.description_text = description(page)
+    return pages
 
 
 # --- Open Graph and basic meta ----------------------------------------------------------

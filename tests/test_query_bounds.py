@@ -243,3 +243,17 @@ def test_menu_shows_only_live_pages_in_menus():
     nav = _section(_html("/en/programme/"), 'id="main-menu"', "</nav>")
     assert 'href="/en/news/"' not in nav
     assert 'href="/en/programme/"' in nav and 'aria-current="page"' in nav
+
+
+def test_the_home_pages_cards_carry_their_descriptions_from_the_cache(client):
+    """Rich text made plain and cut on every render was a tenth of the home page's cost
+    (issue 16): the cached lists of pages carry their descriptions
+    (seo.metadata.with_descriptions), and a card reads it."""
+    from unittest import mock
+
+    import seo.metadata
+
+    client.get("/it/")  # fills the data cache
+    with mock.patch.object(seo.metadata, "plain_text",
+                           side_effect=AssertionError("made plain again")):
+        assert client.get("/it/").status_code == 200

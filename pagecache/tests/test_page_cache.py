@@ -114,7 +114,8 @@ def test_tracking_parameters_share_the_page_and_other_parameters_are_not_cached(
     assert state(get(Client(), NEWS_IT + "?anything=1")) is None
     assert state(get(Client(), NEWS_IT + "?page=1")) == "miss"  # its own entry
     assert state(get(Client(), NEWS_IT + "?page=1")) == "hit"
-    assert state(get(Client(), NEWS_IT + "?page=x1")) is None  # only page numbers
+    # Only page numbers; the news index answers another value with a 404 of its own.
+    assert state(Client().get(NEWS_IT + "?page=x1")) is None
 
 
 def test_only_get_requests_are_served_from_the_cache(client):
