@@ -65,6 +65,8 @@ LARGER_BY_DESIGN = {
                     "large dataset",
     "groups index, filtered": "as the groups index: up to 20 groups of those matching, "
                               "the demo's 3 on the small dataset",
+    "protocol": "the public record of who joined the protocol lists every adherent (200 "
+                "against the demo's few), folded by kind: none may be left off a page",
     "iCalendar, all groups": "the whole calendar, one weekly event per meeting slot of "
                              "every group (400 slots); the feeds per venue and per group "
                              "are the bounded ones a citizen subscribes to",
