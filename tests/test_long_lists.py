@@ -231,7 +231,7 @@ def test_a_wrong_filter_value_is_a_clear_error_and_the_other_filters_still_apply
 
 def test_the_filter_form_works_without_javascript(client):
     html = client.get(PAGE["en"]).content.decode()
-    form = re.search(r'<form class="group-filters" method="get" action="/en/groups/">.*?'
+    form = re.search(r'<form class="group-filters site-form" method="get" action="/en/groups/">.*?'
                      r"</form>", html, re.S).group(0)
     for name, label in (("venue", "Venue"), ("day", "Day of the week"),
                         ("language", "Language of the meetings")):
