@@ -18,6 +18,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from programme.models import NewsIndexPage, NewsPage
+from tests.search_helpers import search
 
 pytestmark = pytest.mark.django_db
 
@@ -90,17 +91,6 @@ def get_feed(client, url):
     assert response.status_code == 200, url
     assert response["Content-Type"].startswith("application/rss+xml")
     return parse_xml(response.content).find("channel")
-
-
-def search(client, lang, query, **params):
-    with translation.override(lang):
-        url = reverse("search")
-    response = client.get(url, {"q": query, **params})
-    assert response.status_code == 200
-    body = response.content.decode()
-    listing = re.search(r'<ol class="list-unstyled search-results".*?</ol>', body, re.S)
-    hrefs = re.findall(r'<a href="([^"]+)"', listing.group(0)) if listing else []
-    return body, hrefs
 
 
 def attach_image(page):

@@ -3,17 +3,15 @@
 N results: refine your words" in both languages, paginated; bad page numbers never fail.
 Run on SQLite and PostgreSQL (scripts/with-postgres.sh)."""
 
-import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 from wagtail.models import Locale, Page
 
 from home.models import StandardPage
 from home.site_search import search_pages
+from tests.search_helpers import search
 
 pytestmark = pytest.mark.django_db
 
@@ -31,21 +29,10 @@ def add_pages(django_capture_on_commit_callbacks, language, count, *, start=0, t
                 slug=f"{WORD[language].lower()}-{number}", locale=home.locale))
 
 
-def get(client, language, query, **params):
-    with translation.override(language):
-        url = reverse("search")
-    response = client.get(url, {"q": query, **params})
-    assert response.status_code == 200
-    body = response.content.decode()
-    listing = re.search(r'<ol class="list-unstyled search-results".*?</ol>', body, re.S)
-    hrefs = re.findall(r'<a href="([^"]+)"', listing.group(0)) if listing else []
-    return body, hrefs
-
-
 def queries(client, language, query):
-    get(client, language, query)  # warm
+    search(client, language, query)  # warm
     with CaptureQueriesContext(connection) as captured:
-        get(client, language, query)
+        search(client, language, query)
     return len(captured)
 
 
@@ -55,7 +42,7 @@ def test_the_same_queries_with_3_or_30_matches(client, language,
     add_pages(django_capture_on_commit_callbacks, language, 3)
     small = queries(client, language, WORD[language])
     add_pages(django_capture_on_commit_callbacks, language, 27, start=3)
-    _body, hrefs = get(client, language, WORD[language])
+    _body, hrefs = search(client, language, WORD[language])
     assert len(hrefs) == 10  # the first page of 30
     assert queries(client, language, WORD[language]) == small
 
@@ -74,7 +61,7 @@ def test_results_are_capped_with_a_message(client, settings, language, heading, 
                                            django_capture_on_commit_callbacks):
     settings.SEARCH_MAX_RESULTS = 5
     add_pages(django_capture_on_commit_callbacks, language, 7)
-    body, hrefs = get(client, language, WORD[language])
+    body, hrefs = search(client, language, WORD[language])
     assert len(hrefs) == 5
     assert heading in body
     assert note in body
@@ -85,7 +72,7 @@ def test_up_to_the_cap_the_count_is_exact_and_no_note(client, settings,
                                                       django_capture_on_commit_callbacks):
     settings.SEARCH_MAX_RESULTS = 5
     add_pages(django_capture_on_commit_callbacks, "en", 5)
-    body, hrefs = get(client, "en", WORD["en"])
+    body, hrefs = search(client, "en", WORD["en"])
     assert len(hrefs) == 5
     assert "5 results for “Quokkaverse”" in body and "More than" not in body
     assert "refine your search" not in body
@@ -94,8 +81,8 @@ def test_up_to_the_cap_the_count_is_exact_and_no_note(client, settings,
 def test_capped_results_are_paginated(client, settings, django_capture_on_commit_callbacks):
     settings.SEARCH_MAX_RESULTS = 15
     add_pages(django_capture_on_commit_callbacks, "it", 20)
-    _body, first = get(client, "it", WORD["it"])
-    body, second = get(client, "it", WORD["it"], page=2)
+    _body, first = search(client, "it", WORD["it"])
+    body, second = search(client, "it", WORD["it"], page=2)
     assert len(first) == 10 and len(second) == 5
     assert not set(first) & set(second)
     assert "Pagina 2 di 2" in body
@@ -150,7 +137,7 @@ def test_bad_page_numbers_never_fail(client, settings, page,
                                      django_capture_on_commit_callbacks):
     settings.SEARCH_MAX_RESULTS = 15
     add_pages(django_capture_on_commit_callbacks, "it", 12)
-    _body, hrefs = get(client, "it", WORD["it"], page=page)
+    _body, hrefs = search(client, "it", WORD["it"], page=page)
     assert hrefs
 
 
