@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 SERVICES = {"antispam", "pagecache", "languages", "mail", "exports", "readable", "seo",
-            "typed_text"}
+            "typed_text", "topics", "rating"}
 # Which package may import which (the README's table). Whatever is not listed is refused.
 ALLOWED = {
     "typed_text": set(),
@@ -24,6 +24,8 @@ ALLOWED = {
     "languages": {"pagecache"},
     "exports": {"readable", "typed_text"},
     "seo": {"languages", "pagecache", "readable", "typed_text"},
+    "topics": {"languages", "pagecache", "typed_text"},
+    "rating": {"antispam", "exports", "languages", "pagecache", "readable", "typed_text"},
     "accounts": {"antispam", "exports", "mail", "readable", "typed_text"},
     "home": SERVICES,
     "programme": SERVICES | {"home", "accounts"},

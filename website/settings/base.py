@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "exports",
     "seo",
     "privacy",
+    "topics",
+    "rating",
     "auditlog",  # the audit trail's record of changes (privacy/audit.py)
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",

@@ -1,0 +1,1 @@
+"""How clear visitors found a page ("Valuta questo sito"): anonymous ratings."""

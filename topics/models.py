@@ -1,0 +1,1 @@
+"""The topics ("Argomenti") editors tag pages with: a translatable taxonomy."""
