@@ -255,10 +255,14 @@ class FormsIndexView(FormPagesListView):
         return super().dispatch(request, *args, **kwargs)
 
 
-def contact_messages_view(request):
-    """The admin menu's "Messages": straight to the one list of the contact page's
-    messages, every language's."""
-    page = get_forms_for_user(request.user).order_by("path").first()
+def contact_messages_view(request, page_type="home.ContactPage"):
+    """The admin menu's "Messages" (and "Problem reports", page_type
+    "home.ProblemReportPage"): straight to the one list of that form page's messages,
+    every language's."""
+    from django.apps import apps
+
+    model = apps.get_model(page_type)
+    page = get_forms_for_user(request.user).type(model).order_by("path").first()
     if page is None:
         raise PermissionDenied
     return redirect("wagtailforms:list_submissions", page.pk)

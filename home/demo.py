@@ -15,6 +15,8 @@ from .models import (
     FooterLinks,
     HomePage,
     StandardPage,
+    ProblemReportPage,
+    SiteMapPage,
 )
 
 
@@ -248,6 +250,7 @@ def _standard_pages(t):
         {
             "key": "accessibility",
             "title": t("Dichiarazione di accessibilità", "Accessibility statement"),
+        "pec": "infolavoro@pec.example.org",
             "slug": t("accessibilita", "accessibility"),
             "introduction": t(
                 "Il Comune di Milano si impegna a rendere questo sito accessibile, secondo la "
@@ -291,6 +294,43 @@ def _standard_pages(t):
             ),
         },
     ]
+def _problem_report_page(t, home):
+    """«Segnala disservizio»: its fields are the page type's own (home.problem_reports)."""
+    page, _created = _add_or_update_child(home, ProblemReportPage, {
+        "title": t("Segnala disservizio", "Report a problem"),
+        "slug": t("segnala-disservizio", "report-a-problem"),
+        "show_in_menus": False,
+        "introduction": t.rich((
+            "Hai trovato un'informazione sbagliata, un collegamento che non funziona, un "
+            "modulo che non si invia o un problema di accessibilità? Segnalacelo: la "
+            "Segreteria lo esamina e lo corregge.",
+            "Did you find wrong information, a link that does not work, a form that "
+            "cannot be sent or an accessibility problem? Tell us: the office looks into "
+            "it and puts it right.",
+        )),
+        "thank_you_text": t.rich((
+            "Se hai lasciato un contatto, ti scriviamo quando il problema è risolto.",
+            "If you left a contact, we will write to you once the problem is solved.",
+        )),
+        # As the contact page's: recipients from the environment, never from the demo.
+        "to_address": ", ".join(settings.STAFF_NOTIFICATION_EMAILS),
+        "subject": t("Nuova segnalazione di disservizio dal sito Mutuo Aiuto Lavoro",
+                     "New problem report from the Mutual Aid for Work website"),
+    })
+    return page
+
+
+def _site_map_page(t, home):
+    page, _created = _add_or_update_child(home, SiteMapPage, {
+        "title": t("Mappa del sito", "Site map"),
+        "slug": t("mappa-del-sito", "site-map"),
+        "show_in_menus": False,
+        "introduction": t("Tutte le pagine del sito, sezione per sezione.",
+                          "Every page of the site, section by section."),
+    })
+    return page
+
+
 
 
 def _contact_fields(t):
@@ -359,11 +399,16 @@ def short_address(old_path, page):
 
 
 def _add_or_update_child(parent, model, fields):
+    pages["report"] = _problem_report_page(t, home)
+    pages["site_map"] = _site_map_page(t, home)
+
     """Idempotent: the page with this slug under `parent` is created once, then kept."""
     existing = parent.get_children().filter(slug=fields["slug"]).specific().first()
     if existing is not None:
         return existing, False
     page = model(**fields)
+    links.report_page = pages["report"]
+    links.site_map_page = pages["site_map"]
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page, True

@@ -171,6 +171,9 @@ class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
     phone_primary = models.CharField(_("phone"), max_length=30)
     phone_secondary = models.CharField(_("second phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"))
+    # The model's footer lists a certified address (posta elettronica certificata): the
+    # one whose messages have legal value, e.g. a formal complaint.
+    pec = models.EmailField(_("certified email (PEC)"), blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=250, blank=True)
     facebook_url = models.URLField(_("Facebook page"), blank=True)
 
@@ -189,7 +192,8 @@ class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
             heading=_("Address"),
         ),
         MultiFieldPanel(
-            [FieldPanel("phone_primary"), FieldPanel("phone_secondary"), FieldPanel("email")],
+            [FieldPanel("phone_primary"), FieldPanel("phone_secondary"), FieldPanel("email"),
+             FieldPanel("pec")],
             heading=_("Phone and email"),
         ),
         FieldPanel("opening_hours"),
@@ -207,6 +211,7 @@ class ContactDetails(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixi
         SynchronizedField("phone_primary"),
         SynchronizedField("phone_secondary"),
         SynchronizedField("email"),
+        SynchronizedField("pec"),
         SynchronizedField("facebook_url"),
     ]
 
@@ -280,12 +285,22 @@ class FooterLinks(BaseSiteSetting):
         "wagtailcore.Page", verbose_name=_("frequently asked questions"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    report_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("report a problem (“Segnala disservizio”)"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    site_map_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("site map"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
 
     panels = [
         PageChooserPanel("privacy_page"),
         PageChooserPanel("accessibility_page"),
         PageChooserPanel("legal_notes_page"),
         PageChooserPanel("faq_page"),
+        PageChooserPanel("report_page", ["home.ProblemReportPage"]),
+        PageChooserPanel("site_map_page", ["home.SiteMapPage"]),
     ]
 
     class Meta:
@@ -329,35 +344,11 @@ class ContactSubmission(FormSubmission):
         return {**super().get_data(), "language": language_name(self.page.locale.language_code)}
 
 
-class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
-    """"Contattaci": editors choose the fields, the texts and who receives the messages."""
-
-    form_builder = ContactFormBuilder
-
-    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
-                                 blank=True)
-    thank_you_text = RichTextField(_("text after sending"), features=["bold", "italic", "link"],
-                                   blank=True)
-
-    content_panels = AbstractEmailForm.content_panels + [
-        FieldPanel("introduction"),
-        InlinePanel("form_fields", label=_("Form fields")),
-        FieldPanel("thank_you_text"),
-        MultiFieldPanel(
-            [FieldPanel("to_address"), FieldPanel("subject")],
-            heading=_("Who receives the messages"),
-        ),
-    ]
-    # Translators must not redirect the messages elsewhere.
-    override_translatable_fields = [
-        SynchronizedField("to_address", overridable=False),
-        SynchronizedField("from_address", overridable=False),
-    ]
-    max_count_per_parent = 1
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("contact page")
+class MessageFormPageMixin:
+    """What every page whose form sends a message to the Segreteria shares (the contact
+    page, the problem report page): the privacy acknowledgement, one list of messages for
+    every language with its handled flag and safe exports, the message stored before
+    its mail is queued. Placed after SpamProtectedFormPageMixin, before AbstractEmailForm."""
 
     def get_form_class(self):
         from .contact import contact_form_class
@@ -387,6 +378,38 @@ class ContactPage(SpamProtectedFormPageMixin, AbstractEmailForm):
         from .contact import store_and_notify
 
         return store_and_notify(self, form)
+
+
+class ContactPage(SpamProtectedFormPageMixin, MessageFormPageMixin, AbstractEmailForm):
+    """"Contattaci": editors choose the fields, the texts and who receives the messages."""
+
+    form_builder = ContactFormBuilder
+
+    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
+                                 blank=True)
+    thank_you_text = RichTextField(_("text after sending"), features=["bold", "italic", "link"],
+                                   blank=True)
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FieldPanel("introduction"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldPanel("to_address"), FieldPanel("subject")],
+            heading=_("Who receives the messages"),
+        ),
+    ]
+    # Translators must not redirect the messages elsewhere.
+    override_translatable_fields = [
+        SynchronizedField("to_address", overridable=False),
+        SynchronizedField("from_address", overridable=False),
+    ]
+    max_count_per_parent = 1
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("contact page")
+
 
 
 class MessageHandling(models.Model):
@@ -437,3 +460,8 @@ def office_contacts(language):
         "contact_url": (url if url and url.startswith("http") else absolute_url(url))
         if url else "",
     }
+
+
+# Page types of their own modules, registered with the app through this one.
+from .problem_reports import ProblemReportPage  # noqa: E402, F401
+from .site_map import SiteMapPage  # noqa: E402, F401

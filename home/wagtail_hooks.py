@@ -14,6 +14,8 @@ from .message_handling import set_handling_view
 def register_contact_messages_urls():
     return [
         path("messages/", contact_messages_view, name="contact_messages"),
+        path("problem-reports/", contact_messages_view,
+             {"page_type": "home.ProblemReportPage"}, name="problem_reports"),
         path("messages/<int:pk>/handling/", set_handling_view,
              name="contact_message_handling"),
         path("forms/", FormsIndexView.as_view(), name="contact_forms_index"),
@@ -23,14 +25,29 @@ def register_contact_messages_urls():
 
 
 class ContactMessagesMenuItem(MenuItem):
+    page_type = "home.ContactPage"
+
     def is_shown(self, request):
-        return get_forms_for_user(request.user).exists()
+        from django.apps import apps
+
+        return get_forms_for_user(request.user).type(apps.get_model(self.page_type)).exists()
+
+
+class ProblemReportsMenuItem(ContactMessagesMenuItem):
+    page_type = "home.ProblemReportPage"
 
 
 @hooks.register("register_admin_menu_item")
 def register_contact_messages_menu_item():
     return ContactMessagesMenuItem(_("Messages"), reverse("contact_messages"),
                                    name="contact-messages", icon_name="mail", order=170)
+
+
+@hooks.register("register_admin_menu_item")
+def register_problem_reports_menu_item():
+    """«Segnalazioni di disservizio», next to "Messages": the same list and handling."""
+    return ProblemReportsMenuItem(_("Problem reports"), reverse("problem_reports"),
+                                  name="problem-reports", icon_name="warning", order=171)
 
 
 @hooks.register("construct_main_menu")

@@ -35,7 +35,7 @@ from wagtail.contrib.forms.models import FormSubmission
 
 from accounts.models import Invitation
 from exports.background import purge_expired_exports
-from home.models import ContactPage
+from home.models import ContactPage, ProblemReportPage
 from mail.sending import send_email
 from privacy.models import AccessEvent, DataSubjectRequest, PurgeRun
 from programme.models.adhesions import Adhesion
@@ -201,11 +201,13 @@ def status_notes(now):
 
 
 def contact_messages(now):
-    """Messages sent through the contact pages (either language) older than
-    RETENTION_CONTACT_MESSAGE_DAYS: deleted, with their handled flag."""
+    """Messages sent through the contact pages and the problem report pages («Segnala
+    disservizio»; either language) older than RETENTION_CONTACT_MESSAGE_DAYS: deleted,
+    with their handled flag."""
     cutoff = _days_before(now, "RETENTION_CONTACT_MESSAGE_DAYS")
     old = FormSubmission.objects.filter(
-        page__in=ContactPage.objects.values("pk"), submit_time__lt=cutoff)
+        Q(page__in=ContactPage.objects.values("pk"))
+        | Q(page__in=ProblemReportPage.objects.values("pk")), submit_time__lt=cutoff)
 
     def delete(ids):
         _scrub_change_log(FormSubmission, ids)

@@ -88,7 +88,8 @@ def alternate_languages(context):
     return _language_versions(context)
 
 
-FOOTER_LINK_FIELDS = ("privacy_page", "accessibility_page", "legal_notes_page", "faq_page")
+FOOTER_LINK_FIELDS = ("privacy_page", "accessibility_page", "legal_notes_page", "faq_page",
+                      "report_page", "site_map_page")
 
 
 @dataclass
