@@ -76,3 +76,29 @@ class BaseStreamBlock(blocks.StreamBlock):
     faq = FAQBlock(label=_("Frequently asked questions"))
     document = DocumentBlock(label=_("Document"))
     call_to_action = CallToActionBlock(label=_("Call to action"))
+
+
+class ContentLicenceBlock(blocks.StructBlock):
+    """The legal notes' content licence, as Designers Italia's validator finds it: a
+    heading marked data-element="legal-notes-section" whose whole text is "Licenza dei
+    contenuti" and a body marked "legal-notes-body" holding exactly the model's text
+    (pa-website-validator-ng, src/audits/license/legalNotes.ts). Editors keep both
+    texts editable and translatable; only the markup is fixed."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    text = blocks.TextBlock(
+        label=_("Licence text"),
+        help_text=_("The model prescribes this text word for word: change it only if the "
+                    "licence changes."),
+    )
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("Content licence")
+        template = "blocks/content_licence_block.html"
+
+
+class StandardPageStreamBlock(BaseStreamBlock):
+    """The standard page's body: the shared blocks and the legal notes' licence."""
+
+    content_licence = ContentLicenceBlock()

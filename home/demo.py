@@ -7,6 +7,7 @@ translation: the English pages are then made by wagtail-localize from the same t
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
+from . import legal_demo
 from .localize import translate
 from .models import (
     ContactDetails,
@@ -14,9 +15,9 @@ from .models import (
     ContactPage,
     FooterLinks,
     HomePage,
-    StandardPage,
     ProblemReportPage,
     SiteMapPage,
+    StandardPage,
 )
 
 
@@ -32,10 +33,6 @@ class Strings(dict):
 
     def bullets(self, *pairs):
         return "<ul>" + self.rich(*pairs, tag="li") + "</ul>"
-
-
-def _stream_paragraphs(t, *pairs):
-    return [{"type": "paragraph", "value": t.rich(*pairs)}]
 
 
 def _period(days, italian):
@@ -211,126 +208,21 @@ def _standard_pages(t):
             "key": "privacy",
             "title": t("Informativa sulla privacy", "Privacy notice"),
             "slug": t("privacy", "privacy-notice"),
-            "introduction": t(
-                "Come trattiamo i dati personali di chi ci contatta o chiede di partecipare ai "
-                "gruppi (art. 13 del Regolamento UE 2016/679).",
-                "How we process the personal data of people who contact us or ask to join a "
-                "group (art. 13 of EU Regulation 2016/679).",
-            ),
-            "body": _stream_paragraphs(
-                t,
-                (
-                    "Titolare del trattamento è il Comune di Milano, Direzione Politiche del "
-                    "Lavoro. I dati che ci fornisci servono solo a ricontattarti e a organizzare "
-                    "la tua partecipazione ai gruppi.",
-                    "The data controller is the City of Milan, labour policy department. The data "
-                    "you give us are used only to contact you and to organise your participation "
-                    "in the groups.",
-                ),
-                (
-                    "Chiediamo solo i dati necessari e nessuna informazione sulla salute. I dati "
-                    "sono visibili solo al personale incaricato e, per le persone segnalate da un "
-                    "ente partner, a quell'ente; non sono ceduti a terzi.",
-                    "We ask only for the data we need and for no health information. Only the "
-                    "staff in charge can see the data and, for people referred by a partner "
-                    "organisation, that organisation; they are never passed on to others.",
-                ),
-                retention_periods(),
-                (
-                    "Puoi chiedere in ogni momento di accedere ai tuoi dati, correggerli o "
-                    "cancellarli con il modulo «I tuoi dati: una richiesta», in fondo a ogni "
-                    "pagina, o scrivendo a infolavoro@example.org: ti risponderemo entro un "
-                    "mese.",
-                    "You may ask at any time to see, correct or delete your data with the form "
-                    "“Your data: a request”, at the bottom of every page, or by writing to "
-                    "infolavoro@example.org: we will answer within one month.",
-                ),
-            ),
+            **legal_demo.privacy_notice(t, retention_periods()),
         },
         {
             "key": "accessibility",
             "title": t("Dichiarazione di accessibilità", "Accessibility statement"),
-        "pec": "infolavoro@pec.example.org",
             "slug": t("accessibilita", "accessibility"),
-            "introduction": t(
-                "Il Comune di Milano si impegna a rendere questo sito accessibile, secondo la "
-                "Legge 4/2004 e le linee guida AgID.",
-                "The City of Milan is committed to making this website accessible, in line with "
-                "Italian Law 4/2004 and the AgID guidelines.",
-            ),
-            "body": _stream_paragraphs(
-                t,
-                (
-                    "Il sito è progettato per essere conforme ai requisiti WCAG 2.1 di livello AA "
-                    "ed è verificato con strumenti automatici e con la sola tastiera.",
-                    "The site is designed to meet WCAG 2.1 level AA and is checked with automated "
-                    "tools and with the keyboard alone.",
-                ),
-                (
-                    "Se trovi un contenuto che non riesci a usare, scrivici a "
-                    "infolavoro@example.org: ti risponderemo entro 30 giorni.",
-                    "If you find content you cannot use, write to us at "
-                    "infolavoro@example.org: we will answer within 30 days.",
-                ),
-            ),
+            **legal_demo.accessibility_statement(t),
         },
         {
             "key": "legal",
             "title": t("Note legali", "Legal notes"),
             "slug": t("note-legali", "legal-notes"),
-            "introduction": t(
-                "Condizioni d'uso dei contenuti di questo sito.",
-                "Terms of use of this website's content.",
-            ),
-            "body": _stream_paragraphs(
-                t,
-                (
-                    "I contenuti di questo sito sono pubblicati dal Comune di Milano e dalla "
-                    "Camera del Lavoro Metropolitana di Milano e possono essere riutilizzati "
-                    "citando la fonte.",
-                    "The content of this site is published by the City of Milan and the Camera "
-                    "del Lavoro Metropolitana di Milano and may be reused with attribution.",
-                ),
-            ),
+            **legal_demo.legal_notes(t),
         },
     ]
-def _problem_report_page(t, home):
-    """«Segnala disservizio»: its fields are the page type's own (home.problem_reports)."""
-    page, _created = _add_or_update_child(home, ProblemReportPage, {
-        "title": t("Segnala disservizio", "Report a problem"),
-        "slug": t("segnala-disservizio", "report-a-problem"),
-        "show_in_menus": False,
-        "introduction": t.rich((
-            "Hai trovato un'informazione sbagliata, un collegamento che non funziona, un "
-            "modulo che non si invia o un problema di accessibilità? Segnalacelo: la "
-            "Segreteria lo esamina e lo corregge.",
-            "Did you find wrong information, a link that does not work, a form that "
-            "cannot be sent or an accessibility problem? Tell us: the office looks into "
-            "it and puts it right.",
-        )),
-        "thank_you_text": t.rich((
-            "Se hai lasciato un contatto, ti scriviamo quando il problema è risolto.",
-            "If you left a contact, we will write to you once the problem is solved.",
-        )),
-        # As the contact page's: recipients from the environment, never from the demo.
-        "to_address": ", ".join(settings.STAFF_NOTIFICATION_EMAILS),
-        "subject": t("Nuova segnalazione di disservizio dal sito Mutuo Aiuto Lavoro",
-                     "New problem report from the Mutual Aid for Work website"),
-    })
-    return page
-
-
-def _site_map_page(t, home):
-    page, _created = _add_or_update_child(home, SiteMapPage, {
-        "title": t("Mappa del sito", "Site map"),
-        "slug": t("mappa-del-sito", "site-map"),
-        "show_in_menus": False,
-        "introduction": t("Tutte le pagine del sito, sezione per sezione.",
-                          "Every page of the site, section by section."),
-    })
-    return page
-
-
 
 
 def _contact_fields(t):
@@ -345,6 +237,7 @@ def _contact_fields(t):
         "phone_primary": "02 884 47502",
         "phone_secondary": "02 884 45019",
         "email": "infolavoro@example.org",
+        "pec": "infolavoro@pec.example.org",
         "opening_hours": t("dal lunedì al venerdì, 9:00–18:00", "Monday to Friday, 9 am–6 pm"),
         "facebook_url": "https://www.facebook.com/ComunediMilano",
     }
@@ -388,6 +281,43 @@ def _contact_page(t, home):
     return page
 
 
+def _problem_report_page(t, home):
+    """«Segnala disservizio»: its fields are the page type's own (home.problem_reports)."""
+    page, _created = _add_or_update_child(home, ProblemReportPage, {
+        "title": t("Segnala disservizio", "Report a problem"),
+        "slug": t("segnala-disservizio", "report-a-problem"),
+        "show_in_menus": False,
+        "introduction": t.rich((
+            "Hai trovato un'informazione sbagliata, un collegamento che non funziona, un "
+            "modulo che non si invia o un problema di accessibilità? Segnalacelo: la "
+            "Segreteria lo esamina e lo corregge.",
+            "Did you find wrong information, a link that does not work, a form that "
+            "cannot be sent or an accessibility problem? Tell us: the office looks into "
+            "it and puts it right.",
+        )),
+        "thank_you_text": t.rich((
+            "Se hai lasciato un contatto, ti scriviamo quando il problema è risolto.",
+            "If you left a contact, we will write to you once the problem is solved.",
+        )),
+        # As the contact page's: recipients from the environment, never from the demo.
+        "to_address": ", ".join(settings.STAFF_NOTIFICATION_EMAILS),
+        "subject": t("Nuova segnalazione di disservizio dal sito Mutuo Aiuto Lavoro",
+                     "New problem report from the Mutual Aid for Work website"),
+    })
+    return page
+
+
+def _site_map_page(t, home):
+    page, _created = _add_or_update_child(home, SiteMapPage, {
+        "title": t("Mappa del sito", "Site map"),
+        "slug": t("mappa-del-sito", "site-map"),
+        "show_in_menus": False,
+        "introduction": t("Tutte le pagine del sito, sezione per sezione.",
+                          "Every page of the site, section by section."),
+    })
+    return page
+
+
 def short_address(old_path, page):
     """A flyer-friendly address kept as a Wagtail redirect, which editors can change."""
     from wagtail.contrib.redirects.models import Redirect
@@ -399,16 +329,11 @@ def short_address(old_path, page):
 
 
 def _add_or_update_child(parent, model, fields):
-    pages["report"] = _problem_report_page(t, home)
-    pages["site_map"] = _site_map_page(t, home)
-
     """Idempotent: the page with this slug under `parent` is created once, then kept."""
     existing = parent.get_children().filter(slug=fields["slug"]).specific().first()
     if existing is not None:
         return existing, False
     page = model(**fields)
-    links.report_page = pages["report"]
-    links.site_map_page = pages["site_map"]
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page, True
@@ -442,7 +367,9 @@ def build(t):
     for spec in _standard_pages(t):
         spec = dict(spec)
         key = spec.pop("key")
-        pages[key], _created = _add_or_update_child(home, StandardPage, spec)
+        pages[key], created = _add_or_update_child(home, StandardPage, spec)
+        if not created:  # an older demo's text, unless an editor changed the page since
+            legal_demo.refresh_demo_text(pages[key], spec)
 
     contact = ContactDetails.objects.filter(locale=italian).first()
     if contact is None:
@@ -459,11 +386,16 @@ def build(t):
         home.contact_page = pages["contact"]
         home.save_revision().publish()
 
+    pages["report"] = _problem_report_page(t, home)
+    pages["site_map"] = _site_map_page(t, home)
+
     links = FooterLinks.for_site(Site.objects.get(is_default_site=True))
     links.privacy_page = pages["privacy"]
     links.accessibility_page = pages["accessibility"]
     links.legal_notes_page = pages["legal"]
     links.faq_page = pages["faq"]
+    links.report_page = pages["report"]
+    links.site_map_page = pages["site_map"]
     links.save()
     # The contact page goes last, in the menu and in the translation order (which sets the
     # English menu's order): the programme's own pages come first.
@@ -478,8 +410,12 @@ def put_contact_last(home, pages, to_translate):
 
 def translate_all(instances, t, language_code="en"):
     """Translate each instance through wagtail-localize, unless already translated: an
-    existing translation is left alone, as an editor may have changed it since."""
+    existing translation is left alone, as an editor may have changed it since, except
+    when the demo refreshed the source (legal_demo.refresh_demo_text) and nobody edited
+    the translation either."""
     target = Locale.objects.get(language_code=language_code)
     for instance in instances:
-        if instance.get_translation_or_none(target) is None:
+        existing = instance.get_translation_or_none(target)
+        refreshed = getattr(instance, "demo_text_refreshed", False)
+        if existing is None or (refreshed and legal_demo.still_the_demos(existing)):
             translate(instance, language_code, t)

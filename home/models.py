@@ -32,7 +32,7 @@ from readable.display import language_name
 from typed_text.phones import PhoneNumberField, validate_phone
 from typed_text.web_addresses import validate_visible_web_address
 
-from .blocks import BaseStreamBlock
+from .blocks import BaseStreamBlock, StandardPageStreamBlock
 
 
 class HomePage(Page):
@@ -125,7 +125,7 @@ class StandardPage(Page):
     """A plain content page: privacy notice, accessibility statement, legal notes, FAQ."""
 
     introduction = models.TextField(_("Introduction"), blank=True, max_length=500)
-    body = StreamField(BaseStreamBlock(), verbose_name=_("Body"), blank=True)
+    body = StreamField(StandardPageStreamBlock(), verbose_name=_("Body"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
     search_fields = Page.search_fields + [
