@@ -9,8 +9,10 @@ from wagtail.documents import get_document_model
 from wagtail.models import Locale
 
 from home.demo import _add_or_update_child, short_address
+from topics.models import Topic
 
 from .models.groups import Group, MeetingSlot
+from .models.offices import ResponsibleOffice
 from .models.pages import (
     GroupIndexPage,
     NewsIndexPage,
@@ -23,6 +25,7 @@ from .models.pages import (
 from .models.participation_page import ParticipationPage
 from .models.protocol_versions import ProtocolVersion
 from .models.venues import Venue
+from .service_categories import ServiceCategory, ServiceStatus
 from .workflow import (  # the second one is for load_demo_content, after the translations
     assign_moderation_workflow,
     assign_moderation_workflow_to_sections,  # noqa: F401
@@ -131,6 +134,72 @@ def _groups(t, italian, venue):
     return groups
 
 
+TOPICS = [
+    # (name it, name en, slug it, slug en, description it, description en)
+    ("Lavoro", "Work", "lavoro", "work",
+     "Cercare lavoro, perderlo, ritrovarlo: i servizi del Comune per chi lavora o lo cerca.",
+     "Looking for work, losing it, finding it again: the City's services for workers and "
+     "job seekers."),
+    ("Formazione", "Training", "formazione", "training",
+     "Corsi e percorsi per imparare un mestiere o rimettersi in gioco.",
+     "Courses and paths to learn a trade or get back into the game."),
+    ("Inclusione sociale", "Social inclusion", "inclusione-sociale", "social-inclusion",
+     "Sostegno a chi rischia di restare ai margini: ascolto, reti, gruppi di auto aiuto.",
+     "Support for people at risk of being left out: listening, networks, self-help groups."),
+]
+
+
+def _topics(t, italian):
+    topics = []
+    for name_it, name_en, slug_it, slug_en, desc_it, desc_en in TOPICS:
+        fields = {"name": t(name_it, name_en), "slug": t(slug_it, slug_en),
+                  "description": t(desc_it, desc_en)}
+        topic = Topic.objects.filter(locale=italian, slug=slug_it).first()
+        if topic is None:
+            topic = Topic.objects.create(locale=italian, **fields)
+        topics.append(topic)
+    return topics
+
+
+def _office(t, italian):
+    # Demo values: the phone is a placeholder and the addresses are on reserved .example
+    # domains (mail to them goes nowhere); editors replace them with the office's own.
+    fields = {
+        "name": t("Segreteria del programma — Area Lavoro e Formazione",
+                  "Programme office — Work and Training Area"),
+        "street_address": "Villa Scheibler, via Felice Orsini 21",
+        "postal_code": "20157",
+        "city": "Milano",
+        "phone": "02 0000 0000",
+        "email": "segreteria.lavoro@comune.milano.example",
+        "pec": "lavoro@pec.comune.milano.example",
+        "opening_hours": t("Dal lunedì al venerdì, dalle 9 alle 13 (dato dimostrativo)",
+                           "Monday to Friday, 9 am to 1 pm (demo data)"),
+    }
+    office = ResponsibleOffice.objects.filter(locale=italian).first()
+    if office is None:
+        office = ResponsibleOffice.objects.create(locale=italian, **fields)
+    return office
+
+
+def _service_sheet(programme, office, topics):
+    """The service sheet's fields added after the demo's first version, set where they are
+    still empty (on the Italian page and its translations), so that a demo site made
+    before them gets them too; what editors set is kept."""
+    for page in [programme, *programme.get_translations()]:
+        page = page.specific
+        changed = False
+        if page.responsible_office_id is None:
+            page.responsible_office, changed = office, True
+        if page.conditions_document_id is None:
+            page.conditions_document, changed = _protocol_document(), True
+        if not page.topics.exists():
+            page.topics.set(topics)
+            changed = True
+        if changed:
+            page.save_revision().publish()
+
+
 def _section(t, *pairs):
     return [{"type": "paragraph", "value": t.rich(*pairs)}]
 
@@ -196,12 +265,13 @@ def _programme_fields(t):
             "La partecipazione è libera e volontaria; ciò che si dice nel gruppo resta nel gruppo.",
             "Taking part is free and voluntary; what is said in the group stays in the group.",
         )),
+        # The office (ResponsibleOffice) is the section's contact; this is what it adds.
         "contacts": _section(t, (
-            "Servizio supporti attivi per il lavoro, via Felice Orsini 21, Milano. Telefono 02 884 "
-            "47502 o 02 884 45019, email infolavoro@example.org.",
-            "Active job-support service, via Felice Orsini 21, Milan. Phone 02 884 47502 or "
-            "02 884 45019, email infolavoro@example.org.",
+            "Puoi anche scriverci dal modulo di contatto del sito.",
+            "You can also write to us from the site's contact form.",
         )),
+        "category": ServiceCategory.WORK_LIFE,
+        "service_status": ServiceStatus.ACTIVE,
     }
 
 
@@ -289,10 +359,10 @@ def _protocol_document():
     document = Document.objects.filter(title="Protocollo d'intesa firmato").first()
     if document is None:
         document = Document(title="Protocollo d'intesa firmato")
-        document.file.save(
-            "protocollo-mutuo-aiuto.pdf",
-            ContentFile(_minimal_pdf("Protocollo d'intesa - auto mutuo aiuto (demo)")),
-        )
+        content = _minimal_pdf("Protocollo d'intesa - auto mutuo aiuto (demo)")
+        # The size as Wagtail's upload form records it (the service sheet shows it).
+        document.file_size = len(content)
+        document.file.save("protocollo-mutuo-aiuto.pdf", ContentFile(content))
         document.save()
     return document
 
@@ -303,10 +373,13 @@ def build(t, home, standard_pages):
     venue = _venue(t, italian)
     groups = _groups(t, italian, venue)
 
+    topics = _topics(t, italian)
+    office = _office(t, italian)
     programme, created = _add_or_update_child(home, ProgrammePage, _programme_fields(t))
     if created:
         programme.venue_links = [ProgrammePageVenue(venue=venue)]
         programme.save_revision().publish()
+    _service_sheet(programme, office, topics)
 
     group_index, _created = _add_or_update_child(home, GroupIndexPage, {
         "title": t("Gruppi e calendario", "Groups and schedule"),
@@ -429,4 +502,4 @@ def build(t, home, standard_pages):
     # The Italian sections now; load_demo_content adds the English ones once translated.
     assign_moderation_workflow([programme, news_index, protocol])
 
-    return [venue, *groups, programme, group_index, news_index, article, protocol, intake]
+    return [venue, *groups, *topics, office, programme, group_index, news_index, article, protocol, intake]

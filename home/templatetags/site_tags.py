@@ -213,7 +213,11 @@ def breadcrumbs(context):
     if not isinstance(page, Page) or page.depth <= 2:
         return {"ancestors": [], "page": page, "request": context.get("request")}
     ancestors = _cached_chrome(context).ancestors
-    return {"ancestors": ancestors, "page": page, "request": context.get("request")}
+    # A page may add crumbs of its own before its title (the service sheet's "Servizi /
+    # <category>"): page.breadcrumb_trail() -> [(label, url or None)].
+    trail = page.breadcrumb_trail() if hasattr(page, "breadcrumb_trail") else []
+    return {"ancestors": ancestors, "trail": trail, "page": page,
+            "request": context.get("request")}
 
 
 @register.simple_tag(takes_context=True)

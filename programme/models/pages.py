@@ -5,20 +5,23 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from home.blocks import BaseStreamBlock
 from languages.routes import LocalizedRoutesMixin, localized_path
 
 from ..protocol_forms import ProtocolPageForm
 from ..public_lists import GROUPS_PER_PAGE, page_of
+from ..service_categories import ServiceCategory, ServiceStatus
 from .adhesions import Adhesion
 from .groups import Group
+from .offices import ResponsibleOffice
 from .venues import Venue
 
 
@@ -51,8 +54,22 @@ def _section(label):
 
 
 class ProgrammePage(Page):
-    """The service sheet, in the order of the Italian municipal-site model."""
+    """The service sheet, in the order of the Designers Italia municipal-site model
+    (design-comuni-docs, "Scheda servizio"; the validator's
+    src/storage/municipality/contentTypeItems.ts): breadcrumb with the service's
+    category, title, status, short description, the eight sections, topics, last update.
+    """
 
+    category = models.CharField(
+        _("service category"), max_length=40, choices=ServiceCategory.choices,
+        default=ServiceCategory.WORK_LIFE,
+        help_text=_("Shown in the breadcrumb: Home / Services / category / title."))
+    service_status = models.CharField(
+        _("service status"), max_length=10, choices=ServiceStatus.choices,
+        default=ServiceStatus.ACTIVE)
+    status_reason = models.CharField(
+        _("reason for the status"), max_length=250, blank=True,
+        help_text=_("Required when the service is not active: why, and until when."))
     introduction = models.TextField(_("introduction"), max_length=500)
     for_whom = _section(_("Who it is for"))
     how_to = _section(_("How to take part"))
@@ -60,11 +77,25 @@ class ProgrammePage(Page):
     what_you_get = _section(_("What you get"))
     timing = _section(_("Times and deadlines"))
     access = _section(_("Access the service"))
-    conditions = _section(_("Conditions"))
-    contacts = _section(_("Contacts"))
+    conditions = _section(_("Conditions of service"))
+    conditions_document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("conditions of service (document)"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The document people download under “Conditions of service”, "
+                    "e.g. the protocol's PDF."))
+    responsible_office = models.ForeignKey(
+        ResponsibleOffice, verbose_name=_("responsible office"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
+    # Kept as further contact text under the office (the page's contacts before the
+    # office snippet existed): nothing editors wrote is lost.
+    contacts = _section(_("Other contacts"))
+    topics = ParentalManyToManyField("topics.Topic", verbose_name=_("topics"), blank=True,
+                                     related_name="+")
     intake_page = _application_form_link()
 
     content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("category"), FieldPanel("service_status"),
+                         FieldPanel("status_reason")], heading=_("Service")),
         FieldPanel("introduction"),
         FieldPanel("for_whom"),
         FieldPanel("how_to"),
@@ -74,7 +105,10 @@ class ProgrammePage(Page):
         FieldPanel("access"),
         PageChooserPanel("intake_page"),
         FieldPanel("conditions"),
+        FieldPanel("conditions_document"),
+        FieldPanel("responsible_office"),
         FieldPanel("contacts"),
+        FieldPanel("topics"),
         InlinePanel("venue_links", label=_("Venue")),
     ]
     search_fields = Page.search_fields + [
@@ -82,29 +116,80 @@ class ProgrammePage(Page):
         index.SearchField("for_whom"),
         index.SearchField("how_to"),
     ]
+    # The office is shown in the reader's language at render time (ResponsibleOffice.
+    # in_language): a translation of the page need not wait for the office's.
+    override_translatable_fields = [SynchronizedField("responsible_office")]
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("programme page")
 
-    # The sections in display order: (anchor, heading, field name).
+    # The model's sections in its order: (anchor, heading, field name, data-element).
+    # Headings in Italian are the model's exact words ("Condizioni di servizio"...).
     SECTIONS = [
-        ("a-chi-e-rivolto", _("Who it is for"), "for_whom"),
-        ("come-fare", _("How to take part"), "how_to"),
-        ("cosa-serve", _("What you need"), "what_you_need"),
-        ("cosa-si-ottiene", _("What you get"), "what_you_get"),
-        ("tempi-e-scadenze", _("Times and deadlines"), "timing"),
-        ("accedi-al-servizio", _("Access the service"), "access"),
-        ("condizioni", _("Conditions"), "conditions"),
-        ("contatti", _("Contacts"), "contacts"),
+        ("a-chi-e-rivolto", _("Who it is for"), "for_whom", "service-addressed"),
+        ("come-fare", _("How to take part"), "how_to", "service-how-to"),
+        ("cosa-serve", _("What you need"), "what_you_need", "service-needed"),
+        ("cosa-si-ottiene", _("What you get"), "what_you_get", "service-achieved"),
+        ("tempi-e-scadenze", _("Times and deadlines"), "timing", "service-calendar-text"),
+        ("accedi-al-servizio", _("Access the service"), "access", "service-generic-access"),
+        ("condizioni", _("Conditions of service"), "conditions", "service-file"),
+        ("contatti", _("Contacts"), "contacts", "service-area"),
     ]
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.service_status == ServiceStatus.INACTIVE and not self.status_reason.strip():
+            raise ValidationError({"status_reason": _(
+                "Say why the service is not active: people read the reason next to the "
+                "status.")})
+
+    @property
+    def is_active_service(self):
+        return self.service_status == ServiceStatus.ACTIVE
+
+    def breadcrumb_trail(self):
+        """[(label, url or None)] between the page's ancestors and its title: the model's
+        "Servizi" and the service's category (no page of their own: plain text)."""
+        return [(_("Services"), None), (self.get_category_display(), None)]
+
     def sections(self):
+        """The eight sections, each always present (the model requires every one):
+        [{anchor, heading, body, field, data_element}]."""
         return [
-            {"anchor": anchor, "heading": heading, "body": getattr(self, field), "field": field}
-            for anchor, heading, field in self.SECTIONS
-            if getattr(self, field) or field == "access"
+            {"anchor": anchor, "heading": heading, "body": getattr(self, field),
+             "field": field, "data_element": data_element}
+            for anchor, heading, field, data_element in self.SECTIONS
         ]
+
+    def conditions_attachment(self):
+        """The "Conditions of service" document as the page links it: {"url", "title",
+        "format" ("PDF"), "size" (bytes, or None when unknown)}, or None without one.
+
+        Never saves the document: Wagtail's get_file_size() stores a missing size, and a
+        document's save clears every cached page (pagecache), so a page read would
+        make itself uncacheable.
+        """
+        document = self.conditions_document
+        if document is None:
+            return None
+        size = document.file_size
+        if size is None:
+            try:
+                size = document.file.size
+            except OSError:  # the file is missing from storage: the link says no size
+                size = None
+        return {"url": document.url, "title": document.title,
+                "format": document.file_extension.upper(), "size": size}
+
+    def topics_shown(self, locale):
+        """The page's topics in `locale`, sorted by name: one query for the rows (or none
+        when prefetched) and one at most for their translations."""
+        from topics.shown import in_language
+
+        return in_language(self.topics.all(), locale)
 
     def venues(self):
         """The venues listed on the page, published ones only: a link to a venue whose
@@ -115,9 +200,16 @@ class ProgrammePage(Page):
             [link.venue for link in self.venue_links.select_related("venue__photo")])
 
     def get_context(self, request, *args, **kwargs):
+        from languages.versions import active_locale
+
         context = super().get_context(request, *args, **kwargs)
+        locale = active_locale(request)
         context["sections"] = self.sections()
         context["venues"] = self.venues()
+        context["topics"] = self.topics_shown(locale)
+        context["attachment"] = self.conditions_attachment()
+        context["office"] = (self.responsible_office.in_language(locale)
+                             if self.responsible_office_id else None)
         return context
 
 
