@@ -83,6 +83,8 @@ urlpatterns += i18n_patterns(
     path(pgettext_lazy("URL", "search/"), home_views.search, name="search"),
     path("cerca/", RedirectView.as_view(pattern_name="search", permanent=True,
                                         query_string=True)),
+    # The page rating's endpoint and thank-you page (rating/views.py).
+    path("", include("rating.urls")),
     # A person's request about their own data (GDPR arts. 15-22), in both languages.
     path("", include("privacy.urls")),
     # Routes such as notizie/rss.xml, which Wagtail's catch-all does not match.

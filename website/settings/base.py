@@ -429,6 +429,11 @@ SPAM_RATE_PERIOD = 10 * 60  # ...per this many seconds; over it: 429
 SPAM_RATE_LIMIT_EXEMPT = "accounts.roles.is_triage_staff"
 ALTCHA_CHALLENGE_RATE_LIMIT = 60  # challenges per IP...
 ALTCHA_CHALLENGE_RATE_PERIOD = 60  # ...per minute
+# Page ratings ("Valuta questo sito", rating/): ratings per IP per SPAM_RATE_PERIOD
+# before a 429, and the page types rated at any depth besides the home page's children
+# and grandchildren (the service sheet).
+RATING_RATE_LIMIT = env.int("RATING_RATE_LIMIT", default=20)
+RATING_PAGE_TYPES = ["programme.programmepage"]
 # Proxies in front of the site that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -1,0 +1,136 @@
+"""The rules of page ratings: which pages are rated, recording one, summing them up.
+
+A rating is anonymous by construction (rating.models.PageRating stores nothing that
+points to a person); these functions take and return plain values so tests call them
+directly.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import pgettext
+
+from rating.models import COMMENT_MAX_LENGTH, Answer, PageRating, answers_for
+
+# Wagtail's tree: the root is depth 1, each language's home page depth 2. The model
+# puts the rating on every first- and second-level page (the home page's children and
+# grandchildren) and on every service sheet, wherever it is.
+HOME_DEPTH = 2
+RATED_LEVELS = (HOME_DEPTH + 1, HOME_DEPTH + 2)
+
+
+def rated_page_types():
+    """The page types ("app_label.model", lower case) rated at any depth: the service
+    sheet, by name (this service cannot import the programme app).
+    settings.RATING_PAGE_TYPES."""
+    return {name.lower() for name in getattr(settings, "RATING_PAGE_TYPES", ())}
+
+
+def may_be_rated(page):
+    """Whether `page` (a Wagtail Page, specific or not, or None) shows the rating
+    component and accepts ratings: a live page of the first or second level below a
+    home page, or of a type of `rated_page_types()`."""
+    if page is None or not getattr(page, "pk", None) or not page.live:
+        return False
+    if page.depth in RATED_LEVELS:
+        return True
+    content_type = page.cached_content_type
+    return f"{content_type.app_label}.{content_type.model}" in rated_page_types()
+
+
+def branch_error(stars, answer):
+    """None when `answer` (a code) answers the question `stars` (1-5) asked, else the
+    message people read (str)."""
+    if answer in answers_for(stars):
+        return None
+    return pgettext(
+        "rating",
+        "This answer belongs to the other question: for 1 to 3 stars choose where you "
+        "had difficulties, for 4 or 5 stars what you liked best.")
+
+
+def record_rating(*, page, language, stars, answer, comment=""):
+    """Store one rating and return it (a PageRating).
+
+    `page` a page for which `may_be_rated` holds, `language` one of settings.LANGUAGES'
+    codes, `stars` an int 1-5, `answer` an Answer code of the stars' branch, `comment`
+    plain text of at most COMMENT_MAX_LENGTH characters (cleaned by the form). Raises
+    ValidationError otherwise. The date is today's in Milan; nothing else is recorded.
+    """
+    if not may_be_rated(page):
+        raise ValidationError(pgettext("rating", "This page cannot be rated."))
+    problem = branch_error(stars, answer)
+    if problem:
+        raise ValidationError(problem)
+    rating = PageRating(page=page, language=language, stars=stars, answer=answer,
+                        comment=(comment or "").strip(), created=timezone.localdate())
+    rating.full_clean()
+    rating.save()
+    return rating
+
+
+@dataclass
+class PageSummary:
+    """The ratings of one page over a period, as the report shows them."""
+
+    page: object
+    count: int = 0
+    total_stars: int = 0
+    answers: Counter = field(default_factory=Counter)
+    comments: list = field(default_factory=list)  # (date, stars, text), newest first
+
+    @property
+    def title(self):
+        return self.page.title
+
+    @property
+    def language(self):
+        return self.page.locale.language_code
+
+    @property
+    def mean(self):
+        """The mean of the stars (float, 1.0-5.0), to one decimal."""
+        return round(self.total_stars / self.count, 1) if self.count else None
+
+    def answer_count(self, code):
+        return self.answers.get(code, 0)
+
+    @property
+    def distribution(self):
+        """[(label, count)] for every answer given at least once, in the model's order."""
+        return [(label, self.answers[code]) for code, label in Answer.choices
+                if self.answers.get(code)]
+
+    @property
+    def comment_text(self):
+        return " | ".join(text for _day, _stars, text in self.comments)
+
+
+def summaries(ratings):
+    """Per page, the ratings of `ratings` (a PageRating queryset, filtered as wanted):
+    a list of PageSummary, most rated first. Two queries whatever the number of rows
+    (the ratings with their pages and locales)."""
+    rows = (ratings.select_related("page", "page__locale")
+            .order_by("page_id", "-created", "-pk"))
+    result = []
+    for _page_id, group in groupby(rows.iterator(chunk_size=2000), key=lambda r: r.page_id):
+        summary = None
+        for rating in group:
+            if summary is None:
+                summary = PageSummary(page=rating.page)
+            summary.count += 1
+            summary.total_stars += rating.stars
+            summary.answers[rating.answer] += 1
+            if rating.comment:
+                summary.comments.append((rating.created, rating.stars, rating.comment))
+        result.append(summary)
+    result.sort(key=lambda summary: (-summary.count, summary.title.lower()))
+    return result
+
+
+__all__ = ["COMMENT_MAX_LENGTH", "PageRating", "may_be_rated", "record_rating",
+           "summaries", "branch_error"]
