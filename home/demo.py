@@ -173,6 +173,19 @@ def _standard_pages(t):
                                 )),
                             },
                             {
+                                "question": t(
+                                    "Qual è l'orario dello sportello?",
+                                    "What are the office's opening hours?",
+                                ),
+                                "answer": t.rich((
+                                    "Dal lunedì al venerdì, dalle 9 alle 18, in via Felice "
+                                    "Orsini 21; nello stesso orario rispondiamo al telefono, "
+                                    "02 884 47502.",
+                                    "Monday to Friday, 9 am to 6 pm, at via Felice Orsini 21; "
+                                    "we answer the phone in the same hours, 02 884 47502.",
+                                )),
+                            },
+                            {
                                 "question": t("Dove si svolgono gli incontri?", "Where do the groups meet?"),
                                 "answer": t.rich((
                                     "Negli spazi comunali di Villa Scheibler, a Quarto Oggiaro "

@@ -14,6 +14,10 @@ pages first (the rest are not read: the match walks the primary key's index back
 stops), so a word on every page costs the same with 2,000 pages as with 200,000; a visitor
 who gets "more than N results" is asked for more precise words anyway. No COUNT over every
 match is run on either database.
+
+A visitor's word matches itself or its stem (Italian or English: "gruppo" finds "Gruppi e
+calendario"), the same on both databases: home/stemming.py says why the stems are made
+in Python, home/search_backend.py how they are indexed.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +28,8 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
+
+from home.stemming import query_terms
 
 DEFAULT_MAX_RESULTS = 100
 # PostgreSQL ranks at most this many matching pages (see the module's docstring).
@@ -56,17 +62,32 @@ def search_pages(query, locale, limit=None):
     a SearchOutcome. Two queries on SQLite (the ranked ids, then their pages) and one on
     PostgreSQL, whatever the number of matches."""
     limit = limit or max_results()
-    if not query:
-        return SearchOutcome(limit=limit)
+    if not query or not query_terms(query, locale.language_code):
+        return SearchOutcome(limit=limit)  # nothing a page could contain (punctuation)
     pages = public_pages(locale)
     backend = get_search_backend()
+    words = stemmed_query(query, locale.language_code)
     if connection.vendor == "sqlite" and _has_fts(backend):
-        found = _sqlite_ranked_pages(backend, pages, query, limit + 1)
+        found = _sqlite_ranked_pages(backend, pages, words, limit + 1)
     elif connection.vendor == "postgresql" and _is_postgres(backend):
-        found = _postgres_ranked_pages(backend, pages, query, limit + 1)
+        found = _postgres_ranked_pages(backend, pages, words, limit + 1)
     else:
         found = list(pages.search(query)[:limit + 1])
     return SearchOutcome(pages=found[:limit], more=len(found) > limit, limit=limit)
+
+
+def stemmed_query(query, language):
+    """The visitor's words as a search query: every word must match, as itself or as its
+    stem in `language` ("gruppo" -> gruppo OR grupp; the index holds each page's stems
+    too: home.search_backend). A modelsearch query object; `query` itself when it has no
+    words."""
+    from modelsearch.query import And, Or, PlainText
+
+    parts = [PlainText(term[0]) if len(term) == 1 else Or([PlainText(word) for word in term])
+             for term in query_terms(query, language)]
+    if not parts:
+        return query
+    return parts[0] if len(parts) == 1 else And(parts)
 
 
 def _has_fts(backend):

@@ -12,6 +12,8 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
+from home.search_results import promotions
+from home.search_results import results as search_results
 from home.site_search import SearchOutcome, search_pages
 
 logger = logging.getLogger(__name__)
@@ -48,10 +50,16 @@ def search(request):
     raw_query = request.GET.get("q", "")
     query = clean_query(raw_query)
     # At most SEARCH_MAX_RESULTS ranked pages, paginated here: no count of every match
-    # (home/site_search.py). Results stay generic pages (title, URL, search description):
-    # making them specific would cost one query per page type on the results page.
-    outcome = search_pages(query, Locale.get_active()) if query else SearchOutcome()
-    page_obj = Paginator(outcome.pages, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+    # (home/site_search.py). Results stay generic pages: their snippets come from the
+    # search index in one query (home/search_results.py), not from each specific page.
+    locale = Locale.get_active()
+    outcome = search_pages(query, locale) if query else SearchOutcome()
+    # The editors' promoted results first, then the pages found that they do not repeat.
+    promoted = promotions(query, locale) if query else []
+    promoted_ids = {page.pk for page, _extra in promoted if page is not None}
+    entries = ([("promoted", page, extra) for page, extra in promoted]
+               + [page for page in outcome.pages if page.pk not in promoted_ids])
+    page_obj = Paginator(entries, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "search.html",
@@ -60,6 +68,8 @@ def search(request):
             "search_submitted": "q" in request.GET,
             "search_max_length": SEARCH_MAX_LENGTH,
             "results": page_obj,
+            "result_items": search_results(page_obj.object_list, request, query,
+                                           locale.language_code),
             "more_results": outcome.more,
             "max_results": outcome.limit,
         },

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",  # editors' promoted results (home/site_search.py)
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -280,7 +281,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # one account path: allauth
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend (FTS5 on SQLite, tsvector on PostgreSQL) indexing the Italian
+# or English stems of each page's words too, the same on both engines (home/stemming.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "home.search_backend"}}
 # The public search shows at most this many results, best first, and says when more
 # matched (home/site_search.py); the sitemap's pages hold at most this many URLs each
 # (seo/sitemap.py; the sitemaps protocol allows 50,000).
