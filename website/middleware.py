@@ -7,6 +7,8 @@
   fake request for the page's public URL through the whole middleware chain, which
   gives the preview the public policy, whose `frame-ancestors 'none'` would stop the
   admin from showing it in its preview panel.
+- The public policy's hash source for the import map every public page carries
+  (`home.static_modules`), so that no other inline script is allowed.
 - `Permissions-Policy` (`PERMISSIONS_POLICY`) on every response.
 - `Cache-Control: no-store, private` on account and partner pages, under every language
   prefix (`NO_STORE_PATH_PREFIXES`): they show personal data. A response that already
@@ -21,6 +23,8 @@ from csp.constants import HEADER as CSP_HEADER
 from csp.utils import build_policy, default_config
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
+
+from home.static_modules import import_map_csp_source
 
 
 def permissions_policy_header(policy):
@@ -51,6 +55,12 @@ class SecurityHeadersMiddleware:
         path = request.path_info
         if self.admin_csp and self.admin_prefixes and path.startswith(self.admin_prefixes):
             response[CSP_HEADER] = self.admin_csp
+        elif "html" in response.get("Content-Type", ""):
+            # The public policy, built by django-csp after this, allows the pages' import
+            # map by its hash (home/static_modules.py).
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["script-src"] = [*update.get("script-src", ()), import_map_csp_source()]
+            response._csp_update = update
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         if self.no_store_paths and self.no_store_paths.match(path):

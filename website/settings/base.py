@@ -209,11 +209,15 @@ STATIC_ROOT = BASE_DIR / "static_collected"
 BOOTSTRAP_ITALIA_DIST = BASE_DIR / "node_modules" / "bootstrap-italia" / "dist"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    # Only the parts of Bootstrap Italia the site uses, served by the site itself.
-    ("bootstrap-italia/css", BOOTSTRAP_ITALIA_DIST / "css"),
-    ("bootstrap-italia/js", BOOTSTRAP_ITALIA_DIST / "js"),
-    ("bootstrap-italia/svg", BOOTSTRAP_ITALIA_DIST / "svg"),
-    ("bootstrap-italia/fonts", BOOTSTRAP_ITALIA_DIST / "fonts"),
+    # Bootstrap Italia's dist, served by the site itself: CSS, icons, fonts and its
+    # components as ES modules (plugins/*.js, which import one another and ../_virtual,
+    # ../version.js: the whole dist, or collectstatic's rewriting of their imports fails).
+    # A page loads only what it names (static/js/site.js, static/js/page-index.js).
+    ("bootstrap-italia", BOOTSTRAP_ITALIA_DIST),
+    # The two packages those modules import by bare name, resolved by the import map in
+    # base.html (home/static_modules.py).
+    ("animejs", BASE_DIR / "node_modules" / "animejs" / "lib"),
+    ("uuid", BASE_DIR / "node_modules" / "uuid" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
@@ -484,9 +488,11 @@ ADMIN_MFA_REQUIRED = True
 # - font-src data: bootstrap-italia.min.css embeds video.js's icon font as a data: URL,
 #   which Chromium loads as soon as it parses the stylesheet, on every page. A font
 #   cannot run code.
-# No inline style at all: the site loads its own menu script (static/js/menu.js), not
-#   Bootstrap Italia's bundle, whose video.js would add a <style> to every page.
-#   No 'unsafe-inline' anywhere.
+# No inline style at all: the site loads only the Bootstrap Italia ES modules it uses
+#   (static/js/site.js, static/js/page-index.js), not its bundle, whose video.js would
+#   add a <style> to every page. No 'unsafe-inline' anywhere.
+# One inline script, the import map those modules need (home/static_modules.py), allowed
+#   by its hash, which website.middleware.SecurityHeadersMiddleware adds to script-src.
 # upgrade-insecure-requests is turned on in production.py.
 CSP_SELF, CSP_NONE = "'self'", "'none'"
 CONTENT_SECURITY_POLICY = {

@@ -90,7 +90,7 @@ vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "website.static_storage.ModuleAwareStaticFilesStorage"},
 }
 
 # HTTPS everywhere; the proxy in front terminates TLS and says so in X-Forwarded-Proto.
