@@ -33,6 +33,7 @@ from typed_text.phones import PhoneNumberField, validate_phone
 from typed_text.web_addresses import validate_visible_web_address
 
 from .blocks import BaseStreamBlock, StandardPageStreamBlock
+from .problem_reports import ProblemReportFormBuilder, problem_report_form_class, report_fields
 
 
 class HomePage(Page):
@@ -462,6 +463,46 @@ def office_contacts(language):
     }
 
 
-# Page types of their own modules, registered with the app through this one.
-from .problem_reports import ProblemReportPage  # noqa: E402, F401
+class ProblemReportPage(SpamProtectedFormPageMixin, MessageFormPageMixin, AbstractEmailForm):
+    """«Segnala disservizio»: a category, a description (required, at most 2,000
+    characters) and an optional email or phone. Stored and triaged as contact messages;
+    why a page type of its own and the form's rules: home.problem_reports."""
+
+    spam_form_name = "problem-report"
+    form_builder = ProblemReportFormBuilder
+    template = "home/problem_report_page.html"
+    landing_page_template = "home/problem_report_page_landing.html"
+
+    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
+                                 blank=True)
+    thank_you_text = RichTextField(_("text after sending"), features=["bold", "italic", "link"],
+                                   blank=True)
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldPanel("to_address"), FieldPanel("subject")],
+            heading=_("Who receives the reports"),
+        ),
+    ]
+    # Translators must not redirect the reports elsewhere.
+    override_translatable_fields = [
+        SynchronizedField("to_address", overridable=False),
+        SynchronizedField("from_address", overridable=False),
+    ]
+    max_count_per_parent = 1
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("problem report page")
+
+    def get_form_fields(self):
+        return report_fields()
+
+    def get_form_class(self):
+        return problem_report_form_class(super().get_form_class())
+
+
+# A page type of its own module, registered with the app through this one.
 from .site_map import SiteMapPage  # noqa: E402, F401

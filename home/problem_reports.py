@@ -1,14 +1,14 @@
 """«Segnala disservizio»: a citizen reports that something on the site or in the service
 does not work (the Designers Italia municipal model's footer link, C.SI.2.2).
 
-A page type of its own rather than a second ContactPage: the report's fields are fixed
-(a category from a short list, a description, an optional contact) instead of chosen by
-editors, and the site's code and tests treat "the contact page" as one page per
-language. Everything else is the contact page's machinery (MessageFormPageMixin): spam
-protection, the privacy acknowledgement, one list for the Segreteria with the handled
-flag and exports, the staff mail queued after the report is stored, the retention
-period of contact messages (privacy.retention), the data-subject search and erasure
-(every FormSubmission).
+The page type (home.models.ProblemReportPage) is one of its own rather than a second
+ContactPage: the report's fields are fixed (a category from a short list, a
+description, an optional contact) instead of chosen by editors, and the site's code
+and tests treat "the contact page" as one page per language. Everything else is the
+contact page's machinery (MessageFormPageMixin): spam protection, the privacy
+acknowledgement, one list for the Segreteria with the handled flag and exports, the
+staff mail queued after the report is stored, the retention period of contact messages
+(privacy.retention), the data-subject search and erasure (every FormSubmission).
 """
 
 from dataclasses import dataclass
@@ -17,15 +17,9 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm
-from wagtail.fields import RichTextField
-from wagtail_localize.fields import SynchronizedField
-
-from antispam.forms import SpamProtectedFormPageMixin
+from wagtail.contrib.forms.forms import FormBuilder
 
 from .contact import LONG_TEXT_MAX_LENGTH
-from .models import ContactFormBuilder, MessageFormPageMixin
 
 # The model's categories of a report, Italian first. The stored value is the Italian
 # label (the Segreteria's language), so the one list of reports reads the same whatever
@@ -73,7 +67,7 @@ def report_fields():
     ]
 
 
-class ProblemReportFormBuilder(ContactFormBuilder):
+class ProblemReportFormBuilder(FormBuilder):
     def create_dropdown_field(self, field, options):
         return forms.ChoiceField(
             choices=report_category_choices(),
@@ -92,55 +86,20 @@ class ProblemReportFormBuilder(ContactFormBuilder):
         return forms.CharField(max_length=200, **options)
 
 
-class ProblemReportPage(SpamProtectedFormPageMixin, MessageFormPageMixin, AbstractEmailForm):
-    """«Segnala disservizio»: a category, a description (required, at most 2,000
-    characters) and an optional email or phone. Stored and triaged as contact messages."""
+def problem_report_form_class(base):
+    """`base` (the form builder's form, spam protection and privacy acknowledgement
+    included) with the optional contact checked: an email or a phone number, or empty."""
 
-    spam_form_name = "problem-report"
-    form_builder = ProblemReportFormBuilder
-    template = "home/problem_report_page.html"
-    landing_page_template = "home/problem_report_page_landing.html"
+    class ProblemReportForm(base):
+        def clean_contatto(self):
+            value = self.cleaned_data.get("contatto", "").strip()
+            if value and not _looks_like_email_or_phone(value):
+                raise forms.ValidationError(gettext(
+                    "Please write an email address or a phone number, or leave the "
+                    "field empty."))
+            return value
 
-    introduction = RichTextField(_("introduction"), features=["bold", "italic", "link"],
-                                 blank=True)
-    thank_you_text = RichTextField(_("text after sending"), features=["bold", "italic", "link"],
-                                   blank=True)
-
-    content_panels = AbstractEmailForm.content_panels + [
-        FieldPanel("introduction"),
-        FieldPanel("thank_you_text"),
-        MultiFieldPanel(
-            [FieldPanel("to_address"), FieldPanel("subject")],
-            heading=_("Who receives the reports"),
-        ),
-    ]
-    # Translators must not redirect the reports elsewhere.
-    override_translatable_fields = [
-        SynchronizedField("to_address", overridable=False),
-        SynchronizedField("from_address", overridable=False),
-    ]
-    max_count_per_parent = 1
-    subpage_types = []
-
-    class Meta:
-        verbose_name = _("problem report page")
-
-    def get_form_fields(self):
-        return report_fields()
-
-    def get_form_class(self):
-        form_class = super().get_form_class()
-
-        class ProblemReportForm(form_class):
-            def clean_contatto(self):
-                value = self.cleaned_data.get("contatto", "").strip()
-                if value and not _looks_like_email_or_phone(value):
-                    raise forms.ValidationError(gettext(
-                        "Please write an email address or a phone number, or leave the "
-                        "field empty."))
-                return value
-
-        return ProblemReportForm
+    return ProblemReportForm
 
 
 def _looks_like_email_or_phone(value):
