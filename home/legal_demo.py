@@ -395,12 +395,12 @@ def privacy_notice(t, retention_periods):
                 "processing (arts. 15-22 GDPR). We take no automated decisions and do no "
                 "profiling.",
             ), (
-                "Per esercitarli usa il modulo «I tuoi dati: una richiesta», collegato in "
-                f"fondo a ogni pagina, oppure scrivi a {EMAIL} o al Responsabile della "
-                "protezione dei dati: ti rispondiamo entro un mese.",
-                "To exercise them use the form “Your data: a request”, linked at the bottom "
-                f"of every page, or write to {EMAIL} or to the data protection officer: "
-                "we answer within one month.",
+                "Per esercitarli usa il modulo «I tuoi dati: una richiesta», in fondo a "
+                f"ogni pagina, oppure scrivi a {EMAIL} o al Responsabile della protezione "
+                "dei dati: ti rispondiamo entro un mese.",
+                "To exercise them use the form “Your data: a request”, at the bottom of "
+                f"every page, or write to {EMAIL} or to the data protection officer: we "
+                "answer within one month.",
             )),
             heading(t, "Reclamo al Garante", "Complaint to the supervisory authority"),
             paragraphs(t, (
