@@ -11,6 +11,7 @@ find them. The database's "update_index" command rebuilds the stems with the res
 
 import re
 
+from django.db import connection
 from django.utils.encoding import force_str
 from modelsearch.backends.database import SearchBackend as database_backend
 from modelsearch.index import SearchField
@@ -38,10 +39,15 @@ _INDEX_CLASSES = {}
 
 
 def _stemming_index_class(index_class):
-    from modelsearch.backends.database.postgres.postgres import PostgresIndex
-    from modelsearch.backends.database.sqlite.sqlite import SQLiteIndex
-
-    if not issubclass(index_class, SQLiteIndex | PostgresIndex):
+    # Each engine's module only on its engine: the SQLite one needs models that exist
+    # only on SQLite.
+    if connection.vendor == "sqlite":
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteIndex as full_text
+    elif connection.vendor == "postgresql":
+        from modelsearch.backends.database.postgres.postgres import PostgresIndex as full_text
+    else:
+        return None
+    if not issubclass(index_class, full_text):
         return None
     if index_class not in _INDEX_CLASSES:
         _INDEX_CLASSES[index_class] = type(

@@ -138,8 +138,8 @@ def results(entries, request, query, language):
     """The SearchResult of each entry of the results page shown: entries are pages found,
     or ("promoted", page or None, description or promotion) from `promotions`."""
     pages = [entry[1] if isinstance(entry, tuple) else entry for entry in entries]
-    texts = indexed_texts([page for page in pages if page is not None
-                           and not page.search_description])
+    # Read for every page shown, described or not: the same one query whatever they are.
+    texts = indexed_texts([page for page in pages if page is not None])
     shown = []
     for entry in entries:
         if isinstance(entry, tuple):

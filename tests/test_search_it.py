@@ -264,3 +264,20 @@ def test_only_punctuation_says_no_results():
     client = Client(raise_request_exception=False)
     body = client.get("/it/cerca/", {"q": "?!…"}).content.decode()
     assert "Nessun risultato" in body
+
+
+# --- Who promotes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("group", "may"), [
+    ("Redazione", True), ("Approvazione", True), ("Segreteria", False)])
+def test_editors_may_promote_results(group, may):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=f"p6-{group}", email=f"{group}@example.org")
+    user.groups.add(Group.objects.get(name=group))
+    user = get_user_model().objects.get(pk=user.pk)
+    assert user.has_perms([f"wagtailsearchpromotions.{action}_searchpromotion"
+                           for action in ("add", "change", "delete")]) is may
