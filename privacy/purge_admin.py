@@ -24,6 +24,7 @@ KIND_LABELS = {
     "user_sessions": _("Sign-in records (IP address, browser)"),
     "audit_trail": _("Audit trail entries"),
     "export_files": _("Exported files of long lists"),
+    "rating_comments": _("Comments of page ratings"),
 }
 
 

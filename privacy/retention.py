@@ -40,6 +40,7 @@ from mail.sending import send_email
 from privacy.models import AccessEvent, DataSubjectRequest, PurgeRun
 from programme.models.adhesions import Adhesion
 from programme.models.participation import ParticipationRequest, StatusChange
+from rating.models import PageRating
 
 logger = logging.getLogger(__name__)
 
@@ -301,6 +302,21 @@ def subject_requests(now):
     return _result(anonymised=_batches(old, blank))
 
 
+def rating_comments(now):
+    """Comments of page ratings (rating.PageRating) given more than
+    RETENTION_RATING_COMMENT_DAYS ago: blanked. Free text may name a person, though the
+    form asks nothing personal; the rating itself (page, language, stars, answer, day)
+    stays for the report."""
+    cutoff = timezone.localdate(_days_before(now, "RETENTION_RATING_COMMENT_DAYS"))
+    old = PageRating.objects.filter(created__lt=cutoff).exclude(comment="")
+
+    def blank(ids):
+        _scrub_change_log(PageRating, ids)
+        return PageRating.objects.filter(pk__in=ids).update(comment="")
+
+    return _result(anonymised=_batches(old, blank))
+
+
 # The rules in the order the purge runs them, by the kind PurgeRun.counts names them.
 # Notes before requests: a request anonymised the same day has no note left to count twice.
 RULES = {
@@ -316,6 +332,7 @@ RULES = {
     "audit_trail": audit_trail,
     # Background exports' files and records (exports.background), kept hours, not days.
     "export_files": purge_expired_exports,
+    "rating_comments": rating_comments,
 }
 
 

@@ -430,3 +430,28 @@ def test_the_csv_export_is_safe_in_excel_and_in_the_readers_language(client, dem
     assert article[3] == "3,5"
     assert article[header.index("Le indicazioni erano chiare (preferito)")] == "1"
     assert article[-1] == "'=1+1 chiaro"  # never run as a formula
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+
+def test_comments_older_than_the_retention_period_are_blanked_the_rating_stays(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from privacy import retention
+
+    settings.RETENTION_RATING_COMMENT_DAYS = 365
+    page = page_at(ARTICLE["it"])
+    old = record_rating(page=page, language="it", stars=1, answer="lost", comment="Mario R.")
+    recent = record_rating(page=page, language="it", stars=1, answer="lost", comment="Ok")
+    today = timezone.localdate()
+    PageRating.objects.filter(pk=old.pk).update(created=today - datetime.timedelta(days=366))
+    assert "rating_comments" in retention.RULES
+    assert retention.rating_comments(timezone.now()) == {"deleted": 0, "anonymised": 1}
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.comment, old.stars, old.answer) == ("", 1, "lost")
+    assert recent.comment == "Ok"
+    assert retention.rating_comments(timezone.now()) == {"deleted": 0, "anonymised": 0}

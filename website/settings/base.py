@@ -404,6 +404,9 @@ RETENTION_AUDIT_DAYS = retention_days("RETENTION_AUDIT_DAYS", 730)
 # Answered data-protection requests (name, email, phone, message blanked; reference, kind,
 # dates and status kept): a year, enough for a complaint to the Garante about the answer.
 RETENTION_SUBJECT_REQUEST_DAYS = retention_days("RETENTION_SUBJECT_REQUEST_DAYS", 365)
+# Comments of page ratings (blanked, the rating stays): a year of reports to learn from;
+# the comment is free text, which may name someone.
+RETENTION_RATING_COMMENT_DAYS = retention_days("RETENTION_RATING_COMMENT_DAYS", 365)
 
 # --- Spreadsheet exports (exports/) ---------------------------------------------------
 # Exports of more rows than this are written by the background worker, with a progress
