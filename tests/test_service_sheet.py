@@ -238,3 +238,31 @@ def test_queries_do_not_grow_with_the_number_of_topics(settings):
     soup, _response = _soup(EN, client)
     assert len(soup.select('[data-element="service-topic"]')) == 15
     assert {url: count(url) for url in (IT, EN)} == before
+
+
+def test_the_demo_load_is_idempotent_and_fills_a_service_sheet_made_before(
+        django_capture_on_commit_callbacks):
+    """A demo site made before the service sheet's fields gets them on the next load;
+    a second load adds no topic, office or revision."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ProgrammePage.objects.update(responsible_office=None, conditions_document=None)
+    for page in ProgrammePage.objects.all():
+        page.topics.clear()
+        page.save()
+    counts = (Topic.objects.count(), ResponsibleOffice.objects.count())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_content", stdout=StringIO())
+    for language in ("it", "en"):
+        page = _programme(language)
+        assert page.responsible_office is not None and page.conditions_document is not None
+        assert page.topics.count() == 3
+    assert (Topic.objects.count(), ResponsibleOffice.objects.count()) == counts
+    revisions = _programme().revisions.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_content", stdout=StringIO())
+    assert _programme().revisions.count() == revisions
+    soup, _response = _soup(EN)
+    assert len(soup.select('[data-element="service-topic"]')) == 3

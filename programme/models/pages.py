@@ -146,10 +146,6 @@ class ProgrammePage(Page):
                 "Say why the service is not active: people read the reason next to the "
                 "status.")})
 
-    @property
-    def is_active_service(self):
-        return self.service_status == ServiceStatus.ACTIVE
-
     def breadcrumb_trail(self):
         """[(label, url or None)] between the page's ancestors and its title: the model's
         "Servizi" and the service's category (no page of their own: plain text)."""
