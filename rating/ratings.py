@@ -102,12 +102,22 @@ class PageSummary:
     @property
     def distribution(self):
         """[(label, count)] for every answer given at least once, in the model's order."""
-        return [(label, self.answers[code]) for code, label in Answer.choices
+        return [(answer_label(code), self.answers[code]) for code in Answer.values
                 if self.answers.get(code)]
 
     @property
     def comment_text(self):
         return " | ".join(text for _day, _stars, text in self.comments)
+
+
+def answer_label(code):
+    """An answer's text for staff (str): the two "Other" say which question they answer."""
+    label = str(Answer(code).label)
+    if code == Answer.OTHER_POSITIVE:
+        return f"{label} ({pgettext('rating', 'liked')})"
+    if code == Answer.OTHER_NEGATIVE:
+        return f"{label} ({pgettext('rating', 'difficulty')})"
+    return label
 
 
 def summaries(ratings):
