@@ -232,11 +232,11 @@ def privacy_notice(t, retention_periods):
             heading(t, "Titolare del trattamento", "Data controller"),
             paragraphs(t, (
                 "Titolare del trattamento è il Comune di Milano, piazza della Scala 2, "
-                "20121 Milano, PEC protocollo@postacert.comune.milano.it, che lo esercita "
+                "20121 Milano, PEC protocollo@pec.comune.milano.example, che lo esercita "
                 "tramite la Direzione Politiche del Lavoro.",
                 "The data controller is the City of Milan (Comune di Milano), piazza della "
                 "Scala 2, 20121 Milan, certified email (PEC) "
-                "protocollo@postacert.comune.milano.it, acting through its labour policy "
+                "protocollo@pec.comune.milano.example, acting through its labour policy "
                 "department.",
             ), (
                 "La Camera del Lavoro Metropolitana di Milano, che facilita i gruppi in base "
@@ -254,9 +254,9 @@ def privacy_notice(t, retention_periods):
                     "Data protection officer"),
             paragraphs(t, (
                 "Puoi contattare il Responsabile della protezione dei dati (RPD) del Comune "
-                "di Milano scrivendo a dpo@comune.milano.it.",
+                "di Milano scrivendo a dpo@comune.milano.example.",
                 "You can contact the City of Milan's data protection officer (DPO) by "
-                "writing to dpo@comune.milano.it.",
+                "writing to dpo@comune.milano.example.",
             )),
             heading(t, "Finalità e basi giuridiche, modulo per modulo",
                     "Purposes and legal bases, form by form"),

@@ -76,13 +76,17 @@ class PageRating(models.Model):
         verbose_name_plural = pgettext_lazy("rating", "page ratings")
         ordering = ["-created", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5),
-                                   name="rating_stars_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="rating_stars_1_to_5",
+                violation_error_message=pgettext_lazy(
+                    "rating", "Choose how clear the page was, from 1 to 5 stars.")),
             # The answer belongs to the question the stars asked.
             models.CheckConstraint(
                 condition=(Q(stars__gte=POSITIVE_FROM, answer__in=POSITIVE_ANSWERS)
                            | Q(stars__lt=POSITIVE_FROM, answer__in=NEGATIVE_ANSWERS)),
-                name="rating_answer_of_its_branch"),
+                name="rating_answer_of_its_branch",
+                violation_error_message=pgettext_lazy(
+                    "rating", "Choose one of the answers to the question.")),
         ]
 
     def __str__(self):

@@ -88,12 +88,12 @@ PRIVACY = {
     "it": [
         # art. 13(1)(a): controller and contact details
         "Titolare del trattamento è il Comune di Milano, piazza della Scala 2",
-        "PEC protocollo@postacert.comune.milano.it",
+        "PEC protocollo@pec.comune.milano.example",
         # the Camera del Lavoro's role
         "responsabile del trattamento (art. 28 GDPR)",
         # (b) DPO
         "Responsabile della protezione dei dati",
-        "dpo@comune.milano.it",
+        "dpo@comune.milano.example",
         # (c) purposes and legal bases, per form
         "Richiesta di partecipazione",
         "Segnalazione da un ente partner",
@@ -117,10 +117,10 @@ PRIVACY = {
     ],
     "en": [
         "The data controller is the City of Milan (Comune di Milano), piazza della Scala 2",
-        "certified email (PEC) protocollo@postacert.comune.milano.it",
+        "certified email (PEC) protocollo@pec.comune.milano.example",
         "as a data processor (art. 28 GDPR)",
         "data protection officer",
-        "dpo@comune.milano.it",
+        "dpo@comune.milano.example",
         "Participation request",
         "Referral by a partner organisation",
         "Contact form",
