@@ -269,18 +269,27 @@ class AssetFinder(HTMLParser):
             self.assets.append(a["href"].split("#")[0])
 
 
+MODULE_IMPORT = re.compile(r"""(?m)^\s*(?:import|export)\b[^"';]*?["']([^"']+)["']""")
+
+
 def first_visit(port):
     """Every byte a first visit to the home page transfers (compressed as browsers ask):
-    the page, its stylesheets, scripts, icons and images, the preloaded fonts, and every
-    font the site's fonts.css declares (more than a page really uses: an upper bound)."""
+    the page, its stylesheets, scripts and the modules they import, icons and images,
+    the preloaded fonts, and every font the site's fonts.css declares (more than a page
+    really uses: an upper bound)."""
     accept = {"Accept-Encoding": "br, gzip"}
     rows = []
     response, body, head = request(port, "/it/", headers=accept)
     rows.append(("/it/", response.getheader("Content-Encoding") or "identity",
                  len(body) + head, response.getheader("Cache-Control") or ""))
     finder = AssetFinder()
-    finder.feed(request(port, "/it/")[1].decode())
+    html = request(port, "/it/")[1].decode()
+    finder.feed(html)
     queue = list(dict.fromkeys(finder.assets))
+    # ES modules load what they import: relative paths, and bare names through the
+    # page's import map (home/static_modules.py).
+    import_map = re.search(r'<script type="importmap">(.*?)</script>', html, re.S)
+    bare = json.loads(import_map.group(1))["imports"] if import_map else {}
     seen = set()
     while queue:
         url = queue.pop(0)
@@ -291,6 +300,10 @@ def first_visit(port):
         assert response.status == 200, (url, response.status)
         rows.append((url, response.getheader("Content-Encoding") or "identity",
                      len(body) + head, response.getheader("Cache-Control") or ""))
+        if url.endswith(".js"):
+            for specifier in MODULE_IMPORT.findall(request(port, url)[1].decode()):
+                queue.append(urllib.parse.urljoin(url, specifier)
+                             if specifier.startswith((".", "/")) else bare[specifier])
         if url.endswith(".css") and "fonts" in url:
             css = request(port, url)[1].decode()
             for font in re.findall(r"url\([\"']?([^\"')]+\.woff2)", css):

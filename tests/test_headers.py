@@ -6,7 +6,10 @@ to it, so the rendered HTML of every page type is scanned for what a strict poli
 blocks (inline scripts, event-handler attributes, style attributes and elements).
 """
 
+import base64
+import hashlib
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -61,6 +64,7 @@ SIGNED_IN_ACCOUNT_PAGES = [
     "/it/accounts/sessions/", "/en/accounts/sessions/",
 ]
 
+# Every public HTML page also allows its import map by hash (public_csp_of).
 PUBLIC_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -89,6 +93,16 @@ ADMIN_CSP = {
     "form-action": ["'self'"],
 }
 DENIED_FEATURES = {"camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"}
+
+
+def public_csp_of(response):
+    """PUBLIC_CSP as a page must receive it: script-src also allows the page's one inline
+    script, the import map of its JavaScript modules, by the SHA-256 of its exact text
+    (computed here from the page, not read from home.static_modules)."""
+    maps = re.findall(r'<script type="importmap">(.*?)</script>', html_of(response), re.S)
+    assert len(maps) == 1, "one import map per page"
+    digest = base64.b64encode(hashlib.sha256(maps[0].encode()).digest()).decode()
+    return {**PUBLIC_CSP, "script-src": [*PUBLIC_CSP["script-src"], f"'sha256-{digest}'"]}
 
 
 def parse_csp(header):
@@ -153,7 +167,7 @@ def test_public_pages_send_the_strict_policy_and_the_other_headers(client, url):
     response = client.get(url)
     assert response.status_code == 200
     policy = parse_csp(response["Content-Security-Policy"])
-    assert policy == PUBLIC_CSP
+    assert policy == public_csp_of(response)
     for directive in ("script-src", "default-src"):
         assert "'unsafe-inline'" not in policy[directive]
         assert "'unsafe-eval'" not in policy[directive]
@@ -165,13 +179,13 @@ def test_public_pages_send_the_strict_policy_and_the_other_headers(client, url):
 def test_not_found_page_has_the_policy_too(client):
     response = client.get("/it/pagina-che-non-esiste/")
     assert response.status_code == 404
-    assert parse_csp(response["Content-Security-Policy"]) == PUBLIC_CSP
+    assert parse_csp(response["Content-Security-Policy"]) == public_csp_of(response)
     assert_common_headers(response)
 
 
 def test_no_page_loads_the_bootstrap_italia_bundle(client):
     """The bundle's video.js adds an inline <style> that `style-src 'self'` blocks: pages
-    use the site's own menu script instead."""
+    load only the library's ES modules they use (static/js/site.js)."""
     for url in ("/it/", "/en/programme/"):
         assert "bootstrap-italia.bundle" not in client.get(url).content.decode()
 
@@ -190,8 +204,10 @@ class InlineCodeFinder(HTMLParser):
         attributes = dict(attrs)
         line = self.getpos()[0]
         if tag == "script" and not attributes.get("src"):
-            # A data block (JSON-LD) is never run, and CSP does not apply to it.
-            if (attributes.get("type") or "").lower() != "application/ld+json":
+            # A data block (JSON-LD) is never run, and CSP does not apply to it. The
+            # import map is allowed by its hash alone (public_csp_of).
+            if (attributes.get("type") or "").lower() not in ("application/ld+json",
+                                                              "importmap"):
                 self.problems.append(f"line {line}: inline <script> {attributes}")
         if tag == "style":
             self.problems.append(f"line {line}: <style> element")
@@ -275,7 +291,7 @@ def test_partner_pages_have_no_inline_code(partner_client):
 def test_account_pages_are_not_stored_by_browsers(client, url):
     response = client.get(url)
     assert_no_store(response)
-    assert parse_csp(response["Content-Security-Policy"]) == PUBLIC_CSP
+    assert parse_csp(response["Content-Security-Policy"]) == public_csp_of(response)
 
 
 def test_partner_and_signed_in_pages_are_not_stored_and_keep_the_policy(partner_client):
@@ -283,7 +299,7 @@ def test_partner_and_signed_in_pages_are_not_stored_and_keep_the_policy(partner_
         response = partner_client.get(url)
         assert response.status_code == 200, url
         assert_no_store(response)
-        assert parse_csp(response["Content-Security-Policy"]) == PUBLIC_CSP, url
+        assert parse_csp(response["Content-Security-Policy"]) == public_csp_of(response), url
         assert response["X-Frame-Options"] == "DENY"
         assert_common_headers(response)
 
@@ -403,7 +419,7 @@ def test_production_settings_emit_hsts_csp_and_host_cookies(production_values):
         )
         policy = parse_csp(response["Content-Security-Policy"])
         assert policy.pop("upgrade-insecure-requests") == []
-        assert policy == PUBLIC_CSP
+        assert policy == public_csp_of(response)
         csrf = response.cookies["__Host-csrftoken"]
         assert csrf["secure"] and csrf["path"] == "/" and not csrf["domain"]
         assert "csrftoken" not in response.cookies

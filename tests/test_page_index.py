@@ -160,14 +160,16 @@ def test_the_menu_script_is_gone():
 
 # --- The production static files: every module under the name it is asked for -------------
 
+# Static imports and re-exports, and import("…") (the menu's modules, fetched on use).
 IMPORTS = re.compile(
-    r"""(?:import|export)\s*(?:[\w*{},\s]+?\s*from\s*)?["']([^"']+)["']""")
+    r"""(?:import|export)\s*(?:[\w*{},\s]+?\s*from\s*)?\(?\s*["']([^"']+)["']""")
 
 
 def module_graph(root, page_html):
     """The ES modules a browser would load for the page: its module scripts and what
-    they import, relative paths resolved against the importing file's URL and bare names
-    through the page's import map. Returns {url: missing?}."""
+    they import (statically or with import()), relative paths resolved against the
+    importing file's URL and bare names through the page's import map.
+    Returns {url: missing?}."""
     html = parse(page_html)
     import_map = json.loads(re.search(r'<script type="importmap">(.*?)</script>',
                                       page_html).group(1))["imports"]

@@ -79,16 +79,25 @@ def open_and_close_the_menu_by_keyboard(page, axe=None):
 def test_the_menu_on_a_phone_by_keyboard(web, axe_source, language):
     page = web.new_page(viewport=PHONE, locale=f"{language}-{language.upper()}")
     axe = AxeReport(axe_source)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(HOME[language])
+    page.wait_for_load_state("networkidle")
+    # The menu's modules are not part of the first view: fetched when the button is
+    # about to be used (static/js/site.js).
+    assert not [url for url in requested if "/plugins/" in url]
     axe.check(page)
     open_and_close_the_menu_by_keyboard(page, axe)
+    assert [url for url in requested if "navbar-collapsible" in url]
     axe.assert_clean()
 
 
-def active_entries(page):
-    return page.eval_on_selector_all(
-        INDEX_LINKS, "(links) => links.filter(a => a.classList.contains('active'))"
-                     ".map(a => a.getAttribute('href'))")
+def settled(page):
+    """The page as a reader scrolls it: loaded, its fonts in place (a font swapped in
+    after a scroll moves the sections under the navscroll, which updates on the next
+    scroll only)."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -96,6 +105,7 @@ def test_the_page_index_on_a_phone_by_keyboard(web, axe_source, language):
     page = web.new_page(viewport=PHONE, locale=f"{language}-{language.upper()}")
     axe = AxeReport(axe_source)
     page.goto(PROGRAMME[language])
+    settled(page)
     button = page.locator(INDEX_BUTTON)
     assert button.inner_text().strip().lower() == INDEX_TITLE[language].lower()
     # Folded on a phone, above the text.
@@ -109,7 +119,11 @@ def test_the_page_index_on_a_phone_by_keyboard(web, axe_source, language):
 
     tab_to(page, INDEX_BUTTON)
     page.keyboard.press("Enter")
-    page.locator("#page-index-list").wait_for(state="visible")
+    # Open once its transition is over (Bootstrap's .collapsing): the sections below
+    # move down while it grows.
+    page.wait_for_function("() => { const list = document.getElementById('page-index-list');"
+                           " return list.classList.contains('show')"
+                           " && !list.classList.contains('collapsing'); }")
     assert button.get_attribute("aria-expanded") == "true"
     axe.check(page, note="page index open")
 
@@ -137,6 +151,7 @@ def test_the_page_index_follows_the_reading_on_a_wide_screen(web, axe_source, la
     page = web.new_page(viewport=DESKTOP, locale=f"{language}-{language.upper()}")
     axe = AxeReport(axe_source)
     page.goto(PROGRAMME[language])
+    settled(page)
     assert page.locator("#page-index-list").is_visible(), "open on a wide screen"
     assert page.locator(INDEX_BUTTON).get_attribute("aria-expanded") == "true"
     index_box = page.locator(".cmp-navscroll").bounding_box()
