@@ -4,6 +4,8 @@ Every Italian string goes through `t(italian, english)`, which also records its 
 translation: the English pages are then made by wagtail-localize from the same table.
 """
 
+import uuid
+
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 
@@ -132,6 +134,15 @@ def _home_fields(t):
     }
 
 
+def _list_items(values):
+    """A ListBlock's items in Wagtail's current raw form ({"type": "item", "value", "id"}),
+    ids derived from the values so a second load writes the same. wagtail-localize finds
+    no segment in the older bare-value form: the English FAQ kept the Italian questions."""
+    return [{"type": "item", "value": value,
+             "id": str(uuid.uuid5(uuid.NAMESPACE_URL, repr(sorted(value.items()))))}
+            for value in values]
+
+
 def _standard_pages(t):
     """The pages every municipal site links from its footer, plus the FAQ."""
     return [
@@ -149,7 +160,7 @@ def _standard_pages(t):
                     "type": "faq",
                     "value": {
                         "title": "",
-                        "questions": [
+                        "questions": _list_items([
                             {
                                 "question": t("Quanto costa partecipare?", "How much does it cost?"),
                                 "answer": t.rich((
@@ -212,7 +223,7 @@ def _standard_pages(t):
                                     "with.",
                                 )),
                             },
-                        ],
+                        ]),
                     },
                 }
             ],

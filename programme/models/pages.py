@@ -188,12 +188,24 @@ class ProgrammePage(Page):
         return in_language(self.topics.all(), locale)
 
     def venues(self):
-        """The venues listed on the page, published ones only: a link to a venue whose
-        translation is not published yet shows the published original instead."""
+        """The venues listed on the page in the page's language, published ones only: a
+        venue whose translation is not published yet shows the published original instead.
+
+        wagtail-localize copies the links of a translated page as they are, so the English
+        page links the Italian venues: each is swapped for its version in the page's
+        locale (one query, whatever the number of venues)."""
         from programme.moderation import published_versions
 
-        return published_versions(
-            [link.venue for link in self.venue_links.select_related("venue__photo")])
+        linked = [link.venue for link in self.venue_links.select_related("venue__photo")]
+        if not linked:
+            return []
+        in_locale = {
+            venue.translation_key: venue
+            for venue in Venue.objects.filter(
+                translation_key__in=[v.translation_key for v in linked],
+                locale_id=self.locale_id).select_related("photo")
+        }
+        return published_versions([in_locale.get(v.translation_key, v) for v in linked])
 
     def get_context(self, request, *args, **kwargs):
         from languages.versions import active_locale
