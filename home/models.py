@@ -351,6 +351,14 @@ class MessageFormPageMixin:
     every language with its handled flag and safe exports, the message stored before
     its mail is queued. Placed after SpamProtectedFormPageMixin, before AbstractEmailForm."""
 
+    # Translators must not redirect the messages elsewhere.
+    override_translatable_fields = [
+        SynchronizedField("to_address", overridable=False),
+        SynchronizedField("from_address", overridable=False),
+    ]
+    max_count_per_parent = 1
+    subpage_types = []
+
     def get_form_class(self):
         from .contact import contact_form_class
 
@@ -400,13 +408,6 @@ class ContactPage(SpamProtectedFormPageMixin, MessageFormPageMixin, AbstractEmai
             heading=_("Who receives the messages"),
         ),
     ]
-    # Translators must not redirect the messages elsewhere.
-    override_translatable_fields = [
-        SynchronizedField("to_address", overridable=False),
-        SynchronizedField("from_address", overridable=False),
-    ]
-    max_count_per_parent = 1
-    subpage_types = []
 
     class Meta:
         verbose_name = _("contact page")
@@ -486,13 +487,6 @@ class ProblemReportPage(SpamProtectedFormPageMixin, MessageFormPageMixin, Abstra
             heading=_("Who receives the reports"),
         ),
     ]
-    # Translators must not redirect the reports elsewhere.
-    override_translatable_fields = [
-        SynchronizedField("to_address", overridable=False),
-        SynchronizedField("from_address", overridable=False),
-    ]
-    max_count_per_parent = 1
-    subpage_types = []
 
     class Meta:
         verbose_name = _("problem report page")

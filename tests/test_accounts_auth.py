@@ -155,7 +155,7 @@ def audit(response, lang):
     assert page.html_lang == lang
     # The site's chrome: skip link, header, language switcher, footer.
     assert tr(lang, "Skip to content") in html
-    assert 'class="it-header-wrapper"' in html
+    assert '<header class="it-header-wrapper' in html
     assert 'class="language-switcher"' in html
     assert 'id="footer"' in html
     for tag, attrs in page.inputs:

@@ -30,6 +30,7 @@ from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
 from accounts.models import Membership
+from home.legal_demo import site_cookies
 from home.models import ContactPage
 from programme.models import (
     Adhesion,
@@ -131,6 +132,8 @@ def untranslated_msgids():
     # and content an editor wrote in English (the English page titles listed in the admin).
     content = {name for _code, name in settings.LANGUAGES}
     content.update(Page.objects.values_list("title", flat=True))
+    # The cookies' own names, listed by the legal notes' cookie statement ("messages").
+    content.update(name for name, _purpose, _duration in site_cookies())
     return {
         entry.msgid for entry in catalogue.translated_entries()
         if entry.msgstr and entry.msgstr != entry.msgid and not entry.msgid_plural
