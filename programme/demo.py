@@ -161,25 +161,61 @@ def _topics(t, italian):
     return topics
 
 
+# The office's values of demo sites made before it matched the site's ContactDetails:
+# an office still holding them is moved to the current ones (an edited one is kept).
+_OLD_DEMO_OFFICE = {
+    "phone": "02 0000 0000",
+    "email": "segreteria.lavoro@comune.milano.example",
+    "pec": "lavoro@pec.comune.milano.example",
+}
+_OLD_DEMO_HOURS = {
+    "Dal lunedì al venerdì, dalle 9 alle 13 (dato dimostrativo)",
+    "Monday to Friday, 9 am to 1 pm (demo data)",
+}
+
+
 def _office(t, italian):
-    # Demo values: the phone is a placeholder and the addresses are on reserved .example
-    # domains (mail to them goes nowhere); editors replace them with the office's own.
+    # The same phone, hours, email and PEC as the site's contact details (home.demo.
+    # _contact_fields), which the same page shows under "Come fare" and in the footer:
+    # two numbers on one page would send people to the wrong one. The addresses are on
+    # reserved example domains (mail to them goes nowhere); editors set the office's own.
+    from home.demo import _contact_fields
+
+    contact = _contact_fields(t)
     fields = {
         "name": t("Segreteria del programma — Area Lavoro e Formazione",
                   "Programme office — Work and Training Area"),
         "street_address": "Villa Scheibler, via Felice Orsini 21",
         "postal_code": "20157",
         "city": "Milano",
-        "phone": "02 0000 0000",
-        "email": "segreteria.lavoro@comune.milano.example",
-        "pec": "lavoro@pec.comune.milano.example",
-        "opening_hours": t("Dal lunedì al venerdì, dalle 9 alle 13 (dato dimostrativo)",
-                           "Monday to Friday, 9 am to 1 pm (demo data)"),
+        "phone": contact["phone_primary"],
+        "email": contact["email"],
+        "pec": contact["pec"],
+        "opening_hours": contact["opening_hours"],
     }
     office = ResponsibleOffice.objects.filter(locale=italian).first()
     if office is None:
         office = ResponsibleOffice.objects.create(locale=italian, **fields)
+    else:
+        _update_an_old_demo_office(office, fields, t)
     return office
+
+
+def _update_an_old_demo_office(office, fields, t):
+    """Give an office still holding an older demo's placeholders (phone, addresses and
+    hours unchanged by editors) the current demo values, in Italian and its translations."""
+    if any(getattr(office, name) != value for name, value in _OLD_DEMO_OFFICE.items()):
+        return
+    if office.opening_hours not in _OLD_DEMO_HOURS:
+        return
+    synchronised = {name: fields[name] for name in _OLD_DEMO_OFFICE}
+    for each in [office, *office.get_translations()]:
+        for name, value in synchronised.items():
+            setattr(each, name, value)
+        if each.opening_hours in _OLD_DEMO_HOURS:
+            hours = fields["opening_hours"]
+            each.opening_hours = hours if each.pk == office.pk else t.get(hours, hours)
+        each.save()
 
 
 def _service_sheet(programme, office, topics):

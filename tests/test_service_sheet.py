@@ -161,10 +161,10 @@ def test_responsible_office_is_shown_with_its_details_in_each_language():
     area = _one(soup, "service-area")
     assert _text(area) == "Segreteria del programma — Area Lavoro e Formazione"
     card = _text(area.find_parent("div", class_="card"))
-    for value in ["Villa Scheibler, via Felice Orsini 21, 20157 Milano", "02 0000 0000",
-                  "segreteria.lavoro@comune.milano.example",
-                  "Posta elettronica certificata (PEC)", "lavoro@pec.comune.milano.example",
-                  "Dal lunedì al venerdì"]:
+    for value in ["Villa Scheibler, via Felice Orsini 21, 20157 Milano", "02 884 47502",
+                  "infolavoro@example.org",
+                  "Posta elettronica certificata (PEC)", "infolavoro@pec.example.org",
+                  "dal lunedì al venerdì"]:
         assert value in card, value
     soup, _response = _soup(EN)
     assert _text(_one(soup, "service-area")) == "Programme office — Work and Training Area"

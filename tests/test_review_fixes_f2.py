@@ -1,0 +1,68 @@
+"""Issue 17 review, group F2: demo content, legal texts, print, site map, size label."""
+
+from io import StringIO
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.test import Client
+from wagtail.models import Locale
+
+from programme.models.offices import ResponsibleOffice
+
+pytestmark = pytest.mark.django_db
+
+
+def _soup(url):
+    response = Client().get(url)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def _text(node):
+    return " ".join(node.get_text(" ").split())
+
+
+def _office_and_footer(url):
+    soup = _soup(url)
+    office = soup.select_one('[data-element="service-area"]').find_parent("div", class_="card")
+    return office, soup.select_one("footer .contact-details")
+
+
+def _links(node, prefix):
+    return {a["href"] for a in node.select(f'a[href^="{prefix}"]')}
+
+
+def test_the_office_and_the_footer_give_the_same_phone_pec_and_hours():
+    office, footer = _office_and_footer("/it/programma/")
+    assert _links(office, "tel:") <= _links(footer, "tel:") and _links(office, "tel:")
+    assert _links(office, "mailto:") == _links(footer, "mailto:")
+    assert "infolavoro@pec.example.org" in _text(office)
+    assert "9:00–18:00" in _text(office) and "9:00–18:00" in _text(footer)
+    assert "dimostrativo" not in _text(office)
+
+
+def test_an_older_demo_office_is_brought_in_line_once_and_an_edited_one_is_kept(
+        django_capture_on_commit_callbacks):
+    italian = Locale.get_default()
+    office = ResponsibleOffice.objects.get(locale=italian)
+    english = office.get_translation(Locale.objects.get(language_code="en"))
+    ResponsibleOffice.objects.filter(pk=office.pk).update(
+        phone="02 0000 0000", email="segreteria.lavoro@comune.milano.example",
+        pec="lavoro@pec.comune.milano.example",
+        opening_hours="Dal lunedì al venerdì, dalle 9 alle 13 (dato dimostrativo)")
+    ResponsibleOffice.objects.filter(pk=english.pk).update(
+        phone="02 0000 0000", opening_hours="Monday to Friday, 9 am to 1 pm (demo data)")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_content", stdout=StringIO())
+    office.refresh_from_db()
+    english.refresh_from_db()
+    assert (office.phone, office.pec) == ("02 884 47502", "infolavoro@pec.example.org")
+    assert office.opening_hours == "dal lunedì al venerdì, 9:00–18:00"
+    assert (english.phone, english.opening_hours) == ("02 884 47502",
+                                                      "Monday to Friday, 9 am–6 pm")
+    ResponsibleOffice.objects.filter(pk=office.pk).update(phone="02 1111 2222")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_content", stdout=StringIO())
+    office.refresh_from_db()
+    assert office.phone == "02 1111 2222"
