@@ -100,7 +100,7 @@ class StemmedSearchField(SearchField):
         value = self.original.get_value(obj)
         text = _plain(value)
         stems = extra_stems(text, self.language)
-        return f"{text} {STEMS_START} {stems} {STEMS_END}" if stems else value
+        return f"{text} {STEMS_START} {stems} {STEMS_END}" if stems else text
 
 
 def without_stems(indexed_text):
@@ -110,13 +110,25 @@ def without_stems(indexed_text):
 
 
 def _plain(value):
-    """A field's value as the library's indexers flatten it (lists and dicts joined)."""
+    """A field's value as one text (str): lists and dicts flattened as the library's
+    indexers do, but as sentences: empty parts left out, a part ending in a full stop (or
+    "!", "?", ":", ";", "…") followed by a space, any other by ", " — never "gruppi. ,
+    Quanto" in a result's snippet."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    if isinstance(value, list):
-        return ", ".join(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return ", ".join(_plain(item) for item in value.values())
+    if isinstance(value, list | dict):
+        parts = value.values() if isinstance(value, dict) else value
+        text = ""
+        for part in (" ".join(_plain(item).split()) for item in parts):
+            if not part:
+                continue
+            if text:
+                text += " " if text.endswith(_SENTENCE_ENDS) else ", "
+            text += part
+        return text
     return force_str(value)
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", ",")

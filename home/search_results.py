@@ -64,7 +64,8 @@ def page_type(page):
 def promotions(query, locale):
     """The editors' promoted results for `query` (Wagtail's search_promotions, matched as
     the library normalises a query: lower case, single spaces), in their order: a list of
-    (page in `locale`, description) or (None, promotion) for an external link. A promoted
+    (page in `locale`, its description for `locale`: promotion_description) or
+    (None, promotion) for an external link. A promoted
     page with no live public version in `locale` is left out. Writes nothing."""
     from modelsearch.utils import normalise_query_string
     from wagtail.contrib.search_promotions.models import SearchPromotion
@@ -85,8 +86,21 @@ def promotions(query, locale):
             if pick.external_link_url:
                 found.append((None, pick))
         elif pick.page.translation_key in localized:
-            found.append((localized.pop(pick.page.translation_key), pick.description))
+            found.append((localized.pop(pick.page.translation_key),
+                          promotion_description(pick, locale)))
     return found
+
+
+def promotion_description(pick, locale):
+    """The editors' description of a promoted page (a SearchPromotion with a page) for a
+    reader of `locale`, or "" (the page's own description or text is shown instead).
+
+    A promotion has no language of its own (Wagtail's SearchPromotion) and its
+    description is not translated: editors write it in the language of the page they
+    promote, so it is shown only to the readers of that language — never Italian words
+    under "Recommended" on an English page.
+    """
+    return pick.description if pick.page.locale_id == locale.pk else ""
 
 
 def indexed_texts(pages):

@@ -115,6 +115,10 @@ class ProgrammePage(Page):
         index.SearchField("introduction"),
         index.SearchField("for_whom"),
         index.SearchField("how_to"),
+        # The topics' chips link to a search for the topic's name: the page must be
+        # found by it. Indexed when the page is published (a topic renamed or the page
+        # re-tagged reaches the index with the page's next publication, or update_index).
+        index.SearchField("topic_names"),
     ]
     # The office is shown in the reader's language at render time (ResponsibleOffice.
     # in_language): a translation of the page need not wait for the office's.
@@ -186,6 +190,11 @@ class ProgrammePage(Page):
         from topics.shown import in_language
 
         return in_language(self.topics.all(), locale)
+
+    def topic_names(self):
+        """The names of the page's topics in the page's own language (str, ". "-joined,
+        sorted by name; "" without topics): what the search index holds of them."""
+        return ". ".join(topic.name for topic in self.topics_shown(self.locale))
 
     def venues(self):
         """The venues listed on the page in the page's language, published ones only: a
