@@ -34,8 +34,10 @@ def contact_form_class(base):
 
     class ContactForm(PlainTextFormMixin, base):
         privacy_acknowledgement = forms.BooleanField(
-            label=_("I have read the privacy notice and I agree that my data are used to "
-                    "answer my message."),
+            # An acknowledgement, not consent: the notice's legal basis for the contact
+            # form and the problem report is a task in the public interest (art. 6(1)(e)).
+            label=_("I have read the privacy notice, which explains how my data are used "
+                    "to answer my message."),
             error_messages={"required": _("Please confirm you have read the privacy notice.")},
         )
 

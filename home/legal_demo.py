@@ -308,11 +308,14 @@ def privacy_notice(t, retention_periods):
                     "<b>Valutazione della pagina</b> («Quanto sono chiare le informazioni "
                     "su questa pagina?»): è anonima. Registriamo solo la pagina, la lingua, "
                     "le stelle, la risposta scelta, il commento e la data, senza cookie né "
-                    "indirizzo IP: non scrivere dati personali nel commento.",
+                    "indirizzo IP, per migliorare le pagine: non scrivere dati personali nel "
+                    "commento. Base giuridica: compito di interesse pubblico (art. 6, par. 1, "
+                    "lett. e).",
                     "<b>Page rating</b> (“How clear is the information on this page?”): it "
                     "is anonymous. We record only the page, the language, the stars, the "
-                    "answer chosen, the comment and the date, with no cookie or IP address: "
-                    "please do not write personal data in the comment.",
+                    "answer chosen, the comment and the date, with no cookie or IP address, "
+                    "to improve the pages: please do not write personal data in the comment. "
+                    "Legal basis: a task in the public interest (art. 6(1)(e)).",
                 ),
                 (
                     "<b>Account degli enti partner</b>: email, nome, ruolo e organizzazione "
@@ -375,12 +378,13 @@ def privacy_notice(t, retention_periods):
             )),
             heading(t, "Per quanto tempo conserviamo i dati", "How long we keep the data"),
             paragraphs(t, retention_periods, (
-                "Le segnalazioni di disservizio sono conservate per lo stesso tempo dei "
-                "messaggi del modulo di contatto; le valutazioni delle pagine sono anonime "
-                "e restano per le statistiche; gli account degli enti partner restano "
+                "Delle valutazioni delle pagine, dopo la cancellazione del commento, "
+                "restano solo le stelle e la risposta scelta, anonime, per le statistiche; "
+                "gli account degli enti partner restano "
                 "finché l'ente aderisce al protocollo o finché chiedi di chiuderli.",
-                "Problem reports are kept as long as contact messages; page ratings are "
-                "anonymous and are kept for statistics; partner accounts are kept as long "
+                "Of page ratings, once the comment is deleted, only the stars and the "
+                "answer chosen remain, anonymous, for statistics; partner accounts are "
+                "kept as long "
                 "as the organisation adheres to the protocol or until you ask us to close "
                 "them.",
             )),
@@ -460,8 +464,7 @@ def site_cookies():
              "partner o nell'amministrazione del sito",
              "keeps signed in the people who enter the partner area or the site's "
              "administration"),
-            (_duration(settings.SESSION_COOKIE_AGE, True),
-             _duration(settings.SESSION_COOKIE_AGE, False)),
+            (_session_duration(True), _session_duration(False)),
         ),
         (
             settings.CSRF_COOKIE_NAME,
@@ -478,13 +481,40 @@ def site_cookies():
              "then is deleted"),
             (_duration(None, True), _duration(None, False)),
         ),
+        (
+            # Set by Wagtail's admin script (sidebar.js), without an expiry date.
+            "wagtail_sidebar_collapsed",
+            ("ricorda a chi lavora nell'amministrazione del sito se ha chiuso il menu "
+             "laterale",
+             "remembers, for the people working in the site's administration, whether "
+             "they closed the side menu"),
+            (_duration(None, True), _duration(None, False)),
+        ),
     ]
+
+
+def _session_duration(italian):
+    """How long the session cookie lasts, as the settings make it: allauth's sign-in
+    form sets it to end with the browser unless "Ricordami"/"Remember me" is ticked
+    (ACCOUNT_SESSION_REMEMBER None), then SESSION_COOKIE_AGE."""
+    remember = getattr(settings, "ACCOUNT_SESSION_REMEMBER", None)
+    until_closed = _duration(None, italian)
+    if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE or remember is False:
+        return until_closed
+    age = _duration(settings.SESSION_COOKIE_AGE, italian)
+    if remember:
+        return age
+    if italian:
+        return f"{until_closed}, se accedi senza scegliere «Ricordami»; altrimenti {age}"
+    return f"{until_closed}, if you sign in without ticking “Remember me”; otherwise {age}"
 
 
 def legal_notes(t):
     """The owner of the site, the content licence block the validator reads (CC BY 4.0,
     LICENCE_HEADING/LICENCE_TEXT), trademarks, external links and the cookie statement
     (`site_cookies`: technical only, no analytics, no third party)."""
+    # The English page links the licence's English text (home.localize.translate).
+    t(CC_BY_URL, CC_BY_URL_EN)
     cookie_items = [
         (f"<b>{name}</b>: {purpose_it}; durata: {duration_it}.",
          f"<b>{name}</b>: {purpose_en}; lasts: {duration_en}.")
@@ -558,6 +588,15 @@ def legal_notes(t):
                 "The page rating and the citizens' forms leave no cookie of any other kind. "
                 "You can delete cookies in your browser's settings; without the technical "
                 "ones you will not be able to sign in to the partner area.",
+            ), (
+                "L'amministrazione del sito, usata solo dal personale, salva inoltre nella "
+                "memoria locale del browser (local storage) alcune preferenze "
+                "dell'interfaccia, come i pannelli aperti o chiusi: sono dati tecnici, "
+                "restano sul dispositivo e non ci vengono inviati.",
+                "The site's administration, used by staff only, also saves a few interface "
+                "preferences, such as which panels are open or closed, in the browser's "
+                "local storage: they are technical, stay on the device and are not sent "
+                "to us.",
             )),
         ],
     }

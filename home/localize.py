@@ -4,8 +4,12 @@ Used by the demo content: the English pages are real wagtail-localize translatio
 (the admin shows them as such and editors can keep translating them), not copies.
 """
 
+import json
+
 from wagtail.models import Locale
 from wagtail_localize.models import (
+    OverridableSegment,
+    SegmentOverride,
     StringSegment,
     StringTranslation,
     Translation,
@@ -24,7 +28,8 @@ def translate(instance, language_code, strings, user=None):
     """Create or update `instance`'s translation into `language_code` and publish it.
 
     `strings` maps each source string (as wagtail-localize segments it: one per
-    paragraph or list item, slugs included) to its translation. A source string
+    paragraph or list item, slugs included) to its translation, and may map a link's
+    address to the translation's. A source string
     missing from the table raises MissingStrings, so demo content never ships half
     translated.
     """
@@ -52,5 +57,15 @@ def translate(instance, language_code, strings, user=None):
         )
     if missing:
         raise MissingStrings(instance, missing)
+    # A link's address is not a string to translate but an overridable segment, kept as
+    # in the source unless overridden: an address the table maps (the Italian licence
+    # page to the English one) is overridden, so the English page links the English.
+    for segment in OverridableSegment.objects.filter(source=source).select_related("context"):
+        data = segment.data
+        if isinstance(data, str) and strings.get(data, data) != data:
+            SegmentOverride.objects.update_or_create(
+                locale=locale, context=segment.context,
+                defaults={"data_json": json.dumps(strings[data]), "last_translated_by": user},
+            )
     translation.save_target(user=user, publish=True)
     return source.get_translated_instance(locale)

@@ -94,8 +94,10 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
         choices=[("mornings", _("Weekday mornings")), ("afternoons", _("Weekday afternoons"))],
     )
     privacy = forms.BooleanField(
-        label=_("I have read the privacy notice and I agree that my data are used to contact "
-                "me about the groups."),
+        # An acknowledgement, not consent: the legal basis is a task in the public
+        # interest (art. 6(1)(e)), as the privacy notice says.
+        label=_("I have read the privacy notice, which explains how my data are used to "
+                "contact me about the groups."),
         error_messages={"required": _("Please confirm you have read the privacy notice.")},
     )
     preferred_venue = VenueChoiceField(label=_("Preferred venue"), required=False,

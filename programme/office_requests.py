@@ -82,11 +82,12 @@ class OfficeRequestForm(ParticipationFieldsForm):
     )
     preferred_times = ReferralForm.base_fields["preferred_times"]
     privacy_read = forms.BooleanField(
-        label=_("I read the privacy notice to the person and they agreed that their data "
+        # The notice read, not consent asked: the basis is art. 6(1)(e) (privacy notice).
+        label=_("I read the privacy notice to the person, which explains how their data "
                 "are used to contact them about the groups."),
         error_messages={"required": _("Read the privacy notice to the person and tick "
-                                      "the box: without their agreement the request "
-                                      "cannot be entered.")},
+                                      "the box: the request cannot be entered without "
+                                      "it.")},
     )
     field_order = [
         "source", "language", "first_name", "last_name", "email", "phone",

@@ -196,8 +196,8 @@ def test_the_contact_form_is_labelled_in_the_pages_language(client, lang):
         assert foreign not in html
     with translation.override(lang):
         assert translation.gettext(
-            "I have read the privacy notice and I agree that my data are used to answer my "
-            "message.") in html
+            "I have read the privacy notice, which explains how my data are used to answer "
+            "my message.") in html
 
 
 def test_the_english_form_stores_answers_under_the_italian_keys(client):

@@ -226,7 +226,7 @@ def test_the_cookie_statement_names_every_cookie_the_site_sets(language):
     listed = {item.find("b").get_text() for item in soup.find("main").select("li")
               if item.find("b")}
     assert listed == {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME,
-                      CookieStorage.cookie_name}
+                      CookieStorage.cookie_name, "wagtail_sidebar_collapsed"}
     weeks = settings.SESSION_COOKIE_AGE // 86400 // 7
     assert (f"{weeks} settimane" if language == "it" else f"{weeks} weeks") in text
     if language == "it":

@@ -66,3 +66,56 @@ def test_an_older_demo_office_is_brought_in_line_once_and_an_edited_one_is_kept(
         call_command("load_demo_content", stdout=StringIO())
     office.refresh_from_db()
     assert office.phone == "02 1111 2222"
+
+
+def _main_text(url):
+    return " ".join(_soup(url).find("main").get_text(" ").split())
+
+
+@pytest.mark.parametrize("url", ["/it/segnala-disservizio/", "/it/contatti/", "/it/partecipa/",
+                                 "/en/report-a-problem/"])
+def test_the_privacy_checkbox_is_an_acknowledgement_not_consent(url):
+    """The notice's legal basis for these forms is art. 6(1)(e), not consent."""
+    labels = " ".join(_text(label) for label in _soup(url).find_all("label"))
+    assert "acconsento" not in labels and "I agree" not in labels
+    assert "Ho letto l'informativa" in labels or "I have read the privacy notice" in labels
+
+
+def test_the_privacy_notice_gives_the_ratings_basis_and_names_each_kind_of_report(settings):
+    text = _main_text("/it/privacy/")
+    rating = text[text.index("Valutazione della pagina"):]
+    assert "art. 6, par. 1, lett. e" in rating[:700]
+    assert "i commenti lasciati con la valutazione di una pagina per 1 anno" in text
+    assert "le segnalazioni degli enti partner per 2 anni" in text
+    assert "le segnalazioni di disservizio per 1 anno" in text
+    assert "le segnalazioni per" not in text
+    english = _main_text("/en/privacy-notice/")
+    assert "comments left with a page rating for 1 year" in english
+    assert "partner organisations' referrals for 2 years" in english
+
+    from home.demo import retention_periods
+    settings.RETENTION_RATING_COMMENT_DAYS = 90
+    assert "valutazione di una pagina per 90 giorni" in retention_periods()[0]
+
+
+def test_the_cookie_statement_tells_the_session_cookies_true_lifetime(settings):
+    text = _main_text("/it/note-legali/")
+    assert ("fino alla chiusura del browser, se accedi senza scegliere «Ricordami»; "
+            "altrimenti 2 settimane") in text
+    assert "wagtail_sidebar_collapsed" in text and "local storage" in text
+    english = _main_text("/en/legal-notes/")
+    assert "if you sign in without ticking “Remember me”; otherwise 2 weeks" in english
+
+    from home.legal_demo import site_cookies
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    assert site_cookies()[0][2] == ("fino alla chiusura del browser",
+                                    "until the browser is closed")
+
+
+def test_the_english_legal_notes_link_the_english_licence_text():
+    soup = _soup("/en/legal-notes/")
+    hrefs = {a["href"] for a in soup.find("main").find_all("a", href=True)}
+    assert "https://creativecommons.org/licenses/by/4.0/deed.en" in hrefs
+    assert "https://creativecommons.org/licenses/by/4.0/deed.it" not in hrefs
+    italian = {a["href"] for a in _soup("/it/note-legali/").find("main").find_all("a", href=True)}
+    assert "https://creativecommons.org/licenses/by/4.0/deed.it" in italian
