@@ -1,5 +1,6 @@
 """Issue 17 review, group F2: demo content, legal texts, print, site map, size label."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -119,3 +120,15 @@ def test_the_english_legal_notes_link_the_english_licence_text():
     assert "https://creativecommons.org/licenses/by/4.0/deed.it" not in hrefs
     italian = {a["href"] for a in _soup("/it/note-legali/").find("main").find_all("a", href=True)}
     assert "https://creativecommons.org/licenses/by/4.0/deed.it" in italian
+
+
+def test_the_attachment_size_reads_byte_in_italian_and_bytes_in_english():
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+
+    with translation.override("it"):
+        assert filesizeformat(620) == "620\xa0byte"
+    with translation.override("en"):
+        assert filesizeformat(620) == "620\xa0bytes"
+    size = _text(_soup("/it/programma/").select_one(".service-document"))
+    assert re.search(r"\(PDF, \d+ byte\)", size), size
