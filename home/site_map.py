@@ -1,6 +1,7 @@
 """«Mappa del sito»: the site's live pages in the visitor's language, as a nested list."""
 
 from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
@@ -27,7 +28,10 @@ class SiteMapPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["site_map"] = site_map_tree(self.get_site_root_in_locale())
+        tree = site_map_tree(self.get_site_root_in_locale())
+        if tree:
+            tree[0]["children"].extend(site_map_views())
+        context["site_map"] = tree
         return context
 
     def get_site_root_in_locale(self):
@@ -58,3 +62,23 @@ def site_map_tree(root, depth=SITE_MAP_DEPTH):
         elif page.pk == root.pk:
             top.append(node)
     return top
+
+
+# Addresses the footer links that are views, not pages: the map lists them too, after
+# the sections, with the footer's names (a page's title would be in the page tree).
+SITE_MAP_VIEWS = [
+    ("privacy:request", _("Your data: a request")),
+    ("partner:dashboard", _("Partner area")),
+]
+
+
+def site_map_views():
+    """The footer's non-page addresses in the active language, as site map nodes:
+    [{"url": str, "title": str, "children": []}]; a view not installed is left out."""
+    nodes = []
+    for name, title in SITE_MAP_VIEWS:
+        try:
+            nodes.append({"url": reverse(name), "title": title, "children": []})
+        except NoReverseMatch:
+            continue
+    return nodes

@@ -132,3 +132,18 @@ def test_the_attachment_size_reads_byte_in_italian_and_bytes_in_english():
         assert filesizeformat(620) == "620\xa0bytes"
     size = _text(_soup("/it/programma/").select_one(".service-document"))
     assert re.search(r"\(PDF, \d+ byte\)", size), size
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("/it/mappa-del-sito/", "I tuoi dati: una richiesta"),
+    ("/en/site-map/", "Your data: a request"),
+])
+def test_the_site_map_lists_the_footers_forms_that_are_not_pages(url, name):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(url[1:3]):
+        request_url, partner_url = reverse("privacy:request"), reverse("partner:dashboard")
+    links = {a["href"]: _text(a) for a in _soup(url).select("main nav.site-map a")}
+    assert links.get(request_url) == name
+    assert partner_url in links
