@@ -12,6 +12,7 @@ from itertools import groupby
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
 from rating.models import COMMENT_MAX_LENGTH, Answer, PageRating, answers_for
@@ -30,16 +31,27 @@ def rated_page_types():
     return {name.lower() for name in getattr(settings, "RATING_PAGE_TYPES", ())}
 
 
-def may_be_rated(page):
+def may_be_rated(page, site=None):
     """Whether `page` (a Wagtail Page, specific or not, or None) shows the rating
-    component and accepts ratings: a live page of the first or second level below a
-    home page, or of a type of `rated_page_types()`."""
+    component and accepts ratings: a live page that anyone may read (no password, login
+    or group restriction on it or an ancestor: a rating would show a private page's
+    title to anyone), of the first or second level below a home page or of a type of
+    `rated_page_types()`, and, when `site` (a wagtail Site) is given, one of its pages.
+    One query (the view restrictions) for a page that passes the rest."""
     if page is None or not getattr(page, "pk", None) or not page.live:
         return False
-    if page.depth in RATED_LEVELS:
-        return True
-    content_type = page.cached_content_type
-    return f"{content_type.app_label}.{content_type.model}" in rated_page_types()
+    if page.depth not in RATED_LEVELS:
+        content_type = page.cached_content_type
+        if f"{content_type.app_label}.{content_type.model}" not in rated_page_types():
+            return False
+    if site is not None and not _on_site(page, site):
+        return False
+    return not page.get_view_restrictions().exists()
+
+
+def _on_site(page, site):
+    parts = page.get_url_parts()
+    return parts is not None and parts[0] == site.pk
 
 
 def branch_error(stars, answer):
@@ -53,20 +65,21 @@ def branch_error(stars, answer):
         "had difficulties, for 4 or 5 stars what you liked best.")
 
 
-def record_rating(*, page, language, stars, answer, comment=""):
+def record_rating(*, page, stars, answer, comment=""):
     """Store one rating and return it (a PageRating).
 
-    `page` a page for which `may_be_rated` holds, `language` one of settings.LANGUAGES'
-    codes, `stars` an int 1-5, `answer` an Answer code of the stars' branch, `comment`
-    plain text of at most COMMENT_MAX_LENGTH characters (cleaned by the form). Raises
-    ValidationError otherwise. The date is today's in Milan; nothing else is recorded.
+    `page` a page for which `may_be_rated` holds, `stars` an int 1-5, `answer` an Answer
+    code of the stars' branch, `comment` plain text of at most COMMENT_MAX_LENGTH
+    characters (cleaned by the form). Raises ValidationError otherwise. The language is
+    the page's (an Italian page rated through the English address is an Italian page's
+    rating); the date is today's in Milan; nothing else is recorded.
     """
     if not may_be_rated(page):
         raise ValidationError(pgettext("rating", "This page cannot be rated."))
     problem = branch_error(stars, answer)
     if problem:
         raise ValidationError(problem)
-    rating = PageRating(page=page, language=language, stars=stars, answer=answer,
+    rating = PageRating(page=page, language=page.locale.language_code, stars=stars, answer=answer,
                         comment=(comment or "").strip(), created=timezone.localdate())
     rating.full_clean()
     rating.save()
@@ -107,7 +120,15 @@ class PageSummary:
 
     @property
     def comment_text(self):
-        return " | ".join(text for _day, _stars, text in self.comments)
+        """The comments in one cell of the export, newest first, each with its date and
+        stars (comment_line), separated by " | "."""
+        return " | ".join(comment_line(*comment) for comment in self.comments)
+
+
+def comment_line(day, stars, text):
+    """One comment as the report's export reads it (str): "30/11/2026 (4/5): text", the
+    date in the active language's short format."""
+    return f"{date_format(day, 'SHORT_DATE_FORMAT')} ({stars}/5): {text}"
 
 
 def answer_label(code):

@@ -21,13 +21,12 @@ from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import pgettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from antispam.forms import HONEYPOT_NAMES, MESSAGES, log_refusal
 from antispam.rate_limit import rate_limit, rate_limited_message, refund_attempt
@@ -41,12 +40,13 @@ SCOPE = "rating"
 HONEYPOT = HONEYPOT_NAMES[0]  # "website": the component's form has no such field
 
 
-def _rated_page(value):
-    """The page a posted or linked `page` value (str) names, when it may be rated."""
+def _rated_page(request, value):
+    """The page a posted or linked `page` value (str) names, when it may be rated: one of
+    this site's, live and public (rating.ratings.may_be_rated), else None."""
     if not is_ascii_number(value, max_digits=12):
         return None
     page = Page.objects.filter(pk=int(value)).select_related("locale").first()
-    return page if may_be_rated(page) else None
+    return page if may_be_rated(page, Site.find_for_request(request)) else None
 
 
 def _wants_json(request):
@@ -60,12 +60,6 @@ def _cross_site(request):
         return bool(origin)
     return not url_has_allowed_host_and_scheme(
         origin + "/", allowed_hosts={request.get_host()}, require_https=request.is_secure())
-
-
-def _language(request):
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    codes = {code for code, _name in settings.LANGUAGES}
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def _refused(request, form, page, message, status):
@@ -100,7 +94,7 @@ def _invalid(request, form, page):
 @require_POST
 def rate(request):
     """Store one rating of the page posted as `page` (see RatingForm for the fields)."""
-    page = _rated_page(request.POST.get("page", ""))
+    page = _rated_page(request, request.POST.get("page", ""))
     form = RatingForm(request.POST)
     if page is None:
         return _refused(request, form, None,
@@ -122,7 +116,7 @@ def rate(request):
     if str(request.POST.get(HONEYPOT, "")).strip():
         log_refusal("honeypot", SCOPE, request)
         return _refused(request, form, page, MESSAGES["honeypot"], 400)
-    record_rating(page=page, language=_language(request), **form.cleaned_data)
+    record_rating(page=page, **form.cleaned_data)
     thanks = pgettext("rating", "Thank you, your opinion will help us improve the service!")
     if _wants_json(request):
         return JsonResponse({"ok": True, "message": thanks}, status=201)
@@ -133,5 +127,5 @@ def rate(request):
 @require_GET
 def thanks(request):
     """The plain form's thank-you page, with a way back to the page rated."""
-    page = _rated_page(request.GET.get("page", ""))
+    page = _rated_page(request, request.GET.get("page", ""))
     return TemplateResponse(request, "rating/thanks.html", {"rated_page": page})

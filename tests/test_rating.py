@@ -107,7 +107,7 @@ def test_a_service_sheet_deeper_in_the_tree_is_rated_by_its_type(settings):
 
 def test_record_rating_stores_the_page_language_stars_answer_comment_and_the_day_only():
     page = page_at(ARTICLE["it"])
-    rating = record_rating(page=page, language="it", stars=2, answer="lost",
+    rating = record_rating(page=page, stars=2, answer="lost",
                            comment="  Non trovavo gli orari  ")
     stored = PageRating.objects.get()
     assert stored == rating
@@ -123,22 +123,22 @@ def test_record_rating_stores_the_page_language_stars_answer_comment_and_the_day
                                            (4, "other_negative")])
 def test_record_rating_refuses_an_answer_of_the_other_branch(stars, answer):
     with pytest.raises(ValidationError):
-        record_rating(page=page_at(ARTICLE["it"]), language="it", stars=stars, answer=answer)
+        record_rating(page=page_at(ARTICLE["it"]), stars=stars, answer=answer)
     assert not PageRating.objects.exists()
 
 
 def test_record_rating_refuses_the_home_page():
     with pytest.raises(ValidationError):
         record_rating(page=Page.objects.get(depth=2, locale__language_code="it"),
-                      language="it", stars=5, answer="clear")
+                      stars=5, answer="clear")
 
 
 def test_summaries_per_page_count_mean_answers_and_comments():
     article, sheet = page_at(ARTICLE["it"]), page_at(SERVICE_SHEET["it"])
-    record_rating(page=article, language="it", stars=5, answer="clear", comment="Chiaro")
-    record_rating(page=article, language="it", stars=4, answer="clear")
-    record_rating(page=article, language="it", stars=1, answer="problems", comment="Lento")
-    record_rating(page=sheet, language="it", stars=3, answer="unclear")
+    record_rating(page=article, stars=5, answer="clear", comment="Chiaro")
+    record_rating(page=article, stars=4, answer="clear")
+    record_rating(page=article, stars=1, answer="problems", comment="Lento")
+    record_rating(page=sheet, stars=3, answer="unclear")
     first, second = summaries(PageRating.objects.all())
     assert (first.page.pk, first.count, first.mean) == (article.pk, 3, 3.3)
     assert first.answer_count("clear") == 2 and first.answer_count("problems") == 1
@@ -358,9 +358,9 @@ def test_the_page_stays_in_the_page_cache_after_a_rating(client, settings):
 @pytest.fixture
 def ratings():
     article, sheet = page_at(ARTICLE["it"]), page_at(SERVICE_SHEET["en"])
-    record_rating(page=article, language="it", stars=5, answer="clear", comment="=1+1 chiaro")
-    record_rating(page=article, language="it", stars=2, answer="lost")
-    record_rating(page=sheet, language="en", stars=4, answer="no_problems", comment="Fine")
+    record_rating(page=article, stars=5, answer="clear", comment="=1+1 chiaro")
+    record_rating(page=article, stars=2, answer="lost")
+    record_rating(page=sheet, stars=4, answer="no_problems", comment="Fine")
     return article, sheet
 
 
@@ -429,7 +429,8 @@ def test_the_csv_export_is_safe_in_excel_and_in_the_readers_language(client, dem
     article = next(row for row in rows[1:] if row[2] == "2")
     assert article[3] == "3,5"
     assert article[header.index("Le indicazioni erano chiare (preferito)")] == "1"
-    assert article[-1] == "'=1+1 chiaro"  # never run as a formula
+    # Each comment after its date and stars: a cell that never starts as a formula.
+    assert article[-1].endswith("(5/5): =1+1 chiaro") and article[-1][0].isdigit()
 
 
 # --- Retention ------------------------------------------------------------------------------
@@ -444,8 +445,8 @@ def test_comments_older_than_the_retention_period_are_blanked_the_rating_stays(s
 
     settings.RETENTION_RATING_COMMENT_DAYS = 365
     page = page_at(ARTICLE["it"])
-    old = record_rating(page=page, language="it", stars=1, answer="lost", comment="Mario R.")
-    recent = record_rating(page=page, language="it", stars=1, answer="lost", comment="Ok")
+    old = record_rating(page=page, stars=1, answer="lost", comment="Mario R.")
+    recent = record_rating(page=page, stars=1, answer="lost", comment="Ok")
     today = timezone.localdate()
     PageRating.objects.filter(pk=old.pk).update(created=today - datetime.timedelta(days=366))
     assert "rating_comments" in retention.RULES

@@ -1,8 +1,8 @@
 """{% page_rating %}: the rating component under the pages that the model rates.
 
-No query and nothing per visitor: the component is the same for every visitor of a
-page, so the page stays in the page cache (rating/views.py explains the protection the
-form has instead of a CSRF token).
+Nothing per visitor: the component is the same for every visitor of a page, so the page
+stays in the page cache (rating/views.py explains the protection the form has instead of
+a CSRF token). One query: the page's view restrictions (a private page has no component).
 """
 
 from django import template
