@@ -225,6 +225,14 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
                                    strict=False):
             row["fields"].append(handling_cell(submission, context["next_url"]))
 
+    def get_page_title(self):
+        # The problem reports' list uses this view too: its heading names them.
+        from .models import ProblemReportPage
+
+        if isinstance(self.form_page.specific, ProblemReportPage):
+            return gettext("Problem reports")
+        return gettext("Messages")
+
     def get_page_subtitle(self):
         # Not the Italian page's title («Messaggi: Contattaci»): the list holds both
         # languages' messages.
@@ -257,14 +265,19 @@ class FormsIndexView(FormPagesListView):
         return super().dispatch(request, *args, **kwargs)
 
 
+def messages_list_page(user, page_type="home.ContactPage"):
+    """The form page ("app_label.ModelName") whose one list of messages `user` reads —
+    the first original of that type they may see — or None."""
+    from django.apps import apps
+
+    return get_forms_for_user(user).type(apps.get_model(page_type)).order_by("path").first()
+
+
 def contact_messages_view(request, page_type="home.ContactPage"):
     """The admin menu's "Messages" (and "Problem reports", page_type
     "home.ProblemReportPage"): straight to the one list of that form page's messages,
     every language's."""
-    from django.apps import apps
-
-    model = apps.get_model(page_type)
-    page = get_forms_for_user(request.user).type(model).order_by("path").first()
+    page = messages_list_page(request.user, page_type)
     if page is None:
         raise PermissionDenied
     return redirect("wagtailforms:list_submissions", page.pk)

@@ -1,11 +1,12 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.contrib.forms.utils import get_forms_for_user
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 
 from . import slugs  # noqa: F401  (the admin's slug fields accept ASCII only)
-from .contact import FormsIndexView, contact_messages_view
+from .contact import FormsIndexView, contact_messages_view, messages_list_page
 from .message_handling import set_handling_view
 
 
@@ -25,12 +26,28 @@ def register_contact_messages_urls():
 
 
 class ContactMessagesMenuItem(MenuItem):
+    """Leads to the list of the messages of `page_type` at the list's own address: Wagtail's
+    sidebar highlights the item whose URL starts the current address, and the short
+    address (/admin/messages/) only redirects there."""
+
     page_type = "home.ContactPage"
 
-    def is_shown(self, request):
-        from django.apps import apps
+    def list_page(self, request):
+        # Asked twice per admin page (is_shown, render_component): once per request.
+        pages = request.__dict__.setdefault("_messages_list_pages", {})
+        if self.page_type not in pages:
+            pages[self.page_type] = messages_list_page(request.user, self.page_type)
+        return pages[self.page_type]
 
-        return get_forms_for_user(request.user).type(apps.get_model(self.page_type)).exists()
+    def is_shown(self, request):
+        return self.list_page(request) is not None
+
+    def render_component(self, request):
+        # Menu items are cached across requests: the URL is not stored on self.
+        page = self.list_page(request)
+        url = reverse("wagtailforms:list_submissions", args=[page.pk]) if page else self.url
+        return LinkMenuItemComponent(self.name, self.label, url, icon_name=self.icon_name,
+                                     classname=self.classname, attrs=self.attrs)
 
 
 class ProblemReportsMenuItem(ContactMessagesMenuItem):
@@ -45,8 +62,11 @@ def register_contact_messages_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def register_problem_reports_menu_item():
-    """«Segnalazioni di disservizio», next to "Messages": the same list and handling."""
-    return ProblemReportsMenuItem(_("Problem reports"), reverse("problem_reports"),
+    """«Segnalazioni di disservizio», next to "Messages": the same list and handling. The
+    menu's label is short («Disservizi»: the sidebar cuts longer ones), the list's heading
+    full."""
+    return ProblemReportsMenuItem(pgettext_lazy("admin menu", "Problem reports"),
+                                  reverse("problem_reports"),
                                   name="problem-reports", icon_name="warning", order=171)
 
 

@@ -58,7 +58,7 @@ def test_a_valid_report_is_stored_mailed_and_listed_for_the_segreteria(
 
     client.force_login(segreteria)
     dashboard = client.get("/admin/")
-    listing = client.get(menu_url(dashboard, "Segnalazioni di disservizio"), follow=True)
+    listing = client.get(menu_url(dashboard, "Disservizi"), follow=True)
     assert listing.status_code == 200
     html = listing.content.decode()
     assert "Il modulo di contatto non si invia dal telefono." in html
