@@ -37,7 +37,8 @@ def may_be_rated(page, site=None):
     or group restriction on it or an ancestor: a rating would show a private page's
     title to anyone), of the first or second level below a home page or of a type of
     `rated_page_types()`, and, when `site` (a wagtail Site) is given, one of its pages.
-    One query (the view restrictions) for a page that passes the rest."""
+    The view restrictions are read last (a query, unless the page serving answers them
+    from its cached route: pagecache.routing), so they may be a list or a queryset."""
     if page is None or not getattr(page, "pk", None) or not page.live:
         return False
     if page.depth not in RATED_LEVELS:
@@ -46,7 +47,7 @@ def may_be_rated(page, site=None):
             return False
     if site is not None and not _on_site(page, site):
         return False
-    return not page.get_view_restrictions().exists()
+    return not page.get_view_restrictions()
 
 
 def _on_site(page, site):

@@ -2,7 +2,8 @@
 
 Nothing per visitor: the component is the same for every visitor of a page, so the page
 stays in the page cache (rating/views.py explains the protection the form has instead of
-a CSRF token). One query: the page's view restrictions (a private page has no component).
+a CSRF token). A private page has no component: its view restrictions come from the
+cached route (pagecache.routing), else one query.
 """
 
 from django import template
