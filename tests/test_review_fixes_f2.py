@@ -147,3 +147,15 @@ def test_the_site_map_lists_the_footers_forms_that_are_not_pages(url, name):
     links = {a["href"]: _text(a) for a in _soup(url).select("main nav.site-map a")}
     assert links.get(request_url) == name
     assert partner_url in links
+
+
+@pytest.mark.parametrize("url", ["/it/programma/", "/it/gruppi/", "/it/notizie/",
+                                 "/it/protocollo/", "/en/programme/"])
+def test_no_link_underlines_a_space_after_its_icon(url):
+    """An icon inside a link followed by whitespace shows an underlined leading space."""
+    soup = _soup(url)
+    with_icons = [a for a in soup.find_all("a") if a.select_one("svg.icon:not(.site-logo)")]
+    assert with_icons
+    for link in with_icons:
+        after = link.select_one("svg.icon:not(.site-logo)").next_sibling
+        assert not (isinstance(after, str) and after[:1].isspace()), str(link)
