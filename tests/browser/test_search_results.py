@@ -28,6 +28,6 @@ def test_promoted_results_and_snippets_pass_axe(web, axe_source, language, url, 
     assert first.locator(".search-result-type").text_content().split()[0] == badge
     assert page.locator("ol.search-results mark").count() >= 1
     assert page.locator('nav ol.breadcrumb[data-element="breadcrumb"] li').count() == 2
-    axe = AxeReport(axe_source)
+    axe = AxeReport(axe_source, resolved_contrast=True)
     axe.check(page, note="promoted result")
     axe.assert_clean()
