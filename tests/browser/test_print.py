@@ -6,6 +6,8 @@ is kept as a PDF and a PNG in test-artifacts/screenshots/ for people to look at.
 Also: the legal pages (accessibility statement, privacy notice, legal notes), whose demo
 content is long and structured, pass axe in both languages."""
 
+import re
+
 import pytest
 from wagtail.rich_text import RichText
 
@@ -34,13 +36,24 @@ CHROME = {
     "rating": '[data-element="feedback"], .rating-section',
 }
 
-# The first link in the content, its href and the text its ::after shows.
+# The links in the content: the href as written, as the browser resolves it, whether it
+# is a chip, badge or button (a label, no address printed) and the text its ::after shows.
 CONTENT_LINK = """() => {
   const links = [...document.querySelectorAll('main a[href^="/"], main a[href^="http"]')]
     .filter(a => a.offsetParent !== null && a.textContent.trim());
-  return links.map(a => ({href: a.getAttribute('href'),
+  return links.map(a => ({href: a.getAttribute('href'), absolute: a.href,
+                          label: a.matches('.chip, .badge, .btn'),
                           after: getComputedStyle(a, '::after').content}));
 }"""
+
+# Elements of the content that reach past the right edge of the printed width.
+TOO_WIDE = """() => [...document.querySelectorAll('main *')]
+  .filter(e => e.offsetParent !== null
+               && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map(e => e.tagName + '.' + e.className)"""
+
+# A4's printable width at the print.css margins (210 mm - 2 x 16 mm), in CSS pixels.
+PRINTABLE_WIDTH = round((210 - 32) / 25.4 * 96)
 
 DARK_BACKGROUNDS = """() => [...document.querySelectorAll('main *, body')]
   .filter(e => e.offsetParent !== null || e === document.body)
@@ -84,11 +97,23 @@ def test_a_page_prints_without_chrome_and_with_its_links(web, screenshot_dir, na
     links = page.evaluate(CONTENT_LINK)
     assert links, f"{url}: no link left in the printed content"
     for link in links:
-        assert link["after"] == f'" ({link["href"]})"', f"{url}: {link}"
+        expected = "none" if link["label"] else f'" ({link["absolute"]})"'
+        assert link["after"] == expected, f"{url}: {link}"
+    assert any(not link["label"] for link in links), url
+
+    page.set_viewport_size({"width": PRINTABLE_WIDTH, "height": A4["height"]})
+    assert page.evaluate(TOO_WIDE) == [], f"{url}: wider than the paper"
 
     assert page.evaluate(DARK_BACKGROUNDS) == [], f"{url}: a background prints"
 
+    if name == "groups":
+        assert not page.locator("#find-title").is_visible(), "the filters' heading prints"
     if name == "service sheet":
+        assert page.locator('[data-element="service-topic"]').count()
+        address = page.locator("main .print-address")
+        assert address.is_visible()
+        assert re.search(r"https?://\S+/it/partecipa/$", address.inner_text()), \
+            address.inner_text()
         page.evaluate("document.fonts.ready")
         pdf = screenshot_dir / "print-service-sheet-a4.pdf"
         page.pdf(path=pdf, format="A4", print_background=True)
@@ -112,3 +137,13 @@ def test_the_legal_pages_pass_axe(web, axe_source, language):
         assert page.goto(url).status == 200, url
         axe.check(page)
     axe.assert_clean()
+
+
+def test_without_javascript_printed_links_show_their_path(web):
+    page = web.new_page(viewport=A4, java_script_enabled=False)
+    assert page.goto(PRINTED["service sheet"]).status == 200
+    page.emulate_media(media="print")
+    links = [link for link in page.evaluate(CONTENT_LINK) if not link["label"]]
+    assert links
+    for link in links:
+        assert link["after"] == f'" ({link["href"]})"', link
