@@ -226,12 +226,10 @@ class ContactSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView
             row["fields"].append(handling_cell(submission, context["next_url"]))
 
     def get_page_title(self):
-        # The problem reports' list uses this view too: its heading names them.
-        from .models import ProblemReportPage
-
-        if isinstance(self.form_page.specific, ProblemReportPage):
-            return gettext("Problem reports")
-        return gettext("Messages")
+        # The problem reports' list uses this view too: its page names what it holds
+        # (ProblemReportPage.submissions_heading).
+        heading = getattr(self.form_page.specific, "submissions_heading", None)
+        return str(heading) if heading else gettext("Messages")
 
     def get_page_subtitle(self):
         # Not the Italian page's title («Messaggi: Contattaci»): the list holds both

@@ -470,6 +470,7 @@ class ProblemReportPage(SpamProtectedFormPageMixin, MessageFormPageMixin, Abstra
     why a page type of its own and the form's rules: home.problem_reports."""
 
     spam_form_name = "problem-report"
+    submissions_heading = _("Problem reports")  # the heading of their list in the admin
     form_builder = ProblemReportFormBuilder
     template = "home/problem_report_page.html"
     landing_page_template = "home/problem_report_page_landing.html"

@@ -110,7 +110,8 @@ def english_only_words(msgids):
             italian.update(word.lower() for word in WORD.findall(
                 PLACEHOLDER.sub(" ", entry.msgstr)))
     for text in [*Page.objects.values_list("title", flat=True),
-                 *(name for _code, name in settings.LANGUAGES)]:
+                 *(name for _code, name in settings.LANGUAGES),
+                 *(name for name, _purpose, _duration in site_cookies())]:
         italian.update(word.lower() for word in WORD.findall(text))
     return {word for word in english - italian if len(word) > 2}
 
