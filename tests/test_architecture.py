@@ -31,7 +31,8 @@ ALLOWED = {
     "programme": SERVICES | {"home", "accounts"},
     "worker": {"mail", "accounts", "readable"},
     "privacy": SERVICES | {"home", "programme", "accounts"},
-    "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy"},
+    "booking": SERVICES | {"home", "programme", "accounts"},
+    "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy", "booking"},
 }
 
 

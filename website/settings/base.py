@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "privacy",
     "topics",
     "rating",
+    "booking",
     "auditlog",  # the audit trail's record of changes (privacy/audit.py)
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",

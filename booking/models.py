@@ -1,0 +1,244 @@
+"""Appointments at a venue: the services people book, when they are open, when they are
+closed, and the bookings themselves.
+
+A service is a translatable snippet (its name, description and reasons are read by
+citizens in their language). Everything about time and places belongs to the service in
+the site's default language (Italian), which stands for all its translations: rules,
+closures and bookings point to it, so that a booking made through the English pages takes
+a place from the same slot as one made through the Italian pages
+(`BookableService.canonical()`).
+
+Times: rules and closures are Milan's wall-clock times and dates; a booking's `starts_at`
+and `ends_at` are aware instants (UTC in the database), so a slot on the day the clocks
+change is one instant, never two (booking/availability.py).
+"""
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Locale, TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+
+class BookableService(TranslatableMixin, models.Model):
+    """Something a person books at a venue: "Colloquio di orientamento" (one place per
+    operator in each slot), "Postazione informatica" (10 places per slot)."""
+
+    venue = models.ForeignKey("programme.Venue", verbose_name=_("venue"),
+                              on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(
+        _("description"), blank=True,
+        help_text=_("What the appointment is for and what to bring; shown to citizens."))
+    reasons = StreamField(
+        [("reason", blocks.CharBlock(label=_("Reason"), max_length=120))],
+        verbose_name=_("reasons"), blank=True,
+        help_text=_("The short list of reasons a person chooses from when booking."))
+    is_bookable = models.BooleanField(
+        _("open for booking"), default=True,
+        help_text=_("Untick to stop new bookings; existing bookings stay."))
+    bookings_per_week = models.PositiveSmallIntegerField(
+        _("active bookings per person per week"), default=1,
+        help_text=_("How many upcoming bookings of this service one person (the same "
+                    "email or phone) may hold in the same week."))
+    days_ahead = models.PositiveSmallIntegerField(
+        _("bookable days ahead"), default=60,
+        help_text=_("How far ahead people may book, in days."))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldPanel("venue"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("reasons"),
+        FieldPanel("is_bookable"),
+        FieldPanel("bookings_per_week"),
+        FieldPanel("days_ahead"),
+        FieldPanel("sort_order"),
+    ]
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        TranslatableField("reasons"),
+        TranslatableField("venue"),
+        SynchronizedField("is_bookable"),
+        SynchronizedField("bookings_per_week"),
+        SynchronizedField("days_ahead"),
+        SynchronizedField("sort_order"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("bookable service")
+        verbose_name_plural = _("bookable services")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def canonical(self):
+        """The service in the default locale, which owns rules, closures and bookings
+        (self when it is that one)."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return self
+        return self.get_translation(default)
+
+    def reason_choices(self):
+        """[(text, text)] of the reasons, in this translation's language."""
+        return [(block.value, block.value) for block in self.reasons]
+
+
+class OpeningRule(models.Model):
+    """When a service can be booked: on `weekdays` (0 = Monday … 6 = Sunday), slots of
+    `slot_minutes` from `opens` while they end by `closes`, Milan time, each with
+    `places` places, from `valid_from` to `valid_until` (inclusive, open-ended when
+    empty). Public holidays are closed unless `open_on_public_holidays`."""
+
+    service = models.ForeignKey(BookableService, verbose_name=_("service"),
+                                on_delete=models.CASCADE, related_name="opening_rules")
+    weekdays = models.JSONField(_("days of the week"), default=list)
+    opens = models.TimeField(_("from"))
+    closes = models.TimeField(_("to"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"))
+    places = models.PositiveSmallIntegerField(_("places per slot"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    open_on_public_holidays = models.BooleanField(_("open on public holidays"),
+                                                  default=False)
+
+    class Meta:
+        verbose_name = _("opening rule")
+        verbose_name_plural = _("opening rules")
+        ordering = ["service", "valid_from", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5),
+                                   name="booking_rule_slot_minutes",
+                                   violation_error_message=_(
+                                       "A slot lasts at least 5 minutes.")),
+            models.CheckConstraint(condition=Q(places__gte=1),
+                                   name="booking_rule_places",
+                                   violation_error_message=_(
+                                       "A slot has at least one place.")),
+            models.CheckConstraint(condition=Q(closes__gt=models.F("opens")),
+                                   name="booking_rule_closes_after_opens",
+                                   violation_error_message=_(
+                                       "The closing time must come after the opening "
+                                       "time.")),
+        ]
+
+    def __str__(self):
+        return f"{self.service} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(models.Model):
+    """Days a venue (or one of its services) takes no bookings, from `first_day` to
+    `last_day` inclusive, with the reason citizens read in each language."""
+
+    venue = models.ForeignKey("programme.Venue", verbose_name=_("venue"),
+                              on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(
+        BookableService, verbose_name=_("service"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="closures",
+        help_text=_("Empty: every service of the venue is closed."))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason (Italian)"), max_length=200)
+    reason_en = models.CharField(_("reason (English)"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["-first_day"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=models.F("first_day")),
+                                   name="booking_closure_range",
+                                   violation_error_message=_(
+                                       "The last day cannot come before the first day.")),
+        ]
+
+    def __str__(self):
+        return f"{self.first_day}–{self.last_day}: {self.reason}"
+
+
+def new_access_key():
+    return secrets.token_urlsafe(16)
+
+
+class Booking(models.Model):
+    """One person's appointment: a place in one slot of a service.
+
+    No two bookings that are not cancelled hold the same place of the same slot: the
+    database refuses it (`booking_place_taken`), so two people taking the last place at
+    the same moment cannot both get it (booking/bookings.py chooses the place).
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not come")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    service = models.ForeignKey(BookableService, verbose_name=_("service"),
+                                on_delete=models.PROTECT, related_name="bookings")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.PositiveSmallIntegerField(_("place"))
+    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True,
+                                 blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.CONFIRMED)
+    reason = models.CharField(_("reason"), max_length=120)
+    details = models.CharField(_("details"), max_length=200, blank=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="it")
+    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20)
+    privacy_acknowledged_at = models.DateTimeField(_("privacy notice acknowledged at"))
+    access_key = models.CharField(max_length=32, default=new_access_key, editable=False)
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("cancelled by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Empty when the person cancelled it themselves."))
+    cancellation_reason = models.CharField(_("cancellation reason"), max_length=200,
+                                           blank=True)
+    created_at = models.DateTimeField(_("booked"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["starts_at", "place"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "starts_at", "place"],
+                condition=~Q(status="cancelled"),
+                name="booking_place_taken",
+                violation_error_message=_("This place has just been taken."),
+            ),
+            models.CheckConstraint(condition=Q(place__gte=1), name="booking_place_positive",
+                                   violation_error_message=_("A place number starts at 1.")),
+            models.CheckConstraint(condition=~Q(email="", phone=""),
+                                   name="booking_email_or_phone",
+                                   violation_error_message=_(
+                                       "Give an email address or a phone number.")),
+        ]
+        indexes = [models.Index(fields=["service", "starts_at"]),
+                   models.Index(fields=["starts_at"], name="booking_starts")]
+
+    def __str__(self):
+        return self.reference or f"#{self.pk}"
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.CONFIRMED
