@@ -242,3 +242,4 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.CONFIRMED
+from .pages import BookingPage  # noqa: E402,F401  (Wagtail finds page models in models)
