@@ -15,6 +15,8 @@ change is one instant, never two (booking/availability.py).
 
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +136,33 @@ class OpeningRule(models.Model):
     def __str__(self):
         return f"{self.service} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    def clean(self):
+        """Refuse weekdays outside 0–6 and a rule whose slots would overlap another rule
+        of the same service on some day (a shared weekday, overlapping validity dates
+        and hours): a slot must have one number of places."""
+        from .availability import rules_overlap
+
+        super().clean()
+        weekdays = self.weekdays or []
+        if not isinstance(weekdays, list) or any(
+                isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6
+                for day in weekdays):
+            raise ValidationError({"weekdays": _(
+                "Choose days of the week between Monday and Sunday.")})
+        if self.service_id is None or self.opens is None or self.closes is None \
+                or self.valid_from is None:
+            return
+        others = OpeningRule.objects.filter(service_id=self.service_id)
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        for other in others:
+            if rules_overlap(self, other):
+                raise ValidationError(_(
+                    "These hours overlap another opening rule of this service "
+                    "(%(rule)s, from %(valid_from)s): change the days, the hours or the "
+                    "validity dates.") % {"rule": f"{other.opens:%H:%M}–{other.closes:%H:%M}",
+                                          "valid_from": other.valid_from.strftime("%d/%m/%Y")})
+
 
 class Closure(models.Model):
     """Days a venue (or one of its services) takes no bookings, from `first_day` to
@@ -243,3 +272,33 @@ class Booking(models.Model):
     def is_active(self):
         return self.status == self.Status.CONFIRMED
 from .pages import BookingPage  # noqa: E402,F401  (Wagtail finds page models in models)
+
+
+class BookingEvent(models.Model):
+    """One change of a booking's life, who made it and when: booked, moved, cancelled,
+    attended, no-show (booking/bookings.py writes them). `by` is empty when the person
+    did it through their link; `note` holds the old and new start of a move or the
+    reason of a cancellation."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not come")
+
+    booking = models.ForeignKey(Booking, verbose_name=_("booking"), on_delete=models.CASCADE,
+                                related_name="events")
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                           blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.booking} {self.kind}"
