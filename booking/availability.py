@@ -31,8 +31,12 @@ UTC = datetime.UTC
 
 @dataclasses.dataclass(frozen=True)
 class Slot:
-    """One bookable slot: `starts_at`/`ends_at` aware datetimes, `places` in total,
-    `free` places left (never below 0)."""
+    """One bookable slot: `starts_at`/`ends_at` aware datetimes in UTC (localise them to
+    show them), `places` in total, `free` places left (never below 0).
+
+    UTC because Python never finds a Milan time in the fold (02:30 on the day the
+    clocks go back) equal to the same instant in another zone (PEP 495): a slot
+    compared with a parsed slot_token or a database value would not match."""
 
     service_id: int
     starts_at: datetime.datetime
@@ -132,8 +136,8 @@ class _Calendar:
             taken = self.taken.get(start, 0)
             slots.append(Slot(
                 service_id=service_id,
-                starts_at=start.astimezone(zone),
-                ends_at=(start + datetime.timedelta(minutes=rule.slot_minutes)).astimezone(zone),
+                starts_at=start,
+                ends_at=start + datetime.timedelta(minutes=rule.slot_minutes),
                 places=rule.places,
                 free=max(rule.places - taken, 0),
             ))
@@ -239,6 +243,7 @@ def find_slot(service, starts_at, *, now=None):
     if starts_at is None or timezone.is_naive(starts_at):
         return None
     day = timezone.localtime(starts_at, programme_timezone()).date()
+    starts_at = starts_at.astimezone(UTC)
     for slot in slots_of_day(service, day, now=now):
         if slot.starts_at == starts_at:
             return slot
@@ -255,7 +260,7 @@ def offered_starts(canonical, first_day, last_day):
     day = first_day
     while day <= last_day:
         for slot in calendar.slots_on(canonical.pk, day, zone):
-            offered[slot.starts_at.astimezone(UTC)] = slot
+            offered[slot.starts_at] = slot
         day += datetime.timedelta(days=1)
     return offered
 

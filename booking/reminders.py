@@ -57,7 +57,8 @@ def send_reminder(booking_id, starts_at_iso):
         booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
         if (booking is None or booking.status != Booking.Status.CONFIRMED
                 or not booking.email or booking.reminder_sent_at is not None
-                or booking.starts_at != queued_for or booking.starts_at <= now):
+                or booking.starts_at.astimezone(datetime.UTC) != queued_for.astimezone(datetime.UTC)
+                or booking.starts_at <= now):
             return False
         booking.reminder_sent_at = now
         booking.save(update_fields=["reminder_sent_at", "updated_at"])
