@@ -30,6 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.roles import is_triage_staff
 from exports.spreadsheets import SafeSpreadsheetExportMixin
+from typed_text.phones import readable_phone
 
 from . import bookings as booking_rules
 from . import calendar_admin
@@ -202,7 +203,7 @@ class BookingActionView(View):
             return _back(request, booking)
         messages.success(request, done % {
             "reference": booking, "name": f"{booking.first_name} {booking.last_name}",
-            "phone": booking.phone})
+            "phone": readable_phone(booking.phone)})
         return _back(request, booking)
 
 

@@ -91,6 +91,7 @@ def test_day_view_counts_places_taken_and_free_per_slot(client, segreteria, serv
     assert 'data-slot-start="11:00–13:00" data-taken="0" data-free="10"' in html
     assert "PA-2026-00001" in html and "Giulia Rossi 1" in html
     assert "giulia1@example.org" in html  # the day view gives the contacts
+    assert "+39 02 8844 7502" in html
     assert html.count('data-slot-start="') == 4  # 09, 11, 13, 15 (the last ends at 17)
 
 
@@ -148,6 +149,32 @@ def test_date_junk_in_the_address_is_a_clear_message(client, segreteria, service
         assert response.status_code == 400
         assert "non indica una data valida" in response.content.decode()
     assert client.get(CALENDAR, {"service": "abc", "venue": "9" * 30}).status_code == 200
+
+
+def test_the_calendar_speaks_the_admins_language(client, segreteria, services):
+    _interview, workstation = services
+    speaks(segreteria, "en")
+    monday = next_weekday(0)
+    book(workstation, at(monday, 9))
+    html = calendar(client, workstation, monday).content.decode()
+    assert "9 of 10 free" in html
+    assert "Booking calendar" in html and "Present" in html
+    assert "Confirmed" in html
+
+
+def test_the_bookings_menu_and_the_services_snippet(client, segreteria, services,
+                                                     demo_editor):
+    html = client.get("/admin/").content.decode()
+    assert "Prenotazioni" in html and CALENDAR in html
+    assert "/admin/booking/rules/" in html and "/admin/booking/closures/" in html
+    interview, _workstation = services
+    for user in (segreteria, demo_editor):
+        client.force_login(user)
+        listing = client.get("/admin/snippets/booking/bookableservice/")
+        assert listing.status_code == 200
+        assert "Colloquio di orientamento" in listing.content.decode()
+    edit = client.get(f"/admin/snippets/booking/bookableservice/edit/{interview.pk}/")
+    assert edit.status_code == 200
 
 
 # --- Actions --------------------------------------------------------------------------
