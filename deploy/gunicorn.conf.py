@@ -5,8 +5,8 @@ The access log records who asked for which page and when, never what was in the 
 beyond the path: a query string carries search words (/it/cerca/?q=…) and tokens, and
 gunicorn's default format writes it twice, in the request line %(r)s and in the referer
 %(f)s. The format below has no %(r)s, %(q)s, %(f)s or header atom; the logger also blanks
-the token in the path of an invitation or a password-reset link, and drops the query
-string from every atom, whatever format an operator writes. Atoms: gunicorn's
+the token in the path of an invitation, a password-reset or a booking's link, and drops
+the query string from every atom, whatever format an operator writes. Atoms: gunicorn's
 "access_log_format" setting (h address, t time, m method, U path without query, H
 protocol, s status, b bytes, L seconds).
 """
@@ -23,8 +23,11 @@ accesslog = "-"  # the journal, under systemd
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
 
 # A path segment after one of these is a secret (an invitation's token, allauth's
-# password-reset or email-confirmation key): the log shows "…" instead.
-SECRET_AFTER = re.compile(r"(/(?:invitation|invito|key|confirm-email)/)[^/]+")
+# password-reset or email-confirmation key, a booking's signed link and its confirmation
+# page, booking/pages.py): the log shows "…" instead.
+SECRET_AFTER = re.compile(
+    r"(/(?:invitation|invito|key|confirm-email|prenotazione|booking|conferma|confirmation)/)"
+    r"[^/]+")
 
 
 def private_path(path):
