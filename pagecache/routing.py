@@ -160,6 +160,8 @@ def serve_file_route(request, path):
             page, _args, _kwargs = root.route(request, components[:split])
         except Http404:
             continue
+        if page.depth - root.depth < split:
+            continue  # a routable page took part of the path as a route of its own
         if not hasattr(page, "resolve_subpage"):
             raise Http404
         try:
