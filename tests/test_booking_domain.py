@@ -340,3 +340,23 @@ def test_affected_bookings_lists_what_a_closure_or_rule_change_touched(services)
     # A rule change: the interviews now start at 10:00.
     OpeningRule.objects.filter(service=interview).update(opens=datetime.time(10))
     assert kept in bookings.affected_bookings(interview, now=NOW)
+
+
+def test_a_cancellation_is_in_the_audit_trail_with_its_actor_and_no_personal_data(
+        services, demo_editor):
+    from auditlog.context import set_actor
+    from auditlog.models import LogEntry
+
+    interview, _ = services
+    booking = bookings.book(service=interview, starts_at=milan(2026, 12, 2, 9),
+                            data=person(), language="it", now=NOW)
+    with set_actor(demo_editor):
+        bookings.cancel(booking, by=demo_editor, reason="Operatore malato")
+    entries = LogEntry.objects.get_for_object(booking)
+    [update] = [entry for entry in entries.filter(action=LogEntry.Action.UPDATE)
+                if "status" in entry.changes_dict]
+    assert update.actor == demo_editor
+    assert update.changes_dict["status"] == ["confirmed", "cancelled"]
+    text = " ".join(f"{entry.changes} {entry.object_repr}" for entry in entries)
+    assert "Giulia" not in text and "giulia@example.org" not in text
+    assert "Operatore malato" not in text
