@@ -71,7 +71,9 @@ def retention_periods():
         f"{p('RETENTION_MAIL_TASK_DAYS', True)}; i dati degli accessi all'area riservata "
         f"(indirizzo IP, browser) per {p('RETENTION_SESSION_DAYS', True)}; le richieste "
         "sui dati personali per "
-        f"{p('RETENTION_SUBJECT_REQUEST_DAYS', True)} dalla risposta; il registro di "
+        f"{p('RETENTION_SUBJECT_REQUEST_DAYS', True)} dalla risposta; le prenotazioni di "
+        f"appuntamenti per {p('RETENTION_BOOKING_DAYS', True)} dopo l'appuntamento (poi "
+        "restano solo il codice, il servizio, l'orario e il motivo); il registro di "
         f"chi ha consultato o modificato i dati per {p('RETENTION_AUDIT_DAYS', True)}.",
         "We keep data only as long as needed, then delete or anonymise it automatically: "
         "participation requests and partner organisations' referrals for "
@@ -88,6 +90,8 @@ def retention_periods():
         f"the partner area (IP address, browser) for {p('RETENTION_SESSION_DAYS', False)}; "
         "data protection requests for "
         f"{p('RETENTION_SUBJECT_REQUEST_DAYS', False)} after they are answered; "
+        f"appointment bookings for {p('RETENTION_BOOKING_DAYS', False)} after the "
+        "appointment (then only the code, service, time and reason remain); "
         "the record of who viewed or changed the data for "
         f"{p('RETENTION_AUDIT_DAYS', False)}.",
     )

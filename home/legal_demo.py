@@ -340,10 +340,18 @@ def privacy_notice(t, retention_periods):
                     "(art. 6(1)(c) and arts. 12-22 GDPR).",
                 ),
                 (
-                    "<b>Prenotazione degli incontri</b>: il servizio arriverà presto; questa "
-                    "informativa sarà aggiornata prima che sia attivo.",
-                    "<b>Booking of meetings</b>: the service is coming soon; this notice "
-                    "will be updated before it starts.",
+                    "<b>Prenotazione appuntamento</b> (colloquio di orientamento o "
+                    "postazione informatica a Villa Scheibler): nome, email e/o telefono, "
+                    "il motivo scelto e i dettagli facoltativi servono a riservarti il "
+                    "posto, mandarti la conferma e il promemoria e, se serve, avvisarti di "
+                    "un cambiamento. Base giuridica: compito di interesse pubblico (art. 6, "
+                    "par. 1, lett. e).",
+                    "<b>Booking an appointment</b> (an orientation interview or a computer "
+                    "workstation at Villa Scheibler): your name, email and/or phone, the "
+                    "reason you choose and the optional details are used to hold your "
+                    "place, send you the confirmation and the reminder and, if needed, tell "
+                    "you of a change. Legal basis: a task in the public interest "
+                    "(art. 6(1)(e)).",
                 ),
                 intro=(
                     "Chiediamo solo i dati necessari e nessuna informazione sulla salute. "

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from privacy.models import PurgeRun
-from privacy.retention import RULES
+from privacy.retention import all_rules
 
 RUNS_SHOWN = 60  # two months of daily runs
 # Each kind of PurgeRun.counts (privacy.retention.RULES) as staff read it.
@@ -37,11 +37,13 @@ def run_lines(run):
     """The kinds `run` deleted or anonymised rows of, in RULES' order: [{"label",
     "deleted", "anonymised"}]; kinds with nothing left out."""
     lines = []
-    for kind in [*RULES, *(kind for kind in run.counts if kind not in RULES)]:
+    rules = all_rules()
+    for kind in [*rules, *(kind for kind in run.counts if kind not in rules)]:
         figures = run.counts.get(kind) or {}
         deleted, anonymised = figures.get("deleted", 0), figures.get("anonymised", 0)
         if deleted or anonymised:
-            lines.append({"label": KIND_LABELS.get(kind, kind), "deleted": deleted,
+            label = KIND_LABELS.get(kind) or getattr(rules.get(kind), "label", kind)
+            lines.append({"label": label, "deleted": deleted,
                           "anonymised": anonymised})
     return lines
 

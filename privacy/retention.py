@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, TruncYear
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.forms.models import FormSubmission
@@ -336,14 +337,31 @@ RULES = {
 }
 
 
+def extra_rules():
+    """{kind: rule} of settings.RETENTION_EXTRA_RULES (dotted paths of rules of apps
+    privacy must not import, e.g. "booking.retention.anonymise_bookings"): the same
+    `rule(now) -> {"deleted": n, "anonymised": n}` as RULES, the kind its `kind`
+    attribute (default its name), its label for staff its `label` attribute."""
+    rules = {}
+    for path in getattr(settings, "RETENTION_EXTRA_RULES", ()):
+        rule = import_string(path)
+        rules[getattr(rule, "kind", rule.__name__)] = rule
+    return rules
+
+
+def all_rules():
+    """RULES, then extra_rules(), in the order the purge runs them."""
+    return {**RULES, **extra_rules()}
+
+
 def purge(now=None):
-    """Run every rule of RULES at `now` (aware datetime, default the current time) and
-    return the saved PurgeRun, whose `counts` is {kind: {"deleted": n, "anonymised": n}}.
-    Logs one line per kind, counts only."""
+    """Run every rule of all_rules() at `now` (aware datetime, default the current time)
+    and return the saved PurgeRun, whose `counts` is {kind: {"deleted": n, "anonymised":
+    n}}. Logs one line per kind, counts only."""
     now = now or timezone.now()
     run = PurgeRun.objects.create(started_at=now)
     counts = {}
-    for kind, rule in RULES.items():
+    for kind, rule in all_rules().items():
         counts[kind] = rule(now)
         logger.info("Retention purge: %s: %d deleted, %d anonymised", kind,
                     counts[kind]["deleted"], counts[kind]["anonymised"])

@@ -27,7 +27,7 @@ from .audit import record_person
 from .models import AccessEvent, DataSubjectRequest
 from .requests import is_overdue, mark_answered, open_requests
 from .subjects import (
-    KINDS,
+    all_kinds,
     erase_subject,
     export_document,
     export_json,
@@ -120,8 +120,8 @@ def _search(request):
 
 
 def _sections(subject):
-    return [{"kind": kind, "label": label, "count": len(getattr(subject, kind)),
-             "items": getattr(subject, kind)} for kind, label in KINDS.items()]
+    return [{"kind": kind, "label": label, "count": len(getattr(subject, kind, [])),
+             "items": getattr(subject, kind, [])} for kind, label in all_kinds().items()]
 
 
 class SubjectsView(WagtailAdminTemplateMixin, TemplateView):
@@ -217,7 +217,8 @@ class SubjectEraseView(WagtailAdminTemplateMixin, TemplateView):
         record = erase_subject(self.subject, by=request.user,
                                reason=form.cleaned_data["reason"],
                                subject_request=form.cleaned_data["subject_request"])
-        counted = "; ".join(f"{KINDS[kind]}: {record.counts.get(kind, 0)}" for kind in KINDS)
+        counted = "; ".join(f"{label}: {record.counts.get(kind, 0)}"
+                            for kind, label in all_kinds().items())
         messages.success(request, _("The person's data are erased or anonymised (%(counts)s).")
                          % {"counts": counted})
         return redirect("privacy_subjects")

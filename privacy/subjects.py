@@ -9,16 +9,19 @@ or a similar address is never included: names are never searched, and the coarse
 """
 
 import datetime
+import importlib
 import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.contrib.forms.models import FormSubmission
@@ -54,6 +57,28 @@ INVALID_REFERENCE = gettext_lazy(
 NOTHING_TO_SEARCH = gettext_lazy("Enter an email address, a phone number or a reference.")
 
 
+def extra_sources():
+    """{kind: source} of settings.PRIVACY_EXTRA_SUBJECT_SOURCES (dotted paths of modules
+    or objects), for apps privacy must not import (booking). A source has `KIND` (str),
+    `LABEL` (text), `find(emails, phones, references) -> [model instance, …]` oldest
+    first, `references(items) -> set` of references the items carry (their mails name
+    them), and `erase(items, now) -> int` (rows erased or anonymised; called inside the
+    erasure's transaction). Its rows are exported with `row_fields`."""
+    sources = {}
+    for path in getattr(settings, "PRIVACY_EXTRA_SUBJECT_SOURCES", ()):
+        try:  # a module …
+            source = importlib.import_module(path)
+        except ImportError:  # … or an object in one
+            source = import_string(path)
+        sources[source.KIND] = source
+    return sources
+
+
+def all_kinds():
+    """KINDS followed by the kinds of extra_sources(): {kind: label}."""
+    return {**KINDS, **{kind: source.LABEL for kind, source in extra_sources().items()}}
+
+
 @dataclass
 class SubjectData:
     """Everything held about one person. Lists of model instances, each kind ordered
@@ -69,6 +94,14 @@ class SubjectData:
     contact_messages: list = field(default_factory=list)
     data_protection_requests: list = field(default_factory=list)
     mails: list = field(default_factory=list)
+    # {kind: [instance, …]} of extra_sources().
+    extra: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        # An extra source's kind reads like a built-in one: subject.bookings.
+        if name != "extra" and not name.startswith("__") and name in self.extra:
+            return self.extra[name]
+        raise AttributeError(name)
 
     @property
     def requests(self):
@@ -76,8 +109,8 @@ class SubjectData:
         return self.participation_requests + self.referrals
 
     def counts(self):
-        """{kind: number of rows}, every kind of KINDS."""
-        return {kind: len(getattr(self, kind)) for kind in KINDS}
+        """{kind: number of rows}, every kind of all_kinds()."""
+        return {kind: len(getattr(self, kind, [])) for kind in all_kinds()}
 
     @property
     def is_empty(self):
@@ -141,6 +174,11 @@ def find_subject(email=None, phone=None, reference=None):
     # The Segreteria's mail about a data protection request names it by its reference.
     subject.references.update(d.reference for d in subject.data_protection_requests
                               if d.reference)
+    for kind, source in extra_sources().items():
+        items = list(source.find(set(subject.emails), set(subject.phones),
+                                 set(subject.references)))
+        subject.extra[kind] = items
+        subject.references.update(source.references(items))
     subject.mails = _find_mails(subject)
     return subject
 
@@ -369,11 +407,11 @@ def _mail_row(task):
 
 
 def export_rows(subject):
-    """{kind: [row, …]} for every kind of KINDS, each row a list of fields as
+    """{kind: [row, …]} for every kind of all_kinds(), each row a list of fields as
     `row_fields` gives them (labels in the active language)."""
     rows = {}
-    for kind in KINDS:
-        items = getattr(subject, kind)
+    for kind in all_kinds():
+        items = getattr(subject, kind, [])
         if kind == "contact_messages":
             rows[kind] = [_message_row(item) for item in items]
         elif kind == "mails":
@@ -391,11 +429,12 @@ def export_json(subject, now=None):
      "kinds": {kind: {"label", "count", "rows": [[{"field", "label", "value", "text"}]]}}}.
     """
     now = now or timezone.now()
+    kinds = all_kinds()
     return {
         "generated_at": timezone.localtime(now).isoformat(),
         "controller": str(CONTROLLER),
         "kinds": {
-            kind: {"label": str(KINDS[kind]), "count": len(rows), "rows": rows}
+            kind: {"label": str(kinds[kind]), "count": len(rows), "rows": rows}
             for kind, rows in export_rows(subject).items()
         },
     }
@@ -406,7 +445,8 @@ def export_document(subject, now=None):
     outside style) in the active language, to hand or send to the person."""
     now = now or timezone.now()
     rows = export_rows(subject)
-    sections = [{"kind": kind, "label": KINDS[kind], "rows": rows[kind]} for kind in KINDS]
+    sections = [{"kind": kind, "label": label, "rows": rows[kind]}
+                for kind, label in all_kinds().items()]
     return render_to_string("privacy/subject_document.html", {
         "sections": sections, "generated_at": now,
         "controller": CONTROLLER,
@@ -502,6 +542,12 @@ def erase_subject(subject, *, by, reason, subject_request=None):
             from django_tasks_db.models import DBTaskResult
 
             DBTaskResult.objects.filter(pk__in=mail_ids).delete()
+        extra_history = []
+        for kind, source in extra_sources().items():
+            items = subject.extra.get(kind, [])
+            counts[kind] = source.erase(items, timezone.now()) if items else 0
+            if items:
+                extra_history.append((type(items[0]), [item.pk for item in items], {}))
         if subject_request is not None:
             DataSubjectRequest.objects.filter(
                 pk=subject_request.pk, status=DataSubjectRequest.Status.OPEN,
@@ -525,6 +571,7 @@ def erase_subject(subject, *, by, reason, subject_request=None):
             (ContactSubmission, message_ids, {}),
             (DataSubjectRequest, dsr_ids,
              {str(d.pk): d.reference or "" for d in subject.data_protection_requests}),
+            *extra_history,
         ])
         erasure = ErasureRecord.objects.create(
             performed_by=by, reason=reason, counts=counts, subject_request=subject_request)

@@ -102,7 +102,7 @@ PRIVACY = {
         "Valutazione della pagina",
         "è anonima",
         "Account degli enti partner",
-        "Prenotazione degli incontri",
+        "Prenotazione appuntamento",
         "art. 6, par. 1, lett. e",
         # (e) recipients, (f) transfers
         "Destinatari dei dati",
@@ -128,7 +128,7 @@ PRIVACY = {
         "Page rating",
         "it is anonymous",
         "Partner accounts",
-        "Booking of meetings",
+        "Booking an appointment",
         "art. 6(1)(e)",
         "Recipients of the data",
         "are not transferred to countries outside the European Union",

@@ -408,6 +408,14 @@ RETENTION_SUBJECT_REQUEST_DAYS = retention_days("RETENTION_SUBJECT_REQUEST_DAYS"
 # Comments of page ratings (blanked, the rating stays): a year of reports to learn from;
 # the comment is free text, which may name someone.
 RETENTION_RATING_COMMENT_DAYS = retention_days("RETENTION_RATING_COMMENT_DAYS", 365)
+# Bookings of appointments (booking/retention.py), from the appointment's end: three
+# months cover a complaint or a question about the appointment; then the person's name,
+# email, phone and details go (reference, service, times, status and reason stay).
+RETENTION_BOOKING_DAYS = retention_days("RETENTION_BOOKING_DAYS", 90)
+# Retention rules and data-subject sources of apps privacy/ must not import: the wiring
+# names them here (privacy.retention.extra_rules, privacy.subjects.extra_sources).
+RETENTION_EXTRA_RULES = ["booking.retention.anonymise_bookings"]
+PRIVACY_EXTRA_SUBJECT_SOURCES = ["booking.retention"]
 
 # --- Spreadsheet exports (exports/) ---------------------------------------------------
 # Exports of more rows than this are written by the background worker, with a progress
