@@ -49,3 +49,20 @@ def test_the_english_faq_asks_in_english():
     html = html_of(Client().get("/en/faq/"))
     assert "How much does it cost?" in html
     assert "Quanto costa partecipare?" not in html
+
+
+def test_the_demo_bookable_services_are_translated_in_every_field():
+    from booking.models import BookableService
+
+    english = Locale.objects.get(language_code="en")
+    services = BookableService.objects.filter(locale=Locale.get_default())
+    assert {s.name for s in services} >= {"Colloquio di orientamento",
+                                          "Postazione informatica"}
+    for service in services:
+        translation = service.get_translation(english)
+        assert translation.venue.locale == english
+        assert translation.name != service.name
+        assert translation.description != service.description
+        shared = {r for r, _label in translation.reason_choices()} & {
+            r for r, _label in service.reason_choices()}
+        assert not shared, (service.name, shared)
