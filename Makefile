@@ -9,7 +9,7 @@ UV_VERSION := 0.13.9
 # pytest runs on every core (pytest-xdist): CI's 2-core machine halves each pass.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install deps npm messages static migrate demo serve lint check-migrations lock bench clean
+.PHONY: run test install deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean
 
 run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(PORT)
 	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/"
@@ -76,10 +76,15 @@ bench: install static  ## load test of the production configuration on 127.0.0.1
 	fi
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/intake_burst.py
+	$(PY) benchmarks/booking_burst.py
 
 .PHONY: bench-intake
 bench-intake: install static  ## 200 intake submissions at the same instant: all stored?
 	$(PY) benchmarks/intake_burst.py
+
+.PHONY: bench-booking
+bench-booking: install static  ## 50 people at the same instant for a slot's 10 places: never oversold?
+	$(PY) benchmarks/booking_burst.py
 
 .PHONY: bench-faults
 bench-faults: install static  ## database, mail server and worker failing while people apply: anything lost?
