@@ -360,3 +360,21 @@ def test_a_changed_summary_keeps_the_rest(setup):
     response = client.post(times["action"], data)
     assert ("Passo 5 di 5") in _text(response)
     assert _hidden(_soup(response))["slot"] == other
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_a_closed_day_says_why(setup, language):
+    from booking.models import Closure
+
+    interview, _workstation, page = setup
+    slot = _first_slot(interview)
+    day = timezone.localtime(slot.starts_at).date()
+    Closure.objects.create(venue=interview.venue, first_day=day, last_day=day,
+                           reason="Lavori di manutenzione", reason_en="Maintenance work")
+    response = Client().get(_url(_page(language, page), "date"), {
+        "service": _service(interview, language).pk, "month": f"{day:%Y-%m}"})
+    text = _text(response)
+    expected = ("chiuso (Lavori di manutenzione)" if language == "it"
+                else "closed (Maintenance work)")
+    assert expected in text
+    assert not _soup(response).find("a", href=lambda h: h and f"day={day.isoformat()}" in h)
