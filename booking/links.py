@@ -31,7 +31,21 @@ class LinkExpired(Exception):
 def booking_token(booking):
     """An opaque URL-safe token naming `booking` (django.core.signing, salt
     "booking.manage", with the booking's access_key so a token cannot be forged)."""
-    return signing.dumps([booking.pk, booking.access_key], salt=SALT)
+    # Wagtail serves page paths of [A-Za-z0-9_-] only (wagtail.urls): the signer's ":"
+    # separators become "_", put back by _unpacked (the timestamp, base62, has no "_").
+    return signing.dumps([booking.pk, booking.access_key], salt=SALT).replace(":", "_")
+
+
+SIGNATURE_LENGTH = 43  # base64 of a SHA-256 digest, unpadded
+
+
+def _unpacked(token):
+    """The signer's form ("payload:timestamp:signature") of a booking_token."""
+    if ":" in token or len(token) < SIGNATURE_LENGTH + 3:
+        return token
+    rest, signature = token[:-SIGNATURE_LENGTH - 1], token[-SIGNATURE_LENGTH:]
+    payload, _sep, timestamp = rest.rpartition("_")
+    return f"{payload}:{timestamp}:{signature}"
 
 
 def booking_from_token(token, *, now=None):
@@ -43,7 +57,7 @@ def booking_from_token(token, *, now=None):
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise LinkInvalid
     try:
-        pk, key = signing.loads(token, salt=SALT)
+        pk, key = signing.loads(_unpacked(token), salt=SALT)
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
         raise LinkInvalid from None
     if not isinstance(pk, int) or not isinstance(key, str):
