@@ -266,16 +266,8 @@ def offered_starts(canonical, first_day, last_day):
 
 
 def rules_overlap(first, second):
-    """Whether two opening rules (of one service) can give slots on the same day at
-    overlapping times: a shared weekday, overlapping validity dates and overlapping
-    hours (touching ends do not overlap)."""
-    if not set(first.weekdays or []) & set(second.weekdays or []):
-        return False
-    far = datetime.date.max
-    if (first.valid_from > (second.valid_until or far)
-            or second.valid_from > (first.valid_until or far)):
-        return False
-    return first.opens < second.closes and second.opens < first.closes
+    """Whether two opening rules of one service overlap (OpeningRule.overlaps)."""
+    return first.overlaps(second)
 
 
 _TOKEN = re.compile(r"\A(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z\Z", re.ASCII)

@@ -76,7 +76,7 @@ def booking_page(language):
     None."""
     from wagtail.models import Locale
 
-    from .pages import BookingPage
+    from .models import BookingPage
 
     pages = list(BookingPage.objects.live().select_related("locale"))
     return (next((page for page in pages if page.locale.language_code == language), None)

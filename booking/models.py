@@ -13,6 +13,7 @@ and `ends_at` are aware instants (UTC in the database), so a slot on the day the
 change is one instant, never two (booking/availability.py).
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -136,12 +137,22 @@ class OpeningRule(models.Model):
     def __str__(self):
         return f"{self.service} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    def overlaps(self, other):
+        """Whether this rule and `other` (of one service) can give slots on the same day
+        at overlapping times: a shared weekday, overlapping validity dates and overlapping
+        hours (touching ends do not overlap)."""
+        if not set(self.weekdays or []) & set(other.weekdays or []):
+            return False
+        far = datetime.date.max
+        if (self.valid_from > (other.valid_until or far)
+                or other.valid_from > (self.valid_until or far)):
+            return False
+        return self.opens < other.closes and other.opens < self.closes
+
     def clean(self):
         """Refuse weekdays outside 0–6 and a rule whose slots would overlap another rule
         of the same service on some day (a shared weekday, overlapping validity dates
         and hours): a slot must have one number of places."""
-        from .availability import rules_overlap
-
         super().clean()
         weekdays = self.weekdays or []
         if not isinstance(weekdays, list) or any(
@@ -156,7 +167,7 @@ class OpeningRule(models.Model):
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
         for other in others:
-            if rules_overlap(self, other):
+            if self.overlaps(other):
                 raise ValidationError(_(
                     "These hours overlap another opening rule of this service "
                     "(%(rule)s, from %(valid_from)s): change the days, the hours or the "
