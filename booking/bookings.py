@@ -221,6 +221,11 @@ def book(*, service, starts_at, data, language, now=None):
     now = now or timezone.now()
     canonical = service.canonical()
     email, phone = normalised_contacts(data.get("email"), data.get("phone"))
+    if not email and not phone:
+        # The database refuses it too (booking_email_or_phone): say it before.
+        raise ValidationError(_in(language, gettext,
+                                  "Give an email address or a phone number."),
+                              code="no_contact")
     with transaction.atomic():
         _lock_service(canonical)
         slot = availability.find_slot(canonical, starts_at, now=now)

@@ -360,3 +360,12 @@ def test_a_cancellation_is_in_the_audit_trail_with_its_actor_and_no_personal_dat
     text = " ".join(f"{entry.changes} {entry.object_repr}" for entry in entries)
     assert "Giulia" not in text and "giulia@example.org" not in text
     assert "Operatore malato" not in text
+
+
+def test_a_booking_without_email_or_phone_is_refused_with_a_message(services):
+    interview, _ = services
+    with pytest.raises(ValidationError) as refused:
+        bookings.book(service=interview, starts_at=milan(2026, 12, 2, 9),
+                      data=person(email="", phone=" "), language="it", now=NOW)
+    assert refused.value.messages == ["Indica un indirizzo email o un numero di telefono."]
+    assert not Booking.objects.exists()
