@@ -25,7 +25,12 @@ class LinkInvalid(Exception):
 
 
 class LinkExpired(Exception):
-    """The appointment is over (or was cancelled): the link no longer works."""
+    """The appointment is over (or was cancelled): the link no longer works. `booking`:
+    the booking the link names, so the page can say which of the two it is."""
+
+    def __init__(self, *args, booking=None):
+        super().__init__(*args)
+        self.booking = booking
 
 
 def booking_token(booking):
@@ -67,7 +72,7 @@ def booking_from_token(token, *, now=None):
         raise LinkInvalid
     now = now or timezone.now()
     if booking.status == Booking.Status.CANCELLED or booking.ends_at <= now:
-        raise LinkExpired
+        raise LinkExpired(booking=booking)
     return booking
 
 

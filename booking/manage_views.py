@@ -4,9 +4,10 @@ of BookingPage).
 
 Every answer carries a person's data, so none is kept: `Cache-Control: private,
 no-store` (the page cache never stores it, pagecache.middleware) and `Referrer-Policy:
-no-referrer` (the token is in the path: a link followed from these pages must not carry
-it). A link that was altered, that names an appointment already over or a cancelled
-booking gets a page saying so and whom to call, never a 500.
+same-origin` (the token is in the path: a link to another site must not carry it; not
+no-referrer, with which Chromium sends `Origin: null` and Django's CSRF check refuses the
+move and cancel forms). A link that was altered, that names an appointment already over
+or a cancelled booking gets a page saying so and whom to call, never a 500.
 """
 
 import datetime
@@ -30,11 +31,11 @@ from readable.dates import milan_time
 
 
 def private(response):
-    """`response` kept by no cache and sending no referrer (it holds a person's data
-    and the link's token is in its address)."""
+    """`response` kept by no cache and sending its address to no other site (it holds
+    a person's data and the link's token is in its address)."""
     add_never_cache_headers(response)
     patch_cache_control(response, private=True)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -168,10 +169,11 @@ def move(request, page, token):
     booking, problem = _open(request, page, token)
     if problem:
         return problem
-    today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
     day = _day(source.get("day"))
-    month = day.replace(day=1) if day else _month(source.get("month"), today)
+    # The booking's own month first: most people move within it.
+    month = day.replace(day=1) if day else _month(source.get("month"),
+                                                  milan_time(booking.starts_at).date())
     error, outcome = "", ""
     if request.method == "POST":
         starts_at = availability.parse_slot_token(request.POST.get("slot", ""))

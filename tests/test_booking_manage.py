@@ -1,7 +1,8 @@
 """The signed link's pages (booking/manage_views.py, issue 18): a person views, moves and
 cancels a booking without an account, and adds it to a calendar; a link altered, for an
 appointment already over or for a cancelled booking opens a clear page, never a 500;
-nothing of it is kept by a cache, sent as a referrer or written in the access log.
+nothing of it is kept by a cache, sent to another site as a referrer or written in the
+access log.
 """
 
 import datetime
@@ -80,7 +81,7 @@ def html(response):
 def assert_private(response):
     cache_control = response["Cache-Control"]
     assert "private" in cache_control and "no-store" in cache_control
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 # --- The booking -------------------------------------------------------------------------
