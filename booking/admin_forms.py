@@ -14,7 +14,7 @@ from wagtail.models import Locale
 from programme.models import Venue
 from programme.models.venues import WEEKDAYS
 
-from .models import BookableService, Closure, OpeningRule
+from .models.bookings import BookableService, Closure, OpeningRule
 
 NO_WEEKDAY = _("Choose at least one day of the week.")
 REASON_REQUIRED = _("Give the reason the people will read in the mail.")

@@ -35,7 +35,7 @@ from typed_text.phones import readable_phone
 from . import bookings as booking_rules
 from . import calendar_admin
 from .admin_forms import CancelForm, ClosureForm, OpeningRuleForm, canonical_services
-from .models import BookableService, Booking, Closure, OpeningRule
+from .models.bookings import BookableService, Booking, Closure, OpeningRule
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_PK = 2**31 - 1

@@ -26,6 +26,8 @@ from django.utils import timezone, translation
 from programme.public_holidays import is_public_holiday
 from readable.dates import programme_timezone
 
+from .models.bookings import Booking, Closure, OpeningRule
+
 UTC = datetime.UTC
 
 
@@ -155,8 +157,6 @@ def _calendar(canonical, first_day, last_day, zone, *, count_bookings=True):
     """Three queries: the rules, the closures and the places taken of `canonical` from
     `first_day` to `last_day` (inclusive)."""
     from programme.models import Venue
-
-    from .models import Booking, Closure, OpeningRule
 
     rules = list(OpeningRule.objects.filter(service=canonical).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),

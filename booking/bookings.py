@@ -26,6 +26,7 @@ from readable.dates import local_date, programme_timezone
 from typed_text.phones import normalise_phone
 
 from . import availability
+from .models.bookings import BookableService, Booking, BookingEvent
 
 
 class SlotFull(ValidationError):
@@ -93,8 +94,6 @@ def _week_bounds(monday):
 def bookings_in_week(canonical, starts_at, email, phone, *, exclude=None):
     """The confirmed bookings of `canonical` in the ISO week (Milan) of `starts_at` held
     by the same email (any case) or phone (normalised) — what the weekly limit counts."""
-    from .models import Booking
-
     email, phone = normalised_contacts(email, phone)
     person = Q()
     if email:
@@ -166,8 +165,6 @@ def _take_place(booking, slot, taken):
 
 
 def _places_taken(canonical, starts_at, exclude=None):
-    from .models import Booking
-
     rows = Booking.objects.filter(service=canonical, starts_at=starts_at).exclude(
         status=Booking.Status.CANCELLED)
     if exclude is not None:
@@ -176,32 +173,26 @@ def _places_taken(canonical, starts_at, exclude=None):
 
 
 def _lock_service(canonical):
-    from .models import BookableService
-
     # Serialises bookings of one service on PostgreSQL (the weekly limit's count and the
     # insert in one step); on SQLite the IMMEDIATE transaction already does.
     BookableService.objects.select_for_update().filter(pk=canonical.pk).first()
 
 
 def _record(booking, kind, by=None, note=""):
-    from .models import BookingEvent
-
     return BookingEvent.objects.create(booking=booking, kind=kind,
                                        by=by if getattr(by, "is_authenticated", False) else None,
                                        note=note[:200])
 
 
-def _after_commit(booking, kind):
+def _queue_notices(booking, kind):
     from . import notices, reminders
 
-    def send():
-        notices.notify(booking, kind)
-        if kind in ("confirmed", "moved"):
-            reminders.schedule_reminder(booking)
-
-    # After the commit: the mail and the reminder describe a booking that exists, and
-    # rendering them does not hold SQLite's write lock while others wait for it.
-    transaction.on_commit(send)
+    # In the booking's own transaction, like the intake form's confirmation: the queue is
+    # in the same database, so a booking is never stored without its mail and reminder,
+    # nor a mail queued for a booking that was rolled back.
+    notices.notify(booking, kind)
+    if kind in ("confirmed", "moved"):
+        reminders.schedule_reminder(booking)
 
 
 def book(*, service, starts_at, data, language, now=None):
@@ -216,8 +207,6 @@ def book(*, service, starts_at, data, language, now=None):
     loser tries the next free place, and gets SlotFull when none is left).
 
     The privacy notice acknowledged is settings.PRIVACY_NOTICE_VERSION, at `now`."""
-    from .models import Booking
-
     now = now or timezone.now()
     canonical = service.canonical()
     email, phone = normalised_contacts(data.get("email"), data.get("phone"))
@@ -247,13 +236,11 @@ def book(*, service, starts_at, data, language, now=None):
         booking.reference = f"PA-{year}-{booking.pk:05d}"
         booking.save(update_fields=["reference"])
         _record(booking, "booked")
-        _after_commit(booking, "confirmed")
+        _queue_notices(booking, "confirmed")
     return booking
 
 
 def _locked(booking):
-    from .models import Booking
-
     return Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
 
 
@@ -297,7 +284,7 @@ def move(booking, starts_at, *, by=None, now=None):
         if not _take_place(current, slot, taken):
             raise _slot_full(language)
         _record(current, "moved", by, note=f"{old.isoformat()} → {slot.starts_at.isoformat()}")
-        _after_commit(current, "moved")
+        _queue_notices(current, "moved")
     booking.refresh_from_db()
     return booking
 
@@ -323,7 +310,7 @@ def cancel(booking, *, by=None, reason="", now=None):
         current.save(update_fields=["status", "cancelled_at", "cancelled_by",
                                     "cancellation_reason", "updated_at"])
         _record(current, "cancelled", by, note=reason)
-        _after_commit(current, "cancelled")
+        _queue_notices(current, "cancelled")
     booking.refresh_from_db()
     return booking
 
@@ -366,8 +353,6 @@ def affected_bookings(service=None, venue=None, *, now=None):
     changed rule, or a place number above the slot's places now: what a closure or a
     rule change touched. Staff choose to notify and cancel them (cancel(..., by=staff)).
     Returns a QuerySet of Booking ordered by start. Queries: 1 + 4 per service."""
-    from .models import BookableService, Booking
-
     if service is None and venue is None:
         raise TypeError("affected_bookings needs a service or a venue")
     now = now or timezone.now()

@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone
 from readable.dates import local_date, milan_time, programme_timezone
 
 from . import availability
-from .models import Booking
+from .models.bookings import Booking
 
 TAKING_A_PLACE = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED,
                   Booking.Status.NO_SHOW)

@@ -15,7 +15,8 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Locale
 
-from booking.models import BookableService, BookingPage, Closure, OpeningRule
+from booking.models.booking_page import BookingPage
+from booking.models.bookings import BookableService, Closure, OpeningRule
 from programme.models.venues import Venue
 
 MONDAY_TO_FRIDAY = [0, 1, 2, 3, 4]

@@ -14,6 +14,8 @@ from django.utils.crypto import constant_time_compare
 
 from mail.links import page_site_url
 
+from .models.bookings import Booking
+
 SALT = "booking.manage"
 # Longer than any token we make ([id, 22-character key] signed): junk is refused before
 # it is parsed.
@@ -57,8 +59,6 @@ def booking_from_token(token, *, now=None):
     """The Booking the token names (its service selected). Raises LinkInvalid
     (tampered, unknown, junk of any kind) or LinkExpired (the appointment has ended —
     `ends_at` <= `now`, default the current time — or the booking was cancelled)."""
-    from .models import Booking
-
     if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
         raise LinkInvalid
     try:
@@ -78,12 +78,16 @@ def booking_from_token(token, *, now=None):
 
 def booking_page(language):
     """The live BookingPage in `language`, else the one of the default language, else
-    None."""
-    from wagtail.models import Locale
+    None.
 
-    from .models import BookingPage
+    Found by its content type, not its class: the page's routes import the views, which
+    book and mail through this module, so importing the page here would close an import
+    circle (tests/test_architecture.py)."""
+    from wagtail.models import Locale, Page
 
-    pages = list(BookingPage.objects.live().select_related("locale"))
+    pages = list(Page.objects.live().filter(
+        content_type__app_label="booking", content_type__model="bookingpage",
+    ).select_related("locale").specific())
     return (next((page for page in pages if page.locale.language_code == language), None)
             or next((page for page in pages if page.locale_id == Locale.get_default().pk),
                     None)

@@ -25,7 +25,7 @@ from wagtail.models import Locale
 
 from booking import availability, bookings, links
 from booking.calendar_file import booking_calendar
-from booking.models import Booking
+from booking.models.bookings import Booking
 from home.models import office_contacts
 from readable.dates import milan_time
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .models.bookings import Booking
+
 logger = logging.getLogger(__name__)
 
 REMINDER_BEFORE = datetime.timedelta(hours=48)
@@ -46,8 +48,6 @@ def send_reminder(booking_id, starts_at_iso):
     queued in the same transaction that records `reminder_sent_at`. Returns True when
     it queued the mail."""
     from . import notices
-    from .models import Booking
-
     try:
         queued_for = datetime.datetime.fromisoformat(starts_at_iso)
     except (TypeError, ValueError):

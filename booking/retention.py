@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from booking.models import Booking, new_access_key
+from booking.models.bookings import Booking, new_access_key
 
 # The same stand-ins as privacy.retention's (which booking may not import): a name
 # nobody has and an address on a domain that never receives mail (RFC 2606).

@@ -1,6 +1,6 @@
 """The citizens' steps of "Prenotazione appuntamento" (the Designers Italia model's
 appuntamento-01…06): Luogo, Data e orario, Dettagli appuntamento, Richiedente,
-Riepilogo, then the confirmation. Called by BookingPage's routes (booking/pages.py).
+Riepilogo, then the confirmation. Called by BookingPage's routes (booking/models/booking_page.py).
 
 State without a server session: steps 1–2 (service, month, day, slot) travel in GET
 parameters; from step 3 on, what the person typed travels in hidden fields of POSTed
@@ -37,7 +37,7 @@ from .forms import (
     ConfirmForm,
     DetailsForm,
 )
-from .models import BookableService
+from .models.bookings import BookableService
 
 FULL_MESSAGE = gettext_noop(
     "The place you chose has just been taken: choose another time.")

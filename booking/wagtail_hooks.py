@@ -21,7 +21,7 @@ from .admin_views import (
     DayExportView,
     OpeningRuleViewSet,
 )
-from .models import BookableService
+from .models.bookings import BookableService
 
 
 class BookableServiceViewSet(SnippetViewSet):

@@ -10,7 +10,8 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Locale, Page, Site
 
-from booking.models import BookableService, BookingPage, OpeningRule
+from booking.models.booking_page import BookingPage
+from booking.models.bookings import BookableService, OpeningRule
 from programme.models import ParticipationPage, Venue
 
 WEEKDAYS = [0, 1, 2, 3, 4]

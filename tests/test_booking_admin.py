@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from booking.availability import holiday_name
-from booking.models import Booking, Closure, OpeningRule
+from booking.models.bookings import Booking, Closure, OpeningRule
 from readable.dates import programme_timezone
 from tests.admin_helpers import make_segreteria, speaks
 from tests.booking_helpers import make_services

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Locale
 
-from booking.models import BookableService, BookingPage, Closure, OpeningRule
+from booking.models.booking_page import BookingPage
+from booking.models.bookings import BookableService, Closure, OpeningRule
 
 pytestmark = pytest.mark.django_db
 

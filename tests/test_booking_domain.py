@@ -10,7 +10,7 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from booking import availability, bookings
-from booking.models import Booking, BookingEvent, Closure, OpeningRule
+from booking.models.bookings import Booking, BookingEvent, Closure, OpeningRule
 from readable.dates import programme_timezone
 from tests.booking_helpers import make_services
 

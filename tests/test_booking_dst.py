@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from booking import availability, bookings
-from booking.models import OpeningRule
+from booking.models.bookings import OpeningRule
 from readable.dates import programme_timezone
 from tests.booking_helpers import make_services
 

@@ -14,7 +14,8 @@ from wagtail.models import Locale
 
 from booking import availability
 from booking.bookings import SlotFull, book
-from booking.models import Booking, BookingPage
+from booking.models.booking_page import BookingPage
+from booking.models.bookings import Booking
 from tests.booking_helpers import booking_page, make_services
 from tests.forms_helpers import spam_fields
 
@@ -364,7 +365,7 @@ def test_a_changed_summary_keeps_the_rest(setup):
 
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_a_closed_day_says_why(setup, language):
-    from booking.models import Closure
+    from booking.models.bookings import Closure
 
     interview, _workstation, page = setup
     slot = _first_slot(interview)

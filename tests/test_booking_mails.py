@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from booking import notices
-from booking.models import Booking
+from booking.models.bookings import Booking
 from readable.dates import programme_timezone
 from tests.booking_helpers import booking_page, make_services
 

@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 from booking import availability, links
 from booking.calendar_file import booking_calendar
-from booking.models import Booking
+from booking.models.bookings import Booking
 from readable.dates import programme_timezone
 from tests.booking_helpers import booking_page, make_services
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from booking import bookings, reminders
-from booking.models import Booking
+from booking.models.bookings import Booking
 from programme.public_holidays import is_public_holiday
 from readable.dates import programme_timezone
 from tests.booking_helpers import booking_page, make_services

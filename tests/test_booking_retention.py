@@ -9,7 +9,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from booking.models import Booking
+from booking.models.bookings import Booking
 from booking.retention import ANONYMOUS_EMAIL, PLACEHOLDER, anonymise_bookings
 from home import legal_demo
 from home.demo import Strings, retention_periods

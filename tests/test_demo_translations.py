@@ -52,7 +52,7 @@ def test_the_english_faq_asks_in_english():
 
 
 def test_the_demo_bookable_services_are_translated_in_every_field():
-    from booking.models import BookableService
+    from booking.models.bookings import BookableService
 
     english = Locale.objects.get(language_code="en")
     services = BookableService.objects.filter(locale=Locale.get_default())

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(default='it', max_length=8, verbose_name='language')),
                 ('privacy_notice_version', models.CharField(max_length=20, verbose_name='privacy notice version')),
                 ('privacy_acknowledged_at', models.DateTimeField(verbose_name='privacy notice acknowledged at')),
-                ('access_key', models.CharField(default=booking.models.new_access_key, editable=False, max_length=32)),
+                ('access_key', models.CharField(default=booking.models.bookings.new_access_key, editable=False, max_length=32)),
                 ('reminder_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent')),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
                 ('cancellation_reason', models.CharField(blank=True, max_length=200, verbose_name='cancellation reason')),

@@ -18,7 +18,7 @@ register = template.Library()
 
 def live_booking_page_url(language):
     """The relative URL of the live BookingPage in `language` (a code), or ""."""
-    from booking.models import BookingPage
+    from booking.models.booking_page import BookingPage
 
     locale = Locale.objects.filter(language_code=language).first()
     if locale is None:

@@ -9,7 +9,7 @@ import pytest
 from wagtail.models import Locale
 
 from booking import links
-from booking.models import Booking
+from booking.models.bookings import Booking
 from tests.booking_helpers import booking_page, make_services
 from tests.browser.helpers import AxeReport, tick, wait_for_the_anti_spam_check
 from tests.browser.test_keyboard import press

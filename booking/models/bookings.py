@@ -282,7 +282,6 @@ class Booking(models.Model):
     @property
     def is_active(self):
         return self.status == self.Status.CONFIRMED
-from .pages import BookingPage  # noqa: E402,F401  (Wagtail finds page models in models)
 
 
 class BookingEvent(models.Model):
