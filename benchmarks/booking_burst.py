@@ -185,7 +185,7 @@ def django_side(command, *args):
                                             int(args[2]))))
     elif command == "stored":
         from booking.availability import parse_slot_token
-        from booking.models import Booking
+        from booking.models.bookings import Booking
 
         rows = list(Booking.objects.filter(service_id=int(args[0]),
                                            starts_at=parse_slot_token(args[1]))
@@ -220,7 +220,7 @@ def _burst_service(places):
     from django.utils import timezone
     from wagtail.models import Locale
 
-    from booking.models import BookableService, OpeningRule
+    from booking.models.bookings import BookableService, OpeningRule
     from programme.models.venues import Venue
 
     venue = Venue.objects.filter(locale=Locale.get_default()).order_by("pk").first()
@@ -250,7 +250,8 @@ def _prepare(count, places, taken):
     from booking.availability import slot_token
     from booking.bookings import book
     from booking.forms import ConfirmForm
-    from booking.models import BookableService, BookingPage
+    from booking.models.booking_page import BookingPage
+    from booking.models.bookings import BookableService
 
     if places:
         service = _burst_service(places)
