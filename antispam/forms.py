@@ -124,16 +124,28 @@ class SpamProtectedForm:
     spam_form_name = None  # the scope in logs, tokens and rate limits; default: class name
     token_field_name = "form_token"  # noqa: S105 (a field name)
     altcha_field_name = "altcha"
+    noscript_field_name = "spam_noscript"
+    # A form people must be able to send without JavaScript (the booking steps, whose
+    # issue asks for it) sets this: a submission from a browser without JavaScript —
+    # it posts the marker the template puts inside <noscript>, which a browser running
+    # scripts never sends — skips the proof of work and is counted instead against
+    # SPAM_NOSCRIPT_RATE_LIMIT per SPAM_NOSCRIPT_RATE_PERIOD from its network, far
+    # stricter than the form's own limit. The honeypot and the signed timestamp apply
+    # as always. A bot that always claims to have no JavaScript gets no more than that
+    # limit: the proof of work only ever made mass sending slower, never impossible.
+    accepts_noscript = False
 
     def __init__(self, *args, request=None, **kwargs):
         self.spam_request = request
         self.spam_reason = None
         self._spam_checked = False
         self._spam_error = None
+        self._noscript_limited = None
         super().__init__(*args, **kwargs)
         if not self.spam_form_name:
             self.spam_form_name = type(self).__name__.lower()
-        used = {self.token_field_name, self.altcha_field_name, *self.fields}
+        used = {self.token_field_name, self.altcha_field_name, self.noscript_field_name,
+                *self.fields}
         self.honeypot_field_name = next(
             (name for name in HONEYPOT_NAMES if name not in used), "contact_website"
         )
@@ -176,12 +188,28 @@ class SpamProtectedForm:
             return "expired_token"
         if age < settings.SPAM_MIN_SECONDS:
             return "too_fast"
-        return verify_challenge(self._posted(self.altcha_field_name).strip())
+        solution = self._posted(self.altcha_field_name).strip()
+        if self.accepts_noscript and not solution and self._posted(self.noscript_field_name):
+            return self._check_noscript()
+        return verify_challenge(solution)
+
+    def _check_noscript(self):
+        """The check of a submission sent without JavaScript (see `accepts_noscript`):
+        None, or "rate_limited" when the network is over the no-script limit."""
+        limited = rate_limit(self.spam_request, f"{self.spam_form_name}:noscript",
+                             limit=settings.SPAM_NOSCRIPT_RATE_LIMIT,
+                             period=settings.SPAM_NOSCRIPT_RATE_PERIOD)
+        if limited:
+            self._noscript_limited = limited
+            return "rate_limited"
+        return None
 
     def refuse(self, reason, message=None):
         """Refuse this submission: a non-field error, `spam_reason`, a log line."""
         self.spam_reason = reason
         self._spam_checked = True
+        if message is None and reason == "rate_limited" and self._noscript_limited:
+            message = rate_limited_message(self._noscript_limited.retry_after)
         self._spam_error = ValidationError(message or MESSAGES[reason], code=f"spam_{reason}")
         if not hasattr(self, "cleaned_data"):  # refused before validation (rate limit)
             self._errors = ErrorDict(renderer=self.renderer)
@@ -212,6 +240,8 @@ class SpamProtectedForm:
             "token_name": self.add_prefix(self.token_field_name),
             "token": self.spam_token,
             "altcha_name": self.add_prefix(self.altcha_field_name),
+            "noscript_name": self.add_prefix(self.noscript_field_name),
+            "accepts_noscript": self.accepts_noscript,
             "challenge_url": reverse("spam:challenge"),
             "max_number": settings.ALTCHA_MAX_NUMBER,
             "strings": widget_strings(),

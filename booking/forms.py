@@ -82,6 +82,9 @@ class ConfirmForm(SpamProtectedForm, forms.Form):
     (honeypot, signed timestamp, ALTCHA; the view adds the rate limit)."""
 
     spam_form_name = "booking"
+    # Every step works without JavaScript (issue 18): without it, the proof of work is
+    # replaced by the stricter per-network limit (antispam.forms.SpamProtectedForm).
+    accepts_noscript = True
 
     privacy = forms.BooleanField(
         # An acknowledgement, not consent: as on the intake form, the legal basis is a

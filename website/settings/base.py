@@ -444,6 +444,11 @@ ALTCHA_MAX_NUMBER = 100000  # about 1-1.6 s of work on a modest machine
 ALTCHA_CHALLENGE_EXPIRY = 20 * 60  # seconds; the widget fetches a new one by itself
 SPAM_RATE_LIMIT = env.int("SPAM_RATE_LIMIT", default=10)  # submissions per IP per form...
 SPAM_RATE_PERIOD = 10 * 60  # ...per this many seconds; over it: 429
+# Forms that accept a submission without JavaScript (antispam.forms.SpamProtectedForm.
+# accepts_noscript: the booking steps) count those per network, instead of the proof
+# of work: this many per this many seconds.
+SPAM_NOSCRIPT_RATE_LIMIT = env.int("SPAM_NOSCRIPT_RATE_LIMIT", default=3)
+SPAM_NOSCRIPT_RATE_PERIOD = 60 * 60
 # Signed-in staff who enter requests from the office skip the limit (antispam/).
 SPAM_RATE_LIMIT_EXEMPT = "accounts.roles.is_triage_staff"
 ALTCHA_CHALLENGE_RATE_LIMIT = 60  # challenges per IP...
