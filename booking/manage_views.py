@@ -10,8 +10,6 @@ move and cancel forms). A link that was altered, that names an appointment alrea
 or a cancelled booking gets a page saying so and whom to call, never a 500.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -21,11 +19,11 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
-from booking import availability, bookings, links
+from booking import availability, bookings, calendar_steps, links
 from booking.calendar_file import booking_calendar
 from booking.models.bookings import Booking
+from booking.notices import in_language
 from home.models import office_contacts
 from readable.dates import milan_time
 
@@ -37,21 +35,6 @@ def private(response):
     patch_cache_control(response, private=True)
     response["Referrer-Policy"] = "same-origin"
     return response
-
-
-def in_language(obj):
-    """The live translation of a translatable row (a service, a venue) in the active
-    language, else the row itself."""
-    try:
-        locale = Locale.get_active()
-    except Locale.DoesNotExist:
-        return obj
-    if obj.locale_id == locale.pk:
-        return obj
-    translation = obj.get_translation_or_none(locale)
-    if translation is None or getattr(translation, "live", True) is False:
-        return obj
-    return translation
 
 
 def route_url(page, name, token):
@@ -82,22 +65,28 @@ def _open(request, page, token):
     except links.LinkInvalid:
         return None, link_problem(request, page, "invalid")
     except links.LinkExpired as expired:
-        named = getattr(expired, "booking", None)
+        named = expired.booking
         cancelled = named is not None and named.status == Booking.Status.CANCELLED
         return None, link_problem(request, page, "cancelled" if cancelled else "expired")
-    if booking.status == Booking.Status.CANCELLED:
-        return None, link_problem(request, page, "cancelled")
-    if booking.status != Booking.Status.CONFIRMED or booking.ends_at <= timezone.now():
+    if booking.status != Booking.Status.CONFIRMED:  # attended or missed: it is over
         return None, link_problem(request, page, "expired")
     return booking, None
+
+
+def has_started(booking, now=None):
+    """True once the appointment's start has passed: it can no longer be moved or
+    cancelled by its link (the office marks it attended or missed), though the link
+    shows it until it ends."""
+    return booking.starts_at <= (now or timezone.now())
 
 
 def _booking_context(page, booking, token):
     service = in_language(booking.service)
     return {
+        "started": has_started(booking),
         "booking": booking,
         "service": service,
-        "venue": in_language(booking.service.venue),
+        "venue": in_language(service.venue),
         "starts_at": milan_time(booking.starts_at),
         "ends_at": milan_time(booking.ends_at),
         "manage_url": route_url(page, "manage", token),
@@ -113,53 +102,42 @@ def manage(request, page, token):
     booking, problem = _open(request, page, token)
     if problem:
         return problem
-    return _render(request, page, "booking/manage/booking.html",
-                   _booking_context(page, booking, token))
+    context = _booking_context(page, booking, token)
+    if context["started"]:
+        context.update(office_contacts(get_language() or "it"))
+    return _render(request, page, "booking/manage/booking.html", context)
 
 
-def _month(value, today):
-    """The first day of the month `value` ("2026-12") names, else of `today`'s month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        if len(value) == 7 and value.isascii():
-            return datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        pass
-    return today.replace(day=1)
-
-
-def _day(value):
-    try:
-        if value and len(value) == 10 and value.isascii():
-            return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    return None
-
-
-def _shift(month, months):
-    index = month.year * 12 + month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def move_choices(booking, month, day):
-    """What the move page offers: the month's days with free places and, for `day`, its
-    free times (the booking's own slot left out)."""
+def move_choices(booking, month, day, *, now=None):
+    """What the move page offers: calendar_steps.month_view of the service (`month` a
+    first of month or None: the booking's month, else the first with a free day), and
+    for `day` (a date inside the bookable window, or None) its free times, the booking's
+    own slot left out, as {"slot", "token", "starts_at" (Milan)}, with "no_time_message"
+    when it has none."""
+    now = now or timezone.now()
     service = booking.service
-    days = availability.month_availability(service, month.year, month.month)
+    opening = milan_time(booking.starts_at).date().replace(day=1)
+    view = calendar_steps.month_view(service, month, now=now, opening=opening)
     slots = []
     if day is not None:
-        slots = [slot for slot in availability.slots_of_day(service, day)
+        slots = [slot for slot in availability.slots_of_day(service, day, now=now)
                  if slot.free > 0 and slot.starts_at != booking.starts_at]
     return {
-        "month": month,
-        "previous_month": _shift(month, -1),
-        "next_month": _shift(month, 1),
-        "days": days,
+        **view,
         "day": day,
+        "day_value": day.isoformat() if day else "",
+        "no_time_message": (calendar_steps.no_time_message(view, day)
+                            if day is not None and not slots else ""),
         "slots": [{"slot": slot, "token": availability.slot_token(slot.starts_at),
                    "starts_at": milan_time(slot.starts_at)} for slot in slots],
     }
+
+
+def _started(request, page, booking, token):
+    """The booking's page saying it can no longer be moved or cancelled (409)."""
+    context = _booking_context(page, booking, token)
+    context.update(office_contacts(get_language() or "it"))
+    return _render(request, page, "booking/manage/booking.html", context, status=409)
 
 
 def move(request, page, token):
@@ -169,19 +147,23 @@ def move(request, page, token):
     booking, problem = _open(request, page, token)
     if problem:
         return problem
+    if has_started(booking):
+        return _started(request, page, booking, token)
     source = request.POST if request.method == "POST" else request.GET
-    day = _day(source.get("day"))
-    # The booking's own month first: most people move within it.
-    month = day.replace(day=1) if day else _month(source.get("month"),
-                                                  milan_time(booking.starts_at).date())
+    window = availability.bookable_window(booking.service)
     error, outcome = "", ""
+    asked = calendar_steps.parse_day(source.get("day"))
+    day = calendar_steps.day_in_window(asked, window)
+    if asked is not None and day is None:
+        error = calendar_steps.outside_window_message(window[1])
+    month = day.replace(day=1) if day else calendar_steps.parse_month(source.get("month"))
     if request.method == "POST":
         starts_at = availability.parse_slot_token(request.POST.get("slot", ""))
         if starts_at is None:
             error = _("Choose one of the free times.")
         else:
-            day = day or milan_time(starts_at).date()
-            month = day.replace(day=1)
+            day = calendar_steps.day_in_window(milan_time(starts_at).date(), window) or day
+            month = day.replace(day=1) if day else month
             try:
                 bookings.move(booking, starts_at)
             except bookings.SlotFull as full:
@@ -197,7 +179,8 @@ def move(request, page, token):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = _booking_context(page, booking, token)
     context.update(move_choices(booking, month, day))
-    context.update({"error": error, "outcome": outcome})
+    context.update({"error": error, "outcome": outcome,
+                    "month_link": context["move_url"] + "?"})
     return _render(request, page, "booking/manage/move.html", context,
                    status=409 if outcome == "full" else 200)
 
@@ -207,6 +190,8 @@ def cancel(request, page, token):
     booking, problem = _open(request, page, token)
     if problem:
         return problem
+    if has_started(booking):
+        return _started(request, page, booking, token)
     context = _booking_context(page, booking, token)
     if request.method == "POST":
         bookings.cancel(booking)

@@ -8,6 +8,7 @@ no mail: a person who gave only a phone number is called by the Segreteria.
 from django.utils import timezone, translation
 
 from home.models import office_contacts
+from mail.links import page_site_url
 from mail.sending import queue_email
 from readable.dates import programme_timezone
 
@@ -16,40 +17,52 @@ from . import links
 KINDS = ("confirmed", "moved", "cancelled", "reminder")
 
 
-def service_in(service, language):
-    """`service` (any translation) in `language`, else its canonical one."""
+def in_language(row, language=None):
+    """`row` (a translatable row: a BookableService, a programme.Venue; any of its
+    translations) as shown in `language` ("it", "en"; default: the active language):
+    its live translation in that language, else its canonical (default-language)
+    version, else `row` itself. The one rule the booking's pages and mails follow."""
     from wagtail.models import Locale
 
-    canonical = service.canonical()
-    locale = Locale.objects.filter(language_code=language).first()
+    try:
+        locale = (Locale.objects.filter(language_code=language).first() if language
+                  else Locale.get_active())
+    except Locale.DoesNotExist:
+        locale = None
+    canonical = row.canonical() if hasattr(row, "canonical") else row
     if locale is None:
         return canonical
-    if service.locale_id == locale.pk:
-        return service
-    return canonical.get_translation_or_none(locale) or canonical
+    if row.locale_id == locale.pk:
+        return row
+    translation = row.get_translation_or_none(locale)
+    if translation is None or getattr(translation, "live", True) is False:
+        return canonical
+    return translation
 
 
-def venue_in(venue, language):
-    """`venue` (a programme.Venue) in `language`, else as it is."""
-    from wagtail.models import Locale
+# booking.bookings names the service of its weekly-limit message through this name.
+service_in = in_language
 
-    locale = Locale.objects.filter(language_code=language).first()
-    if locale is None or venue.locale_id == locale.pk:
-        return venue
-    return venue.get_translation_or_none(locale) or venue
+
+def booking_page_url(language):
+    """The absolute address of the live BookingPage in `language` (else the default
+    language's), or "" when none is live."""
+    page = links.booking_page(language)
+    return page_site_url(page) if page is not None else ""
 
 
 def mail_context(booking):
     """What a booking's mail says: {"booking", "service" and "venue" (in
     booking.language), "starts_at", "ends_at" (aware, Milan), "manage_url",
-    "calendar_url" (absolute), "by_staff" (bool: staff cancelled it),
+    "calendar_url", "booking_url" (the BookingPage, to book again; all three absolute
+    or ""), "by_staff" (bool: staff cancelled it),
     "cancellation_reason", plus home.models.office_contacts(booking.language)
     ("office_phone", "contact_url")}."""
     language = booking.language
     zone = programme_timezone()
     with translation.override(language):
-        service = service_in(booking.service, language)
-        venue = venue_in(service.venue, language)
+        service = in_language(booking.service, language)
+        venue = in_language(service.venue, language)
         context = {
             "booking": booking,
             "service": service,
@@ -58,6 +71,7 @@ def mail_context(booking):
             "ends_at": timezone.localtime(booking.ends_at, zone),
             "manage_url": links.manage_url(booking),
             "calendar_url": links.calendar_url(booking),
+            "booking_url": booking_page_url(language),
             "by_staff": booking.cancelled_by_id is not None,
             "cancellation_reason": booking.cancellation_reason,
         }

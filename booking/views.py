@@ -12,22 +12,22 @@ No step is served from the page cache (live availability, a person's data): ever
 response says never-cache, which pagecache.middleware respects.
 """
 
-import datetime
 
 from django.conf import settings
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from antispam.rate_limit import rate_limit, too_many_requests
+from home.models import office_contacts
 from languages.versions import active_locale, default_locale
 from readable.dates import programme_timezone
 from typed_text.parameters import is_ascii_number
 
-from . import availability, links
+from . import availability, calendar_steps, links
 from .bookings import LimitReached, SlotFull, SlotUnavailable, book
 from .forms import (
     APPLICANT_FIELDS,
@@ -38,6 +38,7 @@ from .forms import (
     DetailsForm,
 )
 from .models.bookings import BookableService
+from .notices import in_language
 
 FULL_MESSAGE = gettext_noop(
     "The place you chose has just been taken: choose another time.")
@@ -86,40 +87,10 @@ def service_from(value):
     return None
 
 
-def _parse_month(value):
-    if not isinstance(value, str) or len(value) != 7 or value[4] != "-":
-        return None
-    year, month = value[:4], value[5:]
-    if not (is_ascii_number(year) and is_ascii_number(month)):
-        return None
-    if not 1 <= int(month) <= 12 or int(year) < 2000:
-        return None
-    return datetime.date(int(year), int(month), 1)
-
-
-def _parse_day(value):
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _add_months(first_of_month, months):
-    index = first_of_month.year * 12 + first_of_month.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def day_label(day):
-    """«giovedì 3 dicembre» / "Thursday 3 December" in the active language."""
-    return dateformat.format(day, "l j F")
-
-
-def free_places_label(day, free):
-    """«giovedì 3 dicembre, 12 posti liberi»: a day of the month view as read aloud."""
-    return ngettext("%(day)s, %(count)s free place", "%(day)s, %(count)s free places",
-                    free) % {"day": day_label(day), "count": free}
+# Kept under their old names: the month view and its labels live in calendar_steps,
+# shared with the signed link's move page.
+day_label = calendar_steps.day_label
+free_places_label = calendar_steps.free_places_label
 
 
 def _slot_label(slot):
@@ -184,34 +155,6 @@ def choose_place(request, page, *, error="", data=None, status=200):
 # --- Step 2: Data e orario ---------------------------------------------------------------
 
 
-def _month_context(service, month, now):
-    first, last = availability.bookable_window(service, now)
-    first_month, last_month = first.replace(day=1), last.replace(day=1)
-    if month is None or not first_month <= month <= last_month:
-        month = first_month
-    days = []
-    for entry in availability.month_availability(service, month.year, month.month, now=now):
-        if not first <= entry.day <= last:
-            continue
-        if entry.free > 0:
-            days.append({"day": entry.day, "value": entry.day.isoformat(),
-                         "label": free_places_label(entry.day, entry.free), "free": entry.free})
-        elif entry.closed_reason:
-            days.append({"day": entry.day, "label": day_label(entry.day),
-                         "closed_reason": entry.closed_reason})
-    previous = _add_months(month, -1) if month > first_month else None
-    following = _add_months(month, 1) if month < last_month else None
-    return {
-        "month": month, "month_value": f"{month:%Y-%m}", "days": days,
-        "has_free_days": any(d.get("free") for d in days),
-        "previous_month": f"{previous:%Y-%m}" if previous else "",
-        "previous_label": dateformat.format(previous, "F Y") if previous else "",
-        "next_month": f"{following:%Y-%m}" if following else "",
-        "next_label": dateformat.format(following, "F Y") if following else "",
-        "month_label": dateformat.format(month, "F Y"),
-    }
-
-
 def choose_date(request, page, *, service=None, day=None, message="", outcome="",
                 data=None, status=200):
     """Step 2: the month's days with free places, then the chosen day's free times.
@@ -224,17 +167,17 @@ def choose_date(request, page, *, service=None, day=None, message="", outcome=""
     if service is None:
         return choose_place(request, page, data=data, error=_(
             "Choose one of the services listed."))
-    month = _parse_month(data.get("month"))
+    month = calendar_steps.parse_month(data.get("month"))
     if day is None:
-        day = _parse_day(data.get("day"))
-    first, last = availability.bookable_window(service, now)
-    if day is not None and not first <= day <= last:
+        day = calendar_steps.parse_day(data.get("day"))
+    window = availability.bookable_window(service, now)
+    if day is not None and calendar_steps.day_in_window(day, window) is None:
         if not message:
-            message = _("You can book from today to %(last)s: choose a day in the "
-                        "calendar.") % {"last": dateformat.format(last, "j F Y")}
+            message = calendar_steps.outside_window_message(window[1])
         day = None
     if day is not None:
         month = day.replace(day=1)
+    view = calendar_steps.month_view(service, month, now=now)
     slots = []
     if day is not None:
         slots = [{"value": availability.slot_token(slot.starts_at),
@@ -242,8 +185,7 @@ def choose_date(request, page, *, service=None, day=None, message="", outcome=""
                  for slot in availability.slots_of_day(service, day, now=now)
                  if slot.free > 0]
         if not slots and not message:
-            message = _("There are no free times left on %(day)s: choose another day.") % {
-                "day": day_label(day)}
+            message = calendar_steps.no_time_message(view, day)
     carrying = request.method == "POST"
     return _render(request, page, "booking/date.html", "date", {
         "service": service, "venue": service.venue, "day": day,
@@ -252,7 +194,9 @@ def choose_date(request, page, *, service=None, day=None, message="", outcome=""
         "chosen_slot": data.get("slot", ""), "message": message, "outcome": outcome,
         "carrying": carrying, "carried": _carried(data) if carrying else [],
         "back_place_url": f"{_urls(page)['place']}?service={service.pk}",
-        **_month_context(service, month, now),
+        "next_url": _urls(page)["summary" if data.get("first_name") else "details"],
+        "month_link": f"{_urls(page)['date']}?service={service.pk}&",
+        **view,
     }, status=status)
 
 
@@ -304,9 +248,10 @@ def appointment_details(request, page, *, form=None, service=None, slot=None, da
                            else None)
     carried = _carried(data, DETAILS_FIELDS) if request.method == "POST" else []
     context = _slot_context(service, slot)
-    back_url = f"{_urls(page)['date']}?service={service.pk}&day={context['day_value']}"
+    # "Indietro" posts what was typed back to step 2 (the chosen day's times).
     return _render(request, page, "booking/details.html", "details", {
-        "form": form, "carried": carried, "back_url": back_url, **context})
+        "form": form, "carried": carried, "back_action": _urls(page)["date"],
+        "back_name": "day", "back_value": context["day_value"], **context})
 
 
 # --- Step 4: Richiedente -----------------------------------------------------------------
@@ -335,8 +280,7 @@ def applicant(request, page, *, form=None):
     return _render(request, page, "booking/applicant.html", "applicant", {
         "form": form, "carried": _carried(request.POST, APPLICANT_FIELDS),
         "details": details.cleaned_data, **_slot_context(service, slot),
-        "back_url": (f"{_urls(page)['details']}?service={service.pk}"
-                     f"&slot={availability.slot_token(slot.starts_at)}")})
+        "back_action": _urls(page)["details"]})
 
 
 # --- Step 5: Riepilogo -------------------------------------------------------------------
@@ -389,11 +333,29 @@ def summary(request, page):
                            message=" ".join(error.messages), data=request.POST)
     except LimitReached as error:
         return _summary(request, page, service, slot, details, person,
-                        ConfirmForm(request=request), message=" ".join(error.messages),
-                        outcome="limit")
+                        ConfirmForm(request=request), outcome="limit",
+                        message=limit_message(error, person.cleaned_data.get("email")))
     url = (page.url or "") + page.reverse_subpage(
         "confirmation", kwargs={"token": links.booking_token(booking)})
     return redirect_see_other(url)
+
+
+def limit_message(error, email):
+    """The weekly-limit refusal (`error`, bookings.LimitReached) as the person reads it.
+    Its text sends them to the link of their confirmation email; a person who gave no
+    email got none, so they are told to call the Segreteria instead, with its phone."""
+    text = " ".join(error.messages)
+    if email:
+        return text
+    # Its last sentence is the advice about the email's link (bookings._limit_reached).
+    head, separator, _advice = text.rstrip(".").rpartition(". ")
+    text = head + "." if separator else text
+    phone = office_contacts(get_language() or settings.LANGUAGE_CODE)["office_phone"]
+    advice = (_("You gave no email address: to move or cancel your booking, call the "
+                "Segreteria on %(phone)s.") % {"phone": phone} if phone else
+              _("You gave no email address: to move or cancel your booking, call the "
+                "Segreteria."))
+    return f"{text} {advice}"
 
 
 def redirect_see_other(url):
@@ -413,9 +375,7 @@ def confirmation(request, page, token):
     except (links.LinkInvalid, links.LinkExpired):
         return _render(request, page, "booking/confirmation.html", "summary",
                        {"booking": None}, status=404)
-    service = booking.service
-    translated = service.get_translation_or_none(active_locale())
-    service = translated or service
+    service = in_language(booking.service)
     zone = programme_timezone()
     return _render(request, page, "booking/confirmation.html", "summary", {
         "booking": booking, "service": service, "venue": service.venue,

@@ -379,3 +379,147 @@ def test_a_closed_day_says_why(setup, language):
                 else "closed (Maintenance work)")
     assert expected in text
     assert not _soup(response).find("a", href=lambda h: h and f"day={day.isoformat()}" in h)
+
+
+# --- Review fixes (issue 18): addresses out of range, the nav's label, opening month,
+# closed days, "Indietro" keeping what was typed, the weekly limit without an email.
+
+
+def _window_months(service):
+    first, last = availability.bookable_window(service)
+    return f"{first:%Y-%m}", f"{last:%Y-%m}"
+
+
+@pytest.mark.parametrize(("params", "edge"), [
+    ({"month": "0001-01"}, "first"), ({"month": "9999-12"}, "last"),
+    ({"day": "0001-01-01"}, "opening"), ({"day": "9999-12-31"}, "opening")])
+def test_step_two_keeps_any_month_or_day_inside_the_window(setup, params, edge):
+    interview, _workstation, page = setup
+    response = Client().get(_url(page, "date"), {"service": interview.pk, **params})
+    assert response.status_code == 200
+    first, last = _window_months(interview)
+    shown = response.context["month_value"]
+    assert shown == {"first": first, "last": last}.get(edge, shown)
+    assert first <= shown <= last
+    for link in _soup(response).select('a[href*="month="]'):
+        month = link["href"].rsplit("month=", 1)[1]
+        assert first <= month <= last
+    if "day" in params:
+        assert "Puoi prenotare da oggi" in _text(response)
+
+
+def test_step_two_button_says_next_not_a_month(setup):
+    interview, _workstation, page = setup
+    slot = _first_slot(interview)
+    day = timezone.localtime(slot.starts_at).date()
+    response = Client().get(_url(page, "date"), {"service": interview.pk,
+                                                  "day": day.isoformat()})
+    assert response.context["next_month"]  # a month follows: its label must not leak
+    button = _soup(response).select_one("form.booking-times .steppers-btn-confirm")
+    assert button.get_text(strip=True) == "Avanti"
+
+
+def test_step_two_opens_on_the_first_month_with_a_free_day(setup):
+    from booking.models.bookings import Closure
+
+    interview, _workstation, page = setup
+    today = timezone.localdate()
+    following = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    Closure.objects.create(venue=interview.venue, first_day=today,
+                           last_day=following - datetime.timedelta(days=1),
+                           reason="Trasloco", reason_en="Moving")
+    response = Client().get(_url(page, "date"), {"service": interview.pk})
+    assert response.context["month_value"] == f"{following:%Y-%m}"
+    assert _soup(response).find("a", href=lambda h: h and "day=" in h)
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_choosing_a_closed_day_says_why(setup, language):
+    from booking.models.bookings import Closure
+
+    interview, _workstation, page = setup
+    day = timezone.localtime(_first_slot(interview).starts_at).date()
+    Closure.objects.create(venue=interview.venue, first_day=day, last_day=day,
+                           reason="Lavori di manutenzione", reason_en="Maintenance work")
+    response = Client().get(_url(_page(language, page), "date"), {
+        "service": _service(interview, language).pk, "day": day.isoformat()})
+    message = _soup(response).select_one(".alert").get_text(" ", strip=True)
+    assert ("Lavori di manutenzione" if language == "it" else "Maintenance work") in message
+    assert "orari liberi" not in message and "free times" not in message
+
+
+def _press(soup, button, form):
+    """What a browser posts when `button` (formaction) of `form` is pressed."""
+    data = {field["name"]: field.get("value", "") for field in form.select("input")
+            if field.get("name") and field.get("type") not in ("radio", "checkbox")}
+    data.update({field["name"]: field["value"] for field in form.select("input")
+                 if field.get("type") in ("radio", "checkbox") and field.has_attr("checked")})
+    for area in form.select("textarea"):
+        # A browser drops the newline that opens a textarea's content (HTML spec).
+        text = area.get_text()
+        data[area["name"]] = text[1:] if text.startswith("\n") else text
+    if button.get("name"):
+        data[button["name"]] = button.get("value", "")
+    return button["formaction"], data
+
+
+def test_back_from_steps_three_and_four_keeps_what_was_typed(setup):
+    interview, _workstation, page = setup
+    client = Client()
+    slot = _first_slot(interview)
+    token = availability.slot_token(slot.starts_at)
+    state = {"service": interview.pk, "slot": token,
+             "reason": interview.reason_choices()[1][0], "details": "Ho un curriculum."}
+    # Step 4, typed in, then "Indietro": step 3 with the reason chosen and the name carried.
+    soup = _soup(client.post(_url(page, "applicant"), {**state, **PERSON}))
+    form = soup.select_one("form.booking-applicant")
+    back = form.select_one(".steppers-btn-prev")
+    assert back.name == "button" and back.has_attr("formnovalidate")
+    action, data = _press(soup, back, form)
+    assert action == _url(page, "details")
+    response = client.post(action, data)
+    assert "Passo 3 di 5" in _text(response)
+    soup = _soup(response)
+    assert soup.select_one(f'input[name="reason"][value="{state["reason"]}"]') \
+        .has_attr("checked")
+    assert _hidden(soup, "form.booking-details")["first_name"] == "Giulia"
+    # Step 3's "Indietro": step 2 on the chosen day, carrying everything.
+    form = soup.select_one("form.booking-details")
+    action, data = _press(soup, form.select_one(".steppers-btn-prev"), form)
+    response = client.post(action, data)
+    assert "Passo 2 di 5" in _text(response)
+    soup = _soup(response)
+    carried = _hidden(soup, "form.booking-times")
+    assert carried["details"] == "Ho un curriculum." and carried["email"] == PERSON["email"]
+    other = soup.select('input[name="slot"]')[1]["value"]
+    response = client.post(soup.select_one("form.booking-times")["action"],
+                           {**carried, "slot": other})
+    assert "Passo 5 di 5" in _text(response)
+    assert _hidden(_soup(response))["slot"] == other
+
+
+def test_back_from_step_three_without_a_name_goes_on_to_step_three(setup):
+    interview, _workstation, page = setup
+    client = Client()
+    token = availability.slot_token(_first_slot(interview).starts_at)
+    soup = _soup(client.get(_url(page, "details"), {"service": interview.pk,
+                                                     "slot": token}))
+    form = soup.select_one("form.booking-details")
+    action, data = _press(soup, form.select_one(".steppers-btn-prev"), form)
+    data["details"] = "Scritto prima"
+    soup = _soup(client.post(action, data))
+    assert soup.select_one("form.booking-times")["action"] == _url(page, "details")
+
+
+def test_the_weekly_limit_without_an_email_says_to_call(setup):
+    interview, _workstation, page = setup
+    phone_only = {**PERSON, "email": "", "phone": "+39 333 1234567"}
+    book(service=interview, starts_at=_first_slot(interview).starts_at, language="it",
+         data={**phone_only, "reason": "Altro", "details": ""})
+    response = _confirm(Client(), page, _summary_state(interview, _first_slot(interview),
+                                                       **phone_only))
+    message = _soup(response).select_one('[data-booking-outcome="limit"]') \
+        .get_text(" ", strip=True)
+    assert "chiama la Segreteria" in message
+    assert "email di conferma" not in message
+    assert Booking.objects.count() == 1

@@ -123,3 +123,13 @@ def test_every_kind_has_its_templates(booking):
             subject, body, _context = render(booking, kind, language)
             assert subject and "PA-2026-00042" in body
             assert "{%" not in body and "{{" not in body
+
+
+def test_the_cancelled_mail_links_the_booking_page(booking):
+    _subject, body, context = render(booking, "cancelled", "it")
+    assert context["booking_url"].startswith("http")
+    assert context["booking_url"].rstrip("/").endswith("prenota-appuntamento")
+    assert f"Prenota un appuntamento: {context['booking_url']}" in body \
+        or context["booking_url"] in body
+    _subject, english, context = render(booking, "cancelled", "en")
+    assert context["booking_url"] in english and "/en/" in context["booking_url"]

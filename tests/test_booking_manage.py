@@ -301,3 +301,64 @@ def test_the_calendar_file_keeps_milan_time_across_the_clock_change(setup):
 def test_the_access_log_blanks_the_booking_token(path, logged):
     config = runpy.run_path(str(Path(settings.BASE_DIR) / "deploy" / "gunicorn.conf.py"))
     assert config["private_path"](path) == logged
+
+
+# --- Review fixes (issue 18): the move page's month and day, a started appointment ----
+
+
+@pytest.mark.parametrize(("query", "edge"), [
+    ("?month=0001-01", "first"), ("?month=9999-12", "last"),
+    ("?day=0001-01-01", None), ("?day=9999-12-31", None)])
+def test_the_move_page_keeps_any_month_or_day_inside_the_window(client, booked, query,
+                                                                 edge):
+    booking, page, token = booked
+    response = client.get(url(page, "move", token) + query)
+    assert response.status_code == 200
+    first, last = availability.bookable_window(booking.service)
+    shown = response.context["month_value"]
+    expected = {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}",
+                None: f"{booking.starts_at.astimezone(MILAN):%Y-%m}"}[edge]
+    assert shown == expected
+    for month in response.context["previous_month"], response.context["next_month"]:
+        assert not month or f"{first:%Y-%m}" <= month <= f"{last:%Y-%m}"
+    if edge is None:
+        assert "Puoi prenotare da oggi" in html(response)
+
+
+def test_the_move_page_shows_closed_days_and_why(client, booked):
+    from booking.models.bookings import Closure
+
+    booking, page, token = booked
+    day = booking.starts_at.astimezone(MILAN).date() + datetime.timedelta(days=1)
+    Closure.objects.create(venue=booking.service.venue, first_day=day, last_day=day,
+                           reason="Lavori di manutenzione", reason_en="Maintenance work")
+    response = client.get(url(page, "move", token) + f"?month={day:%Y-%m}")
+    assert "chiuso (Lavori di manutenzione)" in html(response)
+    response = client.get(url(page, "move", token) + f"?day={day:%Y-%m-%d}")
+    assert "Lavori di manutenzione" in html(response)
+    assert "Non ci sono più orari liberi" not in html(response)
+
+
+def test_the_manage_page_says_until_the_appointment_starts(client, booked):
+    _booking, page, token = booked
+    assert "fino all’inizio dell’appuntamento" in html(client.get(url(page, "manage", token)))
+
+
+def test_a_started_appointment_can_no_longer_be_moved_or_cancelled(client, setup):
+    interview, _workstation, page = setup
+    now = timezone.now()
+    booking = make_booking(interview, now - datetime.timedelta(minutes=10))
+    token = links.booking_token(booking)
+    shown = client.get(url(page, "manage", token))
+    assert shown.status_code == 200  # the link still shows it until it ends
+    assert 'data-booking-outcome="started"' in html(shown)
+    assert url(page, "cancel", token) not in html(shown)
+    other = availability.slot_token(at(next_weekday(), 11, 15))
+    for response in (client.get(url(page, "move", token)),
+                     client.post(url(page, "move", token), {"slot": other}),
+                     client.post(url(page, "cancel", token))):
+        assert response.status_code == 409
+        assert "L’appuntamento è già iniziato" in html(response)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.starts_at < now

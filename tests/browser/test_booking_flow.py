@@ -207,3 +207,43 @@ def test_booking_with_the_keyboard_only(web, fast_forms, bookable):
         "data-booking-reference")
     booking = Booking.objects.get(reference=reference)
     assert (booking.first_name, booking.email) == ("Giulia", PERSON["email"])
+
+
+VISIBLE_AT_ITS_CENTRE = """element => {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) return false;
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && (hit === element || element.contains(hit));
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_the_current_step_is_visible_on_a_phone(web, bookable, width):
+    """As the model's cmp-info-progress on a phone: the current step's title and "2/5"
+    are visible (not clipped by the header's height, not under the hero); the other
+    steps are left to screen readers."""
+    interview, italian_page = bookable
+    web.settle()
+    page = web.new_page(viewport={"width": width, "height": 640})
+    page.goto(italian_page.url + italian_page.reverse_subpage("date")
+              + f"?service={interview.pk}")
+    current = page.locator(".cmp-info-progress li.active")
+    assert current.inner_text().strip().startswith("Data e orario")
+    current.scroll_into_view_if_needed()
+    assert current.evaluate(VISIBLE_AT_ITS_CENTRE)
+    index = page.locator(".cmp-info-progress .steppers-index")
+    assert index.inner_text().strip() == "2/5" and index.evaluate(VISIBLE_AT_ITS_CENTRE)
+    assert not page.locator(".cmp-info-progress li:not(.active)").first.evaluate(
+        VISIBLE_AT_ITS_CENTRE)
+
+
+def test_every_step_is_listed_on_a_wide_screen(web, bookable):
+    interview, italian_page = bookable
+    web.settle()
+    page = web.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(italian_page.url + italian_page.reverse_subpage("date")
+              + f"?service={interview.pk}")
+    items = page.locator(".cmp-info-progress li")
+    assert items.count() == 5
+    for n in range(5):
+        assert items.nth(n).evaluate(VISIBLE_AT_ITS_CENTRE), items.nth(n).inner_text()
