@@ -157,8 +157,9 @@ def _back(request, booking):
 
 
 class BookingActionView(View):
-    """POST only: "Presente", "Assente" (once the slot has started) and "Annulla" (with a
-    reason; the person is told by mail). Every refusal is a message on the calendar."""
+    """POST only: "Presente", "Assente" (once the slot has started; either corrects the
+    other) and "Annulla" (with a reason; the person is told by mail). Every refusal is a
+    message on the calendar."""
 
     http_method_names = ["post"]
     action = None  # "attended", "no_show" or "cancel"

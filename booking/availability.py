@@ -265,11 +265,6 @@ def offered_starts(canonical, first_day, last_day):
     return offered
 
 
-def rules_overlap(first, second):
-    """Whether two opening rules of one service overlap (OpeningRule.overlaps)."""
-    return first.overlaps(second)
-
-
 _TOKEN = re.compile(r"\A(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z\Z", re.ASCII)
 
 

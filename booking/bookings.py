@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from readable.dates import local_date, programme_timezone
 from typed_text.phones import normalise_phone
@@ -44,21 +44,27 @@ class LimitReached(ValidationError):
     upcoming bookings of this service in that week; the message says so and when."""
 
 
-def _in(language, message_function, *args, **kwargs):
+# Literals inside gettext_lazy so that makemessages finds them; each is rendered in the
+# person's language (the booking's, not the request's) by _in.
+SLOT_FULL = gettext_lazy("The place you chose has just been taken: choose another time.")
+SLOT_UNAVAILABLE = gettext_lazy("The time you chose can no longer be booked: choose "
+                                "another time.")
+NO_CONTACT = gettext_lazy("Give an email address or a phone number.")
+SAME_SLOT = gettext_lazy("Your booking is already at this time.")
+
+
+def _in(language, message):
+    """`message` (a lazy translation) as text in `language` (default: the site's)."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        return message_function(*args, **kwargs)
+        return str(message)
 
 
 def _slot_full(language):
-    return SlotFull(_in(language, gettext,
-                        "The place you chose has just been taken: choose another time."),
-                    code="slot_full")
+    return SlotFull(_in(language, SLOT_FULL), code="slot_full")
 
 
 def _slot_unavailable(language):
-    return SlotUnavailable(_in(language, gettext,
-                               "The time you chose can no longer be booked: choose "
-                               "another time."), code="slot_unavailable")
+    return SlotUnavailable(_in(language, SLOT_UNAVAILABLE), code="slot_unavailable")
 
 
 def normalised_contacts(email, phone):
@@ -212,9 +218,7 @@ def book(*, service, starts_at, data, language, now=None):
     email, phone = normalised_contacts(data.get("email"), data.get("phone"))
     if not email and not phone:
         # The database refuses it too (booking_email_or_phone): say it before.
-        raise ValidationError(_in(language, gettext,
-                                  "Give an email address or a phone number."),
-                              code="no_contact")
+        raise ValidationError(_in(language, NO_CONTACT), code="no_contact")
     with transaction.atomic():
         _lock_service(canonical)
         slot = availability.find_slot(canonical, starts_at, now=now)
@@ -270,9 +274,7 @@ def move(booking, starts_at, *, by=None, now=None):
         if slot is None:
             raise _slot_unavailable(language)
         if slot.starts_at == current.starts_at:
-            raise ValidationError(_in(language, gettext,
-                                      "Your booking is already at this time."),
-                                  code="same_slot")
+            raise ValidationError(_in(language, SAME_SLOT), code="same_slot")
         taken = _places_taken(canonical, slot.starts_at, exclude=current)
         if len(taken) >= slot.places:
             raise _slot_full(language)
@@ -315,35 +317,63 @@ def cancel(booking, *, by=None, reason="", now=None):
     return booking
 
 
+# What staff may record on a booking in each status: a confirmed booking becomes
+# attended or no-show; a mis-tap between those two is corrected (the event keeps who
+# corrected it and when). A cancelled one is never marked.
+MARKABLE_FROM = {
+    Booking.Status.ATTENDED: (Booking.Status.CONFIRMED, Booking.Status.NO_SHOW),
+    Booking.Status.NO_SHOW: (Booking.Status.CONFIRMED, Booking.Status.ATTENDED),
+}
+
+
+def can_mark(booking, status):
+    """Whether staff may mark `booking` (its current status) as `status` ("attended" or
+    "no_show"): from confirmed, or as a correction from the other of the two. The time
+    (the slot must have started) is checked by mark_attended/mark_no_show."""
+    return booking.status in MARKABLE_FROM.get(status, ())
+
+
+def is_correction(booking, status):
+    """Whether marking `booking` as `status` corrects an earlier mark (attended ↔
+    no-show) rather than recording the first one."""
+    return can_mark(booking, status) and booking.status != booking.Status.CONFIRMED
+
+
 def _mark(booking, status, by, now):
     now = now or timezone.now()
     with transaction.atomic():
         current = _locked(booking)
-        if current.status != current.Status.CONFIRMED:
+        if current.status == status:
             raise ValidationError(
-                gettext("Only a confirmed booking can be marked; this one is %(status)s.")
+                gettext("This booking is already marked as %(status)s.")
+                % {"status": str(current.get_status_display()).lower()}, code="same_mark")
+        if not can_mark(current, status):
+            raise ValidationError(
+                gettext("This booking is %(status)s: it cannot be marked.")
                 % {"status": str(current.get_status_display()).lower()}, code="not_active")
         if current.starts_at > now:
             raise ValidationError(
                 gettext("The appointment has not started yet: mark it from its start "
                         "time."), code="not_started")
+        note = f"{current.status} → {status}" if is_correction(current, status) else ""
         current.status = status
         current.save(update_fields=["status", "updated_at"])
-        _record(current, status, by)
+        _record(current, status, by, note=note)
     booking.refresh_from_db()
     return booking
 
 
 def mark_attended(booking, *, by, now=None):
-    """Record that the person came (staff `by`). Only a confirmed booking whose slot has
-    started (`now`, default the current time); else a ValidationError in the active
-    language. Returns the booking, updated."""
+    """Record that the person came (staff `by`): a confirmed booking whose slot has
+    started (`now`, default the current time), or a correction of a booking marked
+    no-show (the BookingEvent's note reads "no_show → attended"). Else a ValidationError
+    in the active language. Returns the booking, updated."""
     return _mark(booking, booking.Status.ATTENDED, by, now)
 
 
 def mark_no_show(booking, *, by, now=None):
     """Record that the person did not come (staff `by`); the same conditions as
-    mark_attended."""
+    mark_attended, the correction being from attended."""
     return _mark(booking, booking.Status.NO_SHOW, by, now)
 
 

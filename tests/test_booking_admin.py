@@ -428,3 +428,58 @@ def test_rule_and_closure_forms_offer_only_italian_services(client, segreteria, 
         html = client.get(address).content.decode()
         assert f'value="{interview.pk}"' in html
         assert f'value="{english.pk}"' not in html
+
+
+# --- Review fixes: rule bounds in the form, correcting a mark --------------------------
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"valid_from": "2027-02-01", "valid_until": "2027-01-31"},
+     "La regola non può finire prima di iniziare"),
+    ({"places": 70000}, "Un turno ha da 1 a 500 posti."),
+    ({"slot_minutes": 721}, "Un turno dura da 5 a 720 minuti (12 ore)."),
+    ({"slot_minutes": 4}, "Un turno dura da 5 a 720 minuti (12 ore)."),
+])
+def test_rule_form_refuses_inverted_dates_and_out_of_range_numbers(
+        client, segreteria, services, changes, expected):
+    _interview, workstation = services
+    rule = OpeningRule.objects.get(service=workstation)
+    rules = OpeningRule.objects.count()
+    response = client.post("/admin/booking/rules/new/",
+                           rule_data(rule, weekdays=[5], **changes))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert expected in html
+    assert "si sovrappongono" not in html
+    assert OpeningRule.objects.count() == rules
+
+
+def _actions(html, booking):
+    """The action buttons' labels offered on `booking`'s line of the calendar."""
+    import re
+
+    start = f'<li class="booking-entry" data-reference="{booking.reference}"'
+    entry = re.search(re.escape(start) + r".*?</li>", html, re.S).group(0)
+    return [re.sub(r"<span.*?</span>", "", label).strip() for label in
+            re.findall(r'<button type="submit"[^>]*>(.*?)</button>', entry, re.S)]
+
+
+def test_a_mark_is_corrected_from_the_calendar(client, segreteria, services):
+    _interview, workstation = services
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    day = timezone.localtime(yesterday, MILAN).date()
+    booking = book(workstation, yesterday)
+    assert _actions(calendar(client, workstation, day).content.decode(), booking) == [
+        "Presente", "Assente", "Annulla"]
+
+    client.post(f"/admin/booking/bookings/{booking.pk}/attended/")
+    assert _actions(calendar(client, workstation, day).content.decode(), booking) == [
+        "Correggi: assente"]
+    response = client.post(f"/admin/booking/bookings/{booking.pk}/no-show/", follow=True)
+    assert "segnato come assente" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
+    correction = booking.events.get(kind="no_show")
+    assert correction.by == segreteria and correction.note == "attended → no_show"
+    assert _actions(calendar(client, workstation, day).content.decode(), booking) == [
+        "Correggi: presente"]

@@ -1,11 +1,13 @@
 """The domain core of booking: slots from opening rules, closures and holidays; taking a
 place (never oversold), the weekly limit, moving, cancelling, marking; affected bookings."""
 
+import ast
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import translation
 from wagtail.models import Locale
 
@@ -319,8 +321,6 @@ def test_attended_and_no_show_only_once_the_slot_has_started(services, demo_edit
     assert early.value.code == "not_started"
     bookings.mark_attended(booking, by=demo_editor, now=start)
     assert booking.status == Booking.Status.ATTENDED
-    with pytest.raises(ValidationError):
-        bookings.mark_no_show(booking, by=demo_editor, now=start)
     assert booking.events.filter(kind="attended", by=demo_editor).exists()
 
 
@@ -369,3 +369,149 @@ def test_a_booking_without_email_or_phone_is_refused_with_a_message(services):
                       data=person(email="", phone=" "), language="it", now=NOW)
     assert refused.value.messages == ["Indica un indirizzo email o un numero di telefono."]
     assert not Booking.objects.exists()
+
+
+# --- Review fixes (issue 18): languages, rule bounds, corrections ----------------------
+
+
+def test_a_move_to_an_unoffered_time_reads_in_the_persons_italian(services):
+    interview, _ = services
+    booking = bookings.book(service=interview, starts_at=milan(2026, 12, 2, 9),
+                            data=person(), language="it", now=NOW)
+    with translation.override("en"), pytest.raises(bookings.SlotUnavailable) as refused:
+        bookings.move(booking, milan(2026, 12, 2, 9, 10), now=NOW)
+    assert refused.value.messages == [
+        "L'orario scelto non è più prenotabile: scegli un altro orario."]
+    with translation.override("en"), pytest.raises(ValidationError) as same:
+        bookings.move(booking, milan(2026, 12, 2, 9), now=NOW)
+    assert same.value.messages == ["La tua prenotazione è già a quest'ora."]
+
+
+TRANSLATED_MODULES = ["booking/bookings.py", "booking/availability.py",
+                      "booking/admin_forms.py", "booking/admin_views.py",
+                      "booking/calendar_admin.py", "booking/models/bookings.py"]
+SAME_IN_ITALIAN = {"email"}
+GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "pgettext", "pgettext_lazy"}
+
+
+def _messages_of(path):
+    """The literal msgids of the gettext calls in `path` (what makemessages finds)."""
+    found = []
+    for node in ast.walk(ast.parse(Path(path).read_text())):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in GETTEXT and node.args:
+                first = node.args[1 if name.startswith("pgettext") else 0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append((name, node.args))
+    return found
+
+
+@pytest.mark.parametrize("path", TRANSLATED_MODULES)
+def test_every_message_of_the_booking_rules_has_an_italian_translation(path):
+    # availability.py and calendar_admin.py have none today: the test guards new ones.
+    messages = _messages_of(path)
+    untranslated = []
+    with translation.override("it"):
+        for name, args in messages:
+            values = [arg.value for arg in args if isinstance(arg, ast.Constant)]
+            if name.startswith("pgettext"):
+                text = translation.pgettext(values[0], values[1])
+                english = values[1]
+            elif name == "ngettext":
+                text, english = translation.ngettext(values[0], values[1], 1), values[0]
+            else:
+                text, english = translation.gettext(values[0]), values[0]
+            if text == english and english not in SAME_IN_ITALIAN:
+                untranslated.append(english)
+    assert untranslated == []
+
+
+def test_a_message_is_never_built_from_a_hidden_msgid():
+    # A literal passed to a helper that calls gettext later is invisible to makemessages.
+    source = Path("booking/bookings.py").read_text()
+    assert "_in(language, gettext" not in source
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_in":
+            assert not any(isinstance(arg, ast.Constant) for arg in node.args)
+
+
+def _rule(service, **changes):
+    fields = {"service": service, "weekdays": [5], "opens": datetime.time(9),
+              "closes": datetime.time(12), "slot_minutes": 30, "places": 2,
+              "valid_from": datetime.date(2027, 1, 1)}
+    fields.update(changes)
+    return OpeningRule(**fields)
+
+
+def test_a_rule_cannot_end_before_it_starts(services):
+    interview, _ = services
+    rule = _rule(interview, valid_until=datetime.date(2026, 12, 31))
+    with translation.override("it"), pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    assert list(refused.value.message_dict) == ["valid_until"]
+    assert "non può finire prima di iniziare" in refused.value.message_dict[
+        "valid_until"][0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rule.save()  # the database refuses it too
+    _rule(interview, valid_until=datetime.date(2027, 1, 1)).full_clean()  # one day
+
+
+@pytest.mark.parametrize("field, value, fine", [
+    ("places", 70000, 500), ("places", 0, 1),
+    ("slot_minutes", 721, 720), ("slot_minutes", 4, 5)])
+def test_a_rules_places_and_slot_length_are_bounded(services, field, value, fine):
+    interview, _ = services
+    rule = _rule(interview, **{field: value})
+    with translation.override("it"), pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    expected = ("Un turno ha da 1 a 500 posti." if field == "places"
+                else "Un turno dura da 5 a 720 minuti (12 ore).")
+    assert refused.value.message_dict[field] == [expected]
+    # SQLite stores any number: the constraint refuses it (PostgreSQL's smallint, too).
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        rule.save()
+    setattr(rule, field, fine)
+    rule.full_clean()
+
+
+def test_the_overlap_error_speaks_to_one_person(services):
+    interview, _ = services
+    rule = _rule(interview, weekdays=[2], valid_from=datetime.date(2026, 6, 1))
+    with translation.override("it"), pytest.raises(ValidationError) as refused:
+        rule.full_clean()
+    assert "cambia i giorni, gli orari o le date di validità" in str(refused.value)
+
+
+def test_a_mis_tap_between_present_and_absent_is_corrected(services, demo_editor):
+    interview, _ = services
+    start = milan(2026, 12, 2, 9)
+    booking = bookings.book(service=interview, starts_at=start, data=person(),
+                            language="it", now=NOW)
+    bookings.mark_attended(booking, by=demo_editor, now=start)
+    assert bookings.can_mark(booking, Booking.Status.NO_SHOW)
+    assert bookings.is_correction(booking, Booking.Status.NO_SHOW)
+    bookings.mark_no_show(booking, by=demo_editor, now=start)
+    assert booking.status == Booking.Status.NO_SHOW
+    correction = booking.events.get(kind="no_show")
+    assert correction.by == demo_editor and correction.at is not None
+    assert correction.note == "attended → no_show"
+    bookings.mark_attended(booking, by=demo_editor, now=start)
+    assert booking.status == Booking.Status.ATTENDED
+    assert booking.events.filter(kind="attended").last().note == "no_show → attended"
+    with translation.override("it"), pytest.raises(ValidationError) as again:
+        bookings.mark_attended(booking, by=demo_editor, now=start)
+    assert again.value.messages == ["Questa prenotazione è già segnata come presente."]
+
+
+def test_a_cancelled_booking_is_never_marked(services, demo_editor):
+    interview, _ = services
+    start = milan(2026, 12, 2, 9)
+    booking = bookings.book(service=interview, starts_at=start, data=person(),
+                            language="it", now=NOW)
+    bookings.cancel(booking)
+    assert not bookings.can_mark(booking, Booking.Status.ATTENDED)
+    with translation.override("it"), pytest.raises(ValidationError) as refused:
+        bookings.mark_no_show(booking, by=demo_editor, now=start)
+    assert refused.value.code == "not_active"
+    assert "non si può segnare" in refused.value.messages[0]

@@ -18,6 +18,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,17 @@ class BookableService(TranslatableMixin, models.Model):
         return [(block.value, block.value) for block in self.reasons]
 
 
+# A slot's bounds: 5 minutes is the shortest appointment the venues give, 12 hours a
+# whole opening day; 500 places is above the largest room (the Segreteria's estimate)
+# and keeps a typo (70000) from offering a slot no venue can hold.
+SLOT_MINUTES = (5, 720)
+PLACES = (1, 500)
+SLOT_MINUTES_RANGE = _("A slot lasts from 5 to 720 minutes (12 hours).")
+PLACES_RANGE = _("A slot has from 1 to 500 places.")
+VALID_RANGE = _("The rule cannot end before it starts: “valid until” must be on or "
+                "after “valid from”, or empty.")
+
+
 class OpeningRule(models.Model):
     """When a service can be booked: on `weekdays` (0 = Monday … 6 = Sunday), slots of
     `slot_minutes` from `opens` while they end by `closes`, Milan time, each with
@@ -107,8 +119,14 @@ class OpeningRule(models.Model):
     weekdays = models.JSONField(_("days of the week"), default=list)
     opens = models.TimeField(_("from"))
     closes = models.TimeField(_("to"))
-    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"))
-    places = models.PositiveSmallIntegerField(_("places per slot"))
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"),
+        validators=[MinValueValidator(SLOT_MINUTES[0], message=SLOT_MINUTES_RANGE),
+                    MaxValueValidator(SLOT_MINUTES[1], message=SLOT_MINUTES_RANGE)])
+    places = models.PositiveSmallIntegerField(
+        _("places per slot"),
+        validators=[MinValueValidator(PLACES[0], message=PLACES_RANGE),
+                    MaxValueValidator(PLACES[1], message=PLACES_RANGE)])
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     open_on_public_holidays = models.BooleanField(_("open on public holidays"),
@@ -119,14 +137,18 @@ class OpeningRule(models.Model):
         verbose_name_plural = _("opening rules")
         ordering = ["service", "valid_from", "opens"]
         constraints = [
-            models.CheckConstraint(condition=Q(slot_minutes__gte=5),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=SLOT_MINUTES[0],
+                                                 slot_minutes__lte=SLOT_MINUTES[1]),
                                    name="booking_rule_slot_minutes",
-                                   violation_error_message=_(
-                                       "A slot lasts at least 5 minutes.")),
-            models.CheckConstraint(condition=Q(places__gte=1),
+                                   violation_error_message=SLOT_MINUTES_RANGE),
+            models.CheckConstraint(condition=Q(places__gte=PLACES[0],
+                                                 places__lte=PLACES[1]),
                                    name="booking_rule_places",
-                                   violation_error_message=_(
-                                       "A slot has at least one place.")),
+                                   violation_error_message=PLACES_RANGE),
+            models.CheckConstraint(condition=Q(valid_until__isnull=True)
+                                   | Q(valid_until__gte=models.F("valid_from")),
+                                   name="booking_rule_valid_range",
+                                   violation_error_message=VALID_RANGE),
             models.CheckConstraint(condition=Q(closes__gt=models.F("opens")),
                                    name="booking_rule_closes_after_opens",
                                    violation_error_message=_(
@@ -150,9 +172,11 @@ class OpeningRule(models.Model):
         return self.opens < other.closes and other.opens < self.closes
 
     def clean(self):
-        """Refuse weekdays outside 0–6 and a rule whose slots would overlap another rule
-        of the same service on some day (a shared weekday, overlapping validity dates
-        and hours): a slot must have one number of places."""
+        """Refuse weekdays outside 0–6, `valid_until` before `valid_from` (an error on
+        `valid_until`; the database refuses it too, booking_rule_valid_range) and a rule
+        whose slots would overlap another rule of the same service on some day (a
+        shared weekday, overlapping validity dates and hours): a slot must have one
+        number of places."""
         super().clean()
         weekdays = self.weekdays or []
         if not isinstance(weekdays, list) or any(
@@ -163,6 +187,9 @@ class OpeningRule(models.Model):
         if self.service_id is None or self.opens is None or self.closes is None \
                 or self.valid_from is None:
             return
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            # An inverted range would also make the overlap check below misleading.
+            raise ValidationError({"valid_until": VALID_RANGE})
         others = OpeningRule.objects.filter(service_id=self.service_id)
         if self.pk is not None:
             others = others.exclude(pk=self.pk)
