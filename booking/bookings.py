@@ -117,29 +117,43 @@ def bookings_in_week(canonical, starts_at, email, phone, *, exclude=None):
     return rows
 
 
-def _limit_reached(canonical, starts_at, held, language):
+def _limit_reached(canonical, starts_at, held, language, email):
+    """The LimitReached for a person holding `held` bookings in starts_at's week: the
+    fact, then what to do — the link of the confirmation mail, or, for a person who gave
+    no email and so got none, the Segreteria's phone."""
+    from home.models import office_contacts
+
     from .notices import service_in
 
     monday, sunday = iso_week(starts_at)
-    with translation.override(language or settings.LANGUAGE_CODE):
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
         first = dateformat.format(monday, "j F" if monday.year == sunday.year else "j F Y")
         limit = canonical.bookings_per_week
-        message = ngettext(
+        fact = ngettext(
             "You already have a booking for “%(service)s” in the week from %(first)s to "
-            "%(last)s: you may have at most %(limit)s a week. To move it, use the link in "
-            "the confirmation email.",
+            "%(last)s: you may have at most %(limit)s a week.",
             "You already have %(count)s bookings for “%(service)s” in the week from "
-            "%(first)s to %(last)s: you may have at most %(limit)s a week. To move one, "
-            "use the link in the confirmation email.", held) % {
+            "%(first)s to %(last)s: you may have at most %(limit)s a week.", held) % {
                 "count": held, "service": service_in(canonical, language).name,
                 "first": first, "last": local_date(sunday), "limit": limit}
-    return LimitReached(message, code="limit_reached")
+        phone = office_contacts(language).get("office_phone")
+        if email:
+            advice = gettext("To move or cancel a booking, use the link in its "
+                             "confirmation email.")
+        elif phone:
+            advice = gettext("You gave no email address: to move or cancel your booking, "
+                             "call the Segreteria on %(phone)s.") % {"phone": phone}
+        else:
+            advice = gettext("You gave no email address: to move or cancel your booking, "
+                             "call the Segreteria.")
+    return LimitReached(f"{fact} {advice}", code="limit_reached")
 
 
 def _check_limit(canonical, starts_at, email, phone, language, *, exclude=None):
     held = bookings_in_week(canonical, starts_at, email, phone, exclude=exclude).count()
     if held >= canonical.bookings_per_week:
-        raise _limit_reached(canonical, starts_at, held, language)
+        raise _limit_reached(canonical, starts_at, held, language, email)
 
 
 def _is_place_taken(error):

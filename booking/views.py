@@ -22,7 +22,6 @@ from django.utils.translation import get_language, gettext_noop, ngettext, pgett
 from django.utils.translation import gettext as _
 
 from antispam.rate_limit import rate_limit, too_many_requests
-from home.models import office_contacts
 from languages.versions import active_locale, default_locale
 from readable.dates import programme_timezone
 from typed_text.parameters import is_ascii_number
@@ -334,28 +333,10 @@ def summary(request, page):
     except LimitReached as error:
         return _summary(request, page, service, slot, details, person,
                         ConfirmForm(request=request), outcome="limit",
-                        message=limit_message(error, person.cleaned_data.get("email")))
+                        message=" ".join(error.messages))
     url = (page.url or "") + page.reverse_subpage(
         "confirmation", kwargs={"token": links.booking_token(booking)})
     return redirect_see_other(url)
-
-
-def limit_message(error, email):
-    """The weekly-limit refusal (`error`, bookings.LimitReached) as the person reads it.
-    Its text sends them to the link of their confirmation email; a person who gave no
-    email got none, so they are told to call the Segreteria instead, with its phone."""
-    text = " ".join(error.messages)
-    if email:
-        return text
-    # Its last sentence is the advice about the email's link (bookings._limit_reached).
-    head, separator, _advice = text.rstrip(".").rpartition(". ")
-    text = head + "." if separator else text
-    phone = office_contacts(get_language() or settings.LANGUAGE_CODE)["office_phone"]
-    advice = (_("You gave no email address: to move or cancel your booking, call the "
-                "Segreteria on %(phone)s.") % {"phone": phone} if phone else
-              _("You gave no email address: to move or cancel your booking, call the "
-                "Segreteria."))
-    return f"{text} {advice}"
 
 
 def redirect_see_other(url):

@@ -253,9 +253,9 @@ def test_the_weekly_limit_counts_email_in_any_case_and_phone_in_any_spelling(ser
         bookings.book(service=interview, starts_at=milan(2026, 12, 4, 10, 30),
                       data=person(email="GIULIA@Example.ORG"), language="it", now=NOW)
     assert by_email.value.messages[0] == (
-        "Hai già una prenotazione per «Colloquio di orientamento» nella settimana dal "
-        "30 novembre al 6 dicembre 2026: puoi averne al massimo 1 per settimana. Per "
-        "spostarla usa il link nella mail di conferma.")
+        "Hai già una prenotazione per «Colloquio di orientamento» nella settimana "
+        "30 novembre – 6 dicembre 2026: puoi averne al massimo 1 per settimana. Per "
+        "spostare o annullare una prenotazione usa il link nella sua mail di conferma.")
     with pytest.raises(bookings.LimitReached) as by_phone:
         bookings.book(service=interview, starts_at=milan(2026, 12, 3, 9),
                       data=person(email="", phone="+39 02 88447502"), language="en", now=NOW)

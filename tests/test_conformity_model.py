@@ -286,3 +286,26 @@ def test_the_legal_notes_carry_the_models_licence_text():
     body = " ".join(element.get_text() for element in elements(soup, "legal-notes-body"))
     body = re.sub(r"\s+", " ", body.strip().lower()).replace("'", "’")
     assert body == LEGAL_NOTES_TEXT.lower()
+
+
+# --- Booking an appointment (criterion C.SI.2.1, src/audits/municipality_booking_appointment)
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_the_home_page_and_the_service_sheet_lead_to_the_appointment_booking(language):
+    """The validator finds the booking page from the home page's
+    `[data-element="appointment-booking"]` (getPrimaryPageUrl) and looks on a service sheet
+    for the in-page button `[data-element="service-booking-access"]`."""
+    client = Client()
+    home = soup_of(f"/{language}/", client)
+    link = home.select_one('footer [data-element="appointment-booking"]')
+    assert link is not None, "no appointment-booking link on the home page"
+    sheet = soup_of(SERVICE_SHEET[language], client)
+    button = sheet.select_one('[data-element="service-booking-access"]')
+    assert button is not None, "no service-booking-access on the service sheet"
+    for href in (link["href"], button["href"]):
+        response = client.get(href)
+        assert response.status_code == 200, href
+        heading = " ".join(BeautifulSoup(response.content, "html.parser").h1.get_text().split())
+        assert heading == {"it": "Prenotazione appuntamento",
+                           "en": "Book an appointment"}[language]

@@ -41,6 +41,7 @@ PUBLIC_PAGES = [
     "/it/accessibilita/", "/en/accessibility/",
     "/it/note-legali/", "/en/legal-notes/",
     "/it/cerca/?q=Scheibler", "/en/search/?q=Scheibler",
+    "/it/prenota-appuntamento/", "/en/book-an-appointment/",
 ]
 # allauth's pages for visitors who are not signed in.
 ACCOUNT_PAGES = [

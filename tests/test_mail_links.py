@@ -3,6 +3,7 @@
 record says: the site's own mails, allauth's, and Wagtail's moderation notifications
 (mail/links.py, accounts/adapter.on_base_url, templates/wagtailadmin/notifications/)."""
 
+import datetime
 import re
 from pathlib import Path
 
@@ -11,9 +12,12 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 from django.test.signals import template_rendered
+from django.utils import timezone
 from wagtail.models import Locale, Site
 
 from accounts.models import Membership
+from booking import availability, bookings, reminders
+from booking.models.bookings import BookableService
 from programme import adhesions
 from programme.assignment import next_meeting
 from programme.group_notices import notify_schedule_change, read_schedule
@@ -140,6 +144,20 @@ def every_mail_the_site_sends(client, language, demo_editor):
         "slots", "cancelled_meetings", "holiday_meetings").get(pk=person.group_id))
     CancelledMeeting.objects.create(group=person.group, date=meeting.date, reason="Sciopero")
     assert notify_schedule_change(person.group_id, before)["partners"] == 1
+    # A citizen books an appointment, moves it, is reminded, and the Segreteria cancels it
+    # (booking.notices: each mail carries the signed link and the .ics).
+    service = BookableService.objects.filter(locale=Locale.get_default()).first()
+    free = [slot for days in range(3, 30)
+            for slot in availability.slots_of_day(
+                service, timezone.localdate() + datetime.timedelta(days=days))
+            if slot.free > 0]
+    booking = bookings.book(service=service, starts_at=free[0].starts_at, language=language,
+                            data={"reason": "Altro", "first_name": "Rita", "last_name": "Gallo",
+                                  "email": f"rita-{language}@example.org", "phone": ""})
+    bookings.move(booking, free[1].starts_at)
+    booking.refresh_from_db()
+    assert reminders.send_reminder.call(booking.pk, booking.starts_at.isoformat())
+    bookings.cancel(booking, by=demo_editor, reason="Chiusura straordinaria")
 
 
 @pytest.mark.parametrize("language", ["it", "en"])

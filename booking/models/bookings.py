@@ -256,8 +256,9 @@ class Booking(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     place = models.PositiveSmallIntegerField(_("place"))
-    reference = models.CharField(_("reference"), max_length=20, unique=True, null=True,
-                                 blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=20, unique=True, null=True, blank=True,
+        error_messages={"unique": _("Another booking already has this reference.")})
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.CONFIRMED)
     reason = models.CharField(_("reason"), max_length=120)

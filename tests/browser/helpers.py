@@ -25,6 +25,7 @@ PUBLIC_PAGES = {
         "/it/protocollo/",                        # ProtocolPage
         "/it/partecipa/",                         # ParticipationPage (intake form)
         "/it/contatti/",                          # ContactPage (contact form)
+        "/it/prenota-appuntamento/",              # BookingPage (its first step)
         "/it/cerca/?q=gruppi",                    # search results
         "/it/pagina-che-non-esiste/",             # 404
     ],
@@ -41,6 +42,7 @@ PUBLIC_PAGES = {
         "/en/protocol/",
         "/en/apply/",
         "/en/contact/",
+        "/en/book-an-appointment/",
         "/en/search/?q=groups",
         "/en/page-that-does-not-exist/",
     ],
