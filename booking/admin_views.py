@@ -50,14 +50,21 @@ def _forbidden(request):
     return permission_denied(request, PermissionDenied())
 
 
+# The calendar's days: a week's view adds and subtracts days, so a date at the ends of
+# Python's range (0001-01-01, 9999-12-31) would overflow; nobody books outside these.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_day(value):
-    """`value` ("2026-12-03") as a date, or None for anything else."""
+    """`value` ("2026-12-03") as a date between FIRST_YEAR and LAST_YEAR, or None for
+    anything else."""
     if not value or not _ISO_DATE.fullmatch(value):
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def _pk(value):

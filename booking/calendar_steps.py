@@ -11,6 +11,7 @@ reach a date beyond the calendar's range (OverflowError, a 500).
 import datetime
 
 from django.utils import dateformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -125,13 +126,20 @@ def month_view(service, month, *, now, opening=None):
     }
 
 
-def no_time_message(view, day):
+def no_time_message(view, day, *, offered=True):
     """Why `day` offers no time, from its month `view` (month_view): a closed day's
-    reason or public holiday's name, else that its times are taken or over."""
+    reason or public holiday's name; else, when the rules offer no appointment that day
+    (`offered` False: a Saturday), that there are none; else that its times are taken or
+    over. A sentence, so it starts with a capital (Italian day names do not)."""
     reason = next((d["closed_reason"] for d in view["days"]
                    if d["day"] == day and d.get("closed_reason")), "")
     if reason:
-        return _("%(day)s is closed (%(reason)s): choose another day.") % {
+        message = _("%(day)s is closed (%(reason)s): choose another day.") % {
             "day": day_label(day), "reason": reason}
-    return _("There are no free times left on %(day)s: choose another day.") % {
-        "day": day_label(day)}
+    elif not offered:
+        message = _("There are no appointments on %(day)s: choose another day.") % {
+            "day": day_label(day)}
+    else:
+        message = _("There are no free times left on %(day)s: choose another day.") % {
+            "day": day_label(day)}
+    return capfirst(message)

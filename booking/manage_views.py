@@ -118,15 +118,17 @@ def move_choices(booking, month, day, *, now=None):
     service = booking.service
     opening = milan_time(booking.starts_at).date().replace(day=1)
     view = calendar_steps.month_view(service, month, now=now, opening=opening)
-    slots = []
+    slots, offered = [], []
     if day is not None:
-        slots = [slot for slot in availability.slots_of_day(service, day, now=now)
+        offered = availability.slots_of_day(service, day, now=now)
+        slots = [slot for slot in offered
                  if slot.free > 0 and slot.starts_at != booking.starts_at]
     return {
         **view,
         "day": day,
         "day_value": day.isoformat() if day else "",
-        "no_time_message": (calendar_steps.no_time_message(view, day)
+        "no_time_message": (calendar_steps.no_time_message(view, day,
+                                                           offered=bool(offered))
                             if day is not None and not slots else ""),
         "slots": [{"slot": slot, "token": availability.slot_token(slot.starts_at),
                    "starts_at": milan_time(slot.starts_at)} for slot in slots],

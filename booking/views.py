@@ -179,12 +179,12 @@ def choose_date(request, page, *, service=None, day=None, message="", outcome=""
     view = calendar_steps.month_view(service, month, now=now)
     slots = []
     if day is not None:
+        offered = availability.slots_of_day(service, day, now=now)
         slots = [{"value": availability.slot_token(slot.starts_at),
                   "label": _slot_label(slot)}
-                 for slot in availability.slots_of_day(service, day, now=now)
-                 if slot.free > 0]
+                 for slot in offered if slot.free > 0]
         if not slots and not message:
-            message = calendar_steps.no_time_message(view, day)
+            message = calendar_steps.no_time_message(view, day, offered=bool(offered))
     carrying = request.method == "POST"
     return _render(request, page, "booking/date.html", "date", {
         "service": service, "venue": service.venue, "day": day,

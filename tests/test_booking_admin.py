@@ -483,3 +483,29 @@ def test_a_mark_is_corrected_from_the_calendar(client, segreteria, services):
     assert correction.by == segreteria and correction.note == "attended → no_show"
     assert _actions(calendar(client, workstation, day).content.decode(), booking) == [
         "Correggi: presente"]
+
+
+def test_dates_at_the_ends_of_the_calendar_are_a_clear_message(client, segreteria, services):
+    """0001-01-01 and 9999-12-31 are valid ISO dates, but a week's view around them
+    overflows Python's dates: refused like any junk date, and the export goes back to
+    the calendar with a message."""
+    _interview, workstation = services
+    for day in ("0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01"):
+        for view in ("day", "week"):
+            response = client.get(CALENDAR, {"venue": workstation.venue_id,
+                                             "service": workstation.pk, "day": day,
+                                             "view": view})
+            assert response.status_code == 400, (day, view)
+            assert "non indica una data valida" in response.content.decode()
+        for kind in ("csv", "xlsx"):
+            response = client.get("/admin/booking/calendar/export/",
+                                  {"service": workstation.pk, "day": day, "export": kind})
+            assert response.status_code == 302, (day, kind)
+
+
+def test_the_rule_form_labels_its_hours_as_hours(client, segreteria, services):
+    """"from"/"to" of an opening rule are hours, not the «Stato precedente/Nuovo stato» of
+    a request's history that share the English words."""
+    html = client.get("/admin/booking/rules/new/").content.decode()
+    assert "Dalle ore" in html and "Alle ore" in html
+    assert "Stato precedente" not in html and "Nuovo stato" not in html

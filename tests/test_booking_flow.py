@@ -448,6 +448,22 @@ def test_choosing_a_closed_day_says_why(setup, language):
     assert "orari liberi" not in message and "free times" not in message
 
 
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_a_day_without_appointments_says_so_with_a_capital(setup, language):
+    """A Saturday (the rules open Monday to Friday) has no appointments at all: not
+    «Non ci sono più orari liberi», which would mean they were all taken; the sentence
+    starts with a capital though Italian day names do not."""
+    interview, _workstation, page = setup
+    saturday = timezone.localdate() + datetime.timedelta(days=7)
+    saturday += datetime.timedelta(days=(5 - saturday.weekday()) % 7)
+    response = Client().get(_url(_page(language, page), "date"), {
+        "service": _service(interview, language).pk, "day": saturday.isoformat()})
+    message = _soup(response).select_one(".alert").get_text(" ", strip=True)
+    expected = {"it": "Non ci sono appuntamenti sabato",
+                "en": "There are no appointments on Saturday"}
+    assert message.startswith(expected[language]), message
+
+
 def _press(soup, button, form):
     """What a browser posts when `button` (formaction) of `form` is pressed."""
     data = {field["name"]: field.get("value", "") for field in form.select("input")

@@ -10,6 +10,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -362,3 +363,15 @@ def test_a_started_appointment_can_no_longer_be_moved_or_cancelled(client, setup
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     assert booking.starts_at < now
+
+
+def test_the_move_pages_headings_follow_each_other(client, booked):
+    """The month's heading is an h2 under the move page's h1 (axe's heading-order: the
+    shared month include is an h3 on step 2, under its own h2)."""
+    booking, page, token = booked
+    day = booking.starts_at.astimezone(MILAN).date()
+    soup = BeautifulSoup(client.get(url(page, "move", token) + f"?month={day:%Y-%m}")
+                         .content, "html.parser")
+    levels = [int(h.name[1]) for h in soup.select("main h1, main h2, main h3, main h4")]
+    assert levels[0] == 1 and soup.select_one("#month-title").name == "h2"
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels

@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -117,8 +118,8 @@ class OpeningRule(models.Model):
     service = models.ForeignKey(BookableService, verbose_name=_("service"),
                                 on_delete=models.CASCADE, related_name="opening_rules")
     weekdays = models.JSONField(_("days of the week"), default=list)
-    opens = models.TimeField(_("from"))
-    closes = models.TimeField(_("to"))
+    opens = models.TimeField(pgettext_lazy("opening hours", "from"))
+    closes = models.TimeField(pgettext_lazy("opening hours", "to"))
     slot_minutes = models.PositiveSmallIntegerField(
         _("slot length (minutes)"),
         validators=[MinValueValidator(SLOT_MINUTES[0], message=SLOT_MINUTES_RANGE),
