@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
@@ -30,6 +31,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.roles import is_triage_staff
 from exports.spreadsheets import SafeSpreadsheetExportMixin
+from programme.models.venues import Venue
 from typed_text.phones import readable_phone
 
 from . import bookings as booking_rules
@@ -248,8 +250,6 @@ class DayExportView(SafeSpreadsheetExportMixin, SpreadsheetExportMixin, View):
     def get_heading(self, queryset, field):
         if field in self.export_headings:
             return str(self.export_headings[field])
-        from django.utils.text import capfirst
-
         return capfirst(str(Booking._meta.get_field(field).verbose_name))
 
 
@@ -306,8 +306,6 @@ class AffectedBookingsView(WagtailAdminTemplateMixin, TemplateView):
             if self.service is None:
                 raise Http404
         elif "venue" in request.GET:
-            from programme.models import Venue
-
             self.venue = Venue.objects.filter(pk=_pk(request.GET["venue"]) or 0).first()
             if self.venue is None:
                 raise Http404

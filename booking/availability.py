@@ -23,6 +23,7 @@ import holidays
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 
+from programme.models.venues import Venue
 from programme.public_holidays import is_public_holiday
 from readable.dates import programme_timezone
 
@@ -156,8 +157,6 @@ def _day_bounds(first_day, last_day, zone):
 def _calendar(canonical, first_day, last_day, zone, *, count_bookings=True):
     """Three queries: the rules, the closures and the places taken of `canonical` from
     `first_day` to `last_day` (inclusive)."""
-    from programme.models import Venue
-
     rules = list(OpeningRule.objects.filter(service=canonical).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=first_day),
         valid_from__lte=last_day).order_by("valid_from", "opens", "pk"))

@@ -21,11 +21,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from wagtail.models import Locale
 
+from home.models import office_contacts
 from readable.dates import local_date, programme_timezone
 from typed_text.phones import normalise_phone
 
-from . import availability
+from . import availability, notices, reminders
 from .models.bookings import BookableService, Booking, BookingEvent
 
 
@@ -121,10 +123,6 @@ def _limit_reached(canonical, starts_at, held, language, email):
     """The LimitReached for a person holding `held` bookings in starts_at's week: the
     fact, then what to do — the link of the confirmation mail, or, for a person who gave
     no email and so got none, the Segreteria's phone."""
-    from home.models import office_contacts
-
-    from .notices import service_in
-
     monday, sunday = iso_week(starts_at)
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -135,7 +133,7 @@ def _limit_reached(canonical, starts_at, held, language, email):
             "%(last)s: you may have at most %(limit)s a week.",
             "You already have %(count)s bookings for “%(service)s” in the week from "
             "%(first)s to %(last)s: you may have at most %(limit)s a week.", held) % {
-                "count": held, "service": service_in(canonical, language).name,
+                "count": held, "service": notices.in_language(canonical, language).name,
                 "first": first, "last": local_date(sunday), "limit": limit}
         phone = office_contacts(language).get("office_phone")
         if email:
@@ -205,8 +203,6 @@ def _record(booking, kind, by=None, note=""):
 
 
 def _queue_notices(booking, kind):
-    from . import notices, reminders
-
     # In the booking's own transaction, like the intake form's confirmation: the queue is
     # in the same database, so a booking is never stored without its mail and reminder,
     # nor a mail queued for a booking that was rolled back.
@@ -403,8 +399,6 @@ def affected_bookings(service=None, venue=None, *, now=None):
     if service is not None:
         services = [service.canonical()]
     else:
-        from wagtail.models import Locale
-
         services = list(BookableService.objects.filter(
             venue__translation_key=venue.translation_key, locale=Locale.get_default()))
     zone = programme_timezone()

@@ -11,6 +11,7 @@ was cancelled (LinkExpired), so an old mail gives no access to a person's data.
 from django.core import signing
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from wagtail.models import Locale, Page
 
 from mail.links import page_site_url
 
@@ -83,8 +84,6 @@ def booking_page(language):
     Found by its content type, not its class: the page's routes import the views, which
     book and mail through this module, so importing the page here would close an import
     circle (tests/test_architecture.py)."""
-    from wagtail.models import Locale, Page
-
     pages = list(Page.objects.live().filter(
         content_type__app_label="booking", content_type__model="bookingpage",
     ).select_related("locale").specific())

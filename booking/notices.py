@@ -6,6 +6,7 @@ no mail: a person who gave only a phone number is called by the Segreteria.
 """
 
 from django.utils import timezone, translation
+from wagtail.models import Locale
 
 from home.models import office_contacts
 from mail.links import page_site_url
@@ -22,8 +23,6 @@ def in_language(row, language=None):
     translations) as shown in `language` ("it", "en"; default: the active language):
     its live translation in that language, else its canonical (default-language)
     version, else `row` itself. The one rule the booking's pages and mails follow."""
-    from wagtail.models import Locale
-
     try:
         locale = (Locale.objects.filter(language_code=language).first() if language
                   else Locale.get_active())
@@ -38,10 +37,6 @@ def in_language(row, language=None):
     if translation is None or getattr(translation, "live", True) is False:
         return canonical
     return translation
-
-
-# booking.bookings names the service of its weekly-limit message through this name.
-service_in = in_language
 
 
 def booking_page_url(language):

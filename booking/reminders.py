@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from . import notices
 from .models.bookings import Booking
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,6 @@ def send_reminder(booking_id, starts_at_iso):
     starting at that instant, in the future, whose reminder was not sent; the mail is
     queued in the same transaction that records `reminder_sent_at`. Returns True when
     it queued the mail."""
-    from . import notices
     try:
         queued_for = datetime.datetime.fromisoformat(starts_at_iso)
     except (TypeError, ValueError):
