@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -59,6 +61,10 @@ class Organisation(models.Model):
     email = models.EmailField(_("contact email"))
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The organisation's public identifier (the open data's HSDS `organization.id`): a
+    # UUID stored once, never derived from the database's id, never changed.
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True,
+                                 editable=False)
 
     class Meta:
         verbose_name = _("organisation")

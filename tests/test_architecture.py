@@ -32,7 +32,9 @@ ALLOWED = {
     "worker": {"mail", "accounts", "readable"},
     "privacy": SERVICES | {"home", "programme", "accounts"},
     "booking": SERVICES | {"home", "programme", "accounts"},
-    "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy", "booking"},
+    "opendata": SERVICES | {"home", "programme", "accounts"},
+    "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy", "booking",
+                           "opendata"},
 }
 
 

@@ -58,6 +58,8 @@ urlpatterns = [
     path("altcha/", include("antispam.urls")),
     # Monitoring: the queue's health as JSON, 200 or 503 (worker/health.py); no language.
     path("health/", include("worker.urls")),
+    # Open data: the HSDS 3.0 API, read-only and public; no language prefix (?lang=).
+    path("api/hsds/", include("opendata.api_urls")),
     # Outside i18n_patterns, one sitemap for both languages (its items span every locale):
     # an index of pages of at most SITEMAP_PAGE_SIZE URLs each (seo/sitemap.py).
     path("sitemap.xml", sitemap_views.index,

@@ -33,6 +33,10 @@ class Adhesion(models.Model):
     signatory_name = models.CharField(_("signatory"), max_length=150)
     signatory_role = models.CharField(_("signatory's role"), max_length=150)
     declares_authority = models.BooleanField(_("declares authority to sign"), default=False)
+    # The organisation's name and kind are listed on the protocol page once approved; its
+    # website, email and phone only with this consent (the open data, the protocol page).
+    publish_contact_details = models.BooleanField(
+        _("publish the organisation's website, email and phone"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

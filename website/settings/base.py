@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "topics",
     "rating",
     "booking",
+    "opendata",
     "auditlog",  # the audit trail's record of changes (privacy/audit.py)
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
