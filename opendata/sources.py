@@ -7,6 +7,7 @@ Every function takes the Locale whose texts are wanted (`locale_for(code)`); non
 the request. Used by the HSDS API (`hsds.py`) and the downloads (`datasets.py`).
 """
 
+from django.db.models import Max
 from django.utils import timezone
 from wagtail.models import Locale
 
@@ -81,3 +82,38 @@ def founding_signatories(locale):
 def today():
     """Milan's date now: what "upcoming" and "in force" are measured from."""
     return timezone.localdate()
+
+
+def last_modified():
+    """When what the open data shows last changed (an aware datetime, or None when nothing
+    is published): the latest publication of a group, a venue, the programme sheet or the
+    protocol page, and the latest decision on or withdrawal of an adhesion. One aggregate
+    query per model (five); what it reads is what a publication or a decision changes."""
+    candidates = [
+        Group.objects.filter(live=True).aggregate(at=Max("last_published_at"))["at"],
+        Venue.objects.filter(live=True).aggregate(at=Max("last_published_at"))["at"],
+        ProgrammePage.objects.live().aggregate(at=Max("last_published_at"))["at"],
+        ProtocolPage.objects.live().aggregate(at=Max("last_published_at"))["at"],
+        *Adhesion.objects.aggregate(decided=Max("decided_at"),
+                                    withdrawn=Max("withdrawn_at")).values(),
+    ]
+    return max((at for at in candidates if at is not None), default=None)
+
+
+def contact_details(locale):
+    """The programme office's published ContactDetails in `locale`, else in the default
+    language, or None. One query."""
+    from home.models import ContactDetails
+
+    rows = list(ContactDetails.objects.filter(live=True).order_by("pk")[:10])
+    return next((row for row in rows if row.locale_id == locale.pk),
+                next((row for row in rows if row.locale_id == Locale.get_default().pk),
+                     rows[0] if rows else None))
+
+
+def group_index_page(locale):
+    """The live groups page in `locale`, else in the default language, or None: where the
+    groups' iCalendar feeds are (its `calendar_group` route)."""
+    from programme.models.pages import GroupIndexPage
+
+    return _live_in(GroupIndexPage, locale)

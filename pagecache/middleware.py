@@ -10,6 +10,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_http_date_safe
 
 try:
     import brotli
@@ -77,6 +78,12 @@ def _may_store(request, response):
         return False  # not a Wagtail page (accounts, partner area, search, admin...)
     if not getattr(route[0], "page_cache", True):
         return False
+    return _may_store_answer(request, response)
+
+
+def _may_store_answer(request, response):
+    """A plain 200 answer, that sets no cookie, holds no CSRF token, is for no one in
+    particular and that no one asked to keep private."""
     if response.status_code != 200 or response.streaming:
         return False
     if response.cookies or response.has_header("Set-Cookie"):
@@ -124,10 +131,35 @@ def _accepted_encoding(request):
     return None
 
 
+def _last_modified(entry):
+    for name, value in entry["headers"]:
+        if name.lower() == "last-modified":
+            return parse_http_date_safe(value)
+    return None
+
+
+def is_not_modified(request, entry):
+    """Whether the client's copy is `entry`'s (RFC 9110 13.2.2): If-None-Match names its
+    ETag, or, when the client sends no If-None-Match, If-Modified-Since is not before the
+    entry's Last-Modified (a page that sends one)."""
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        return entry["etag"] in if_none_match or if_none_match.strip() == "*"
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    modified = _last_modified(entry)
+    return since is not None and modified is not None and modified <= since
+
+
 def _response(request, entry, state):
     etag = entry["etag"]
-    if etag in request.META.get("HTTP_IF_NONE_MATCH", ""):
+    if is_not_modified(request, entry):
         response = HttpResponseNotModified()
+        for name, value in entry["headers"]:
+            # What a 304 repeats (RFC 9110 15.4.5), and CORS so a browser script reads it.
+            if name.lower() in ("last-modified", "cache-control", "expires", "vary",
+                                "content-location") or name.lower().startswith(
+                                    "access-control-"):
+                response[name] = value
     else:
         encoding = _accepted_encoding(request)
         body = entry.get(encoding) if encoding else None
@@ -183,6 +215,8 @@ class PageCacheMiddleware:
         _local_pages().set(full_key, entry, seconds)
         if _accepted_encoding(request):
             return _response(request, entry, "miss")  # compressed, as the next ones
+        if is_not_modified(request, entry):
+            return _response(request, entry, "miss")
         # As rendered (Django's test client can still read its context).
         response["ETag"] = entry["etag"]
         patch_vary_headers(response, ("Accept-Encoding",))
