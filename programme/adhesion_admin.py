@@ -55,13 +55,15 @@ class AdhesionInspectView(ReadableInspectMixin, InspectView):
 
     def get_fields_context(self):
         fields = super().get_fields_context()
+        # The consent governs the contact just above it: staff read them together.
+        consent = fields.pop(list(self.fields).index("publish_contact_details"))
         organisation = self.object.organisation
         contact = {
             "label": _("Contact"),
             "value": format_html("{}<br>{}", email_link(organisation.email),
                                  phone_link(organisation.phone)),
         }
-        return fields[:1] + [contact] + fields[1:]
+        return fields[:1] + [contact, consent] + fields[1:]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -106,7 +108,7 @@ class AdhesionViewSet(ModelViewSet):
     copy_view_enabled = False
     # Which version each organisation accepted: after a new version, who is on an older one.
     list_display = ["organisation", "status", "protocol_version", "signatory_name",
-                    "submitted_at", "decided_at"]
+                    "publish_contact_details", "submitted_at", "decided_at"]
     list_filter = ["status", "protocol_version"]
     search_fields = ["organisation__name", "organisation__tax_code", "signatory_name"]
     search_backend_name = None

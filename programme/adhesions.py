@@ -57,12 +57,14 @@ class ProtocolVersionChanged(ValidationError):
 
 
 def submit(membership, *, signatory_name, signatory_role, declares_authority,
-           accepted_version=None):
+           accepted_version=None, publish_contact_details=False):
     """Send `membership`'s organisation's adhesion to the protocol's current version.
 
     `accepted_version`: the number of the version the partner was shown (the form carries
     it); if another is current now, ProtocolVersionChanged is raised and nothing is saved.
-    None skips the check (callers that show no version). Other refusals: ValidationError
+    None skips the check (callers that show no version). `publish_contact_details`: the
+    organisation's consent to publish its website, email and phone (see
+    `set_contact_consent`). Other refusals: ValidationError
     with code "authority", "pending" or "approved"; PermissionDenied for a non-admin.
     """
     from .protocol_versions import current_version
@@ -96,6 +98,7 @@ def submit(membership, *, signatory_name, signatory_role, declares_authority,
                 protocol_version=number, told_of_version=number,
                 signatory_name=signatory_name, signatory_role=signatory_role,
                 declares_authority=True,
+                publish_contact_details=bool(publish_contact_details),
             )
             notify_organisation(adhesion, "submitted")
             queue_email(settings.STAFF_NOTIFICATION_EMAILS, "programme/email/adhesion_to_review",
@@ -150,6 +153,29 @@ def withdraw(membership, adhesion):
         adhesion.withdrawn_by = membership.user
         adhesion.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
         notify_organisation(adhesion, "withdrawn", user=membership.user)
+    return adhesion
+
+
+def set_contact_consent(membership, adhesion, consent):
+    """Record whether `membership`'s organisation lets its website, email and phone be
+    published (the open data's HSDS organization and datasets, the protocol page's list);
+    its name and kind are published anyway while it adheres, its people never.
+
+    Only the organisation's admin decides (PermissionDenied otherwise), on its own
+    pending or approved adhesion (ValidationError "other" or "state"): a rejected or
+    withdrawn adhesion publishes nothing, so its consent has nothing to govern. Saving
+    the adhesion clears the cached public pages (pagecache.invalidation.WATCHED_MODELS).
+    Returns the adhesion."""
+    require_role(membership, Membership.Role.ADMIN)
+    if adhesion.organisation_id != membership.organisation_id:
+        raise ValidationError(_("This adhesion is not your organisation's."), code="other")
+    with transaction.atomic():
+        adhesion = Adhesion.objects.select_for_update().get(pk=adhesion.pk)
+        if adhesion.status not in (Status.PENDING, Status.APPROVED):
+            raise ValidationError(_("Only a pending or approved adhesion has contact details "
+                                    "to publish."), code="state")
+        adhesion.publish_contact_details = bool(consent)
+        adhesion.save(update_fields=["publish_contact_details"])
     return adhesion
 
 

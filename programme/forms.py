@@ -315,6 +315,24 @@ class AdhesionForm(PlainTextFormMixin, forms.Form):
         error_messages={"required": _("Confirm that the signatory may sign for the "
                                       "organisation.")},
     )
+    publish_contact_details = forms.BooleanField(
+        label=_("Publish the organisation's website, email and phone in the open data and "
+                "on the protocol page"),
+        required=False,
+        help_text=_("The organisation's name and kind are always listed once the adhesion "
+                    "is approved. You can withdraw this consent at any time from the "
+                    "partner area."),
+    )
+
+
+class ContactConsentForm(forms.Form):
+    """The organisation's admin turns the consent of AdhesionForm on or off later."""
+
+    publish_contact_details = forms.BooleanField(
+        label=AdhesionForm.base_fields["publish_contact_details"].label, required=False,
+        help_text=_("The organisation's name and kind are always listed while it adheres; "
+                    "its website, email and phone only with this consent."),
+    )
 
 
 class AdhesionDecisionForm(forms.Form):

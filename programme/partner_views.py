@@ -13,7 +13,7 @@ from accounts.decorators import partner_required
 from accounts.models import Membership
 
 from . import adhesions
-from .forms import AdhesionForm, ReferralForm
+from .forms import AdhesionForm, ContactConsentForm, ReferralForm
 from .models.participation import ParticipationRequest
 from .protocol_versions import current_version, version_pdf_address
 from .referrals import NotAllowedToRefer, refer, referral_refusal, referrals_of
@@ -70,10 +70,39 @@ def adhesion(request):
     version = current_version(protocol) if protocol else None
     version_pdf_url = (version_pdf_address(protocol.localized.specific, version)
                        if version else "")
+    consent_form = None
+    if is_admin and current is not None and current.status in (
+            adhesions.Status.PENDING, adhesions.Status.APPROVED):
+        consent_form = ContactConsentForm(
+            initial={"publish_contact_details": current.publish_contact_details})
     return render(request, "programme/partner/adhesion.html", {
         "membership": membership, "adhesion": current, "protocol": protocol, "form": form,
         "is_admin": is_admin, "version": version, "version_pdf_url": version_pdf_url,
+        "consent_form": consent_form,
     })
+
+
+@require_POST
+@partner_required
+def adhesion_contact_consent(request):
+    current = adhesions.current_adhesion(request.membership.organisation)
+    if current is None:
+        raise Http404
+    form = ContactConsentForm(request.POST)
+    # A lone boolean is always valid: an unticked box is a withdrawn consent.
+    form.is_valid()
+    consent = form.cleaned_data.get("publish_contact_details", False)
+    try:
+        adhesions.set_contact_consent(request.membership, current, consent)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _(
+            "Saved: your organisation's website, email and phone are published in the open "
+            "data and on the protocol page.") if consent else _(
+            "Saved: your organisation's website, email and phone are no longer published; "
+            "its name and kind stay listed."))
+    return redirect("partner:adhesion")
 
 
 @require_POST
