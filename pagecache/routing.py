@@ -136,9 +136,10 @@ class CachedRoutingMiddleware:
                                              components[consumed:], restrictions), tags=())
 
 
-# Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics).
+# Sub-routes of routable pages that end in a file name (news/rss.xml, groups/calendario.ics,
+# the open data's dati-aperti/gruppi.csv and catalogo.jsonld).
 # The last segment may hold dots before its extension: versioni/1.0.pdf (the protocol).
-FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-][\w\-.]*\.(?:xml|ics|pdf))$"
+FILE_ROUTE_PATTERN = r"^((?:[\w\-]+/)*[\w\-][\w\-.]*\.(?:xml|ics|pdf|csv|json|jsonld))$"
 
 
 def serve_file_route(request, path):

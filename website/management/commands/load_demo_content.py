@@ -9,6 +9,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 from accounts.demo import DEMO_EDITOR_EMAIL, ensure_demo_editor
 from booking import demo as booking_demo
 from home import demo as home_demo
+from opendata import demo as opendata_demo
 from programme import demo as programme_demo
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             home, pages, to_translate = home_demo.build(t)
             to_translate += programme_demo.build(t, home, pages)
             to_translate += booking_demo.build(t, home, pages)
+            to_translate += opendata_demo.build(t, home, pages)
             home_demo.put_contact_last(home, pages, to_translate)
             home_demo.translate_all(to_translate, t)
             programme_demo.assign_moderation_workflow_to_sections()  # English sections too
