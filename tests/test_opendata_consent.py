@@ -148,3 +148,23 @@ def test_staff_read_the_consent_on_the_inspect_screen_and_the_list(client, demo_
     assert "Sì" in consent_part
     listing = client.get("/admin/adhesions/").content.decode()
     assert "telefono dell&#x27;organizzazione" in listing.lower()
+
+
+def test_the_consent_decides_what_the_open_data_says_of_the_organisation(client):
+    organisation, admin = organisation_with(name="Associazione Aperta")
+    organisation.phone = "+390288447502"
+    organisation.save()
+    address = f"/api/hsds/organizations/{organisation.public_id}"
+    record = client.get(address).json()
+    assert record["name"] == "Associazione Aperta"
+    assert not {"website", "email", "phones"} & set(record)
+
+    partner = Client()
+    partner.force_login(admin)
+    partner.post("/it/partner/adesione/recapiti/", {"publish_contact_details": "on"})
+    record = client.get(address).json()
+    assert record["website"] == WEBSITE and record["email"] == organisation.email
+    assert [phone["number"] for phone in record["phones"]] == ["+390288447502"]
+
+    partner.post("/it/partner/adesione/recapiti/", {})
+    assert not {"website", "email", "phones"} & set(client.get(address).json())
