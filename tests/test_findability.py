@@ -370,11 +370,12 @@ def test_home_page_declares_the_site_search(client):
 def test_programme_is_a_government_service_of_both_signatories_at_the_venue(client):
     nodes = json_ld_nodes(client, "/it/programma/")
     (service,) = of_type(nodes, "GovernmentService")
-    providers = [org["name"] for org in service["provider"]]
-    assert all(org["@type"] == "Organization" for org in service["provider"])
-    assert len(providers) == 2
-    assert any("Comune di Milano" in name for name in providers)
-    assert any("Camera del Lavoro" in name for name in providers)
+    # A service of the City, operated with the Camera del Lavoro (issue 19).
+    assert service["provider"]["@type"] == "GovernmentOrganization"
+    assert "Comune di Milano" in service["provider"]["name"]
+    (operator,) = service["serviceOperator"]
+    assert operator["@type"] == "Organization"
+    assert "Camera del Lavoro" in operator["name"]
     assert service["areaServed"]["name"] == "Milano"
     (place,) = of_type(nodes, "Place")
     assert service["availableChannel"]["serviceLocation"] == [{"@id": place["@id"]}]
