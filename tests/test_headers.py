@@ -42,6 +42,7 @@ PUBLIC_PAGES = [
     "/it/note-legali/", "/en/legal-notes/",
     "/it/cerca/?q=Scheibler", "/en/search/?q=Scheibler",
     "/it/prenota-appuntamento/", "/en/book-an-appointment/",
+    "/it/dati-aperti/", "/en/open-data/",
 ]
 # allauth's pages for visitors who are not signed in.
 ACCOUNT_PAGES = [

@@ -26,6 +26,7 @@ PUBLIC_PAGES = {
         "/it/partecipa/",                         # ParticipationPage (intake form)
         "/it/contatti/",                          # ContactPage (contact form)
         "/it/prenota-appuntamento/",              # BookingPage (its first step)
+        "/it/dati-aperti/",                       # OpenDataPage
         "/it/cerca/?q=gruppi",                    # search results
         "/it/pagina-che-non-esiste/",             # 404
     ],
@@ -43,6 +44,7 @@ PUBLIC_PAGES = {
         "/en/apply/",
         "/en/contact/",
         "/en/book-an-appointment/",
+        "/en/open-data/",
         "/en/search/?q=groups",
         "/en/page-that-does-not-exist/",
     ],
