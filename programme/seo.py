@@ -6,6 +6,7 @@ Registered with seo.metadata; the `seo_tags` template library imports this modul
 
 import datetime
 
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
@@ -212,7 +213,7 @@ def group_series(group, location, page, request, today):
 @register("programme.GroupIndexPage")
 def group_index_page(page, context):
     request = context.get("request")
-    today = context.get("today") or datetime.date.today()
+    today = context.get("today") or timezone.localdate()
     places = {venue.anchor: place(venue, page, request) for venue in context.get("venues", [])}
 
     def location(group):
