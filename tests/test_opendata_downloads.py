@@ -11,6 +11,7 @@ import pytest
 from accounts.models import Organisation
 from opendata.datasets import DATASETS
 from programme.models import Adhesion, Group
+from programme.models.groups import CancelledMeeting
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,26 @@ def test_the_page_lists_every_dataset_with_links_that_work(client, language):
     assert f'href="{PAGES[language]}{catalogue}"' in html
     assert '<th scope="col">' in html and "<caption>" in html
     assert '"@type": "DataCatalog"' in html or '"@type":"DataCatalog"' in html
+
+
+def test_upcoming_meetings_mark_a_cancelled_one_with_its_reason(client):
+    import datetime
+
+    from opendata.sources import today
+    from programme.schedule import first_meeting_date
+
+    group = next(g for g in Group.objects.published().filter(locale__language_code="it")
+                 .prefetch_related("slots") if g.slots.all() and g.status != "paused")
+    slot = group.slots.all()[0]
+    day = first_meeting_date(slot, today() + datetime.timedelta(days=8))
+    CancelledMeeting.objects.create(group=group, date=day, reason="Assemblea cittadina",
+                                    locale=group.locale)
+    rows = client.get(PAGE_IT + "prossimi-incontri.json").json()["rows"]
+    mine = [r for r in rows if r["group_id"] == str(group.translation_key)]
+    cancelled = next(r for r in mine if r["date"] == day.isoformat())
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["cancellation_reason"] == "Assemblea cittadina"
+    assert cancelled["public_holiday"] is False
+    assert cancelled["starts_at"].startswith(f"{day.isoformat()}T{slot.start:%H:%M}")
+    assert cancelled["starts_at"][-6:] in ("+01:00", "+02:00")
+    assert any(r["status"] == "scheduled" for r in mine)
