@@ -6,10 +6,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from readable.display import ReadableInspectMixin, email_link, phone_link
+from readable.display import ReadableInspectMixin, email_link, phone_link, yes_no
 
 from . import adhesions
 from .admin_actions import act_and_report
@@ -107,8 +108,11 @@ class AdhesionViewSet(ModelViewSet):
     inspect_view_class = AdhesionInspectView
     copy_view_enabled = False
     # Which version each organisation accepted: after a new version, who is on an older one.
+    # The consent as «Sì/No» words: Wagtail's boolean column titles its icon "True".
     list_display = ["organisation", "status", "protocol_version", "signatory_name",
-                    "publish_contact_details", "submitted_at", "decided_at"]
+                    Column("publish_contact_details", label=_("Contacts published"),
+                           accessor=lambda adhesion: yes_no(adhesion.publish_contact_details)),
+                    "submitted_at", "decided_at"]
     list_filter = ["status", "protocol_version"]
     search_fields = ["organisation__name", "organisation__tax_code", "signatory_name"]
     search_backend_name = None

@@ -147,7 +147,10 @@ def test_staff_read_the_consent_on_the_inspect_screen_and_the_list(client, demo_
     consent_part = page.split("telefono dell&#x27;organizzazione", 1)[1][:400]
     assert "Sì" in consent_part
     listing = client.get("/admin/adhesions/").content.decode()
-    assert "telefono dell&#x27;organizzazione" in listing.lower()
+    assert "Recapiti pubblicati" in listing
+    row = listing.split("Associazione Consenziente", 1)[1].split("</tr>", 1)[0]
+    assert ">Sì<" in row.replace(" ", "").replace("\n", "")
+    assert "True" not in row
 
 
 def test_the_consent_decides_what_the_open_data_says_of_the_organisation(client):
