@@ -191,3 +191,18 @@ def test_upcoming_meetings_mark_a_cancelled_one_with_its_reason(client):
     assert cancelled["starts_at"].startswith(f"{day.isoformat()}T{slot.start:%H:%M}")
     assert cancelled["starts_at"][-6:] in ("+01:00", "+02:00")
     assert any(r["status"] == "scheduled" for r in mine)
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_the_pages_json_ld_block_is_a_valid_schema_org_data_catalog(client, language):
+    import re
+
+    from opendata.vocabulary import problems
+
+    html = client.get(PAGES[language]).content.decode()
+    blocks = [json.loads(block) for block in re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    catalogues = [b for b in blocks if b.get("@type") == "DataCatalog"]
+    assert len(catalogues) == 1
+    assert not problems(catalogues[0])
+    assert len(catalogues[0]["dataset"]) == len(DATASETS)
