@@ -294,6 +294,10 @@ class FooterLinks(BaseSiteSetting):
         "wagtailcore.Page", verbose_name=_("site map"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    open_data_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("open data"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
 
     panels = [
         PageChooserPanel("privacy_page"),
@@ -302,6 +306,7 @@ class FooterLinks(BaseSiteSetting):
         PageChooserPanel("faq_page"),
         PageChooserPanel("report_page", ["home.ProblemReportPage"]),
         PageChooserPanel("site_map_page", ["home.SiteMapPage"]),
+        PageChooserPanel("open_data_page"),
     ]
 
     class Meta:

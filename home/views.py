@@ -1,14 +1,16 @@
 import logging
 import re
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale
 
@@ -99,11 +101,38 @@ def _error_page(request, template_name, status, plain_template_name):
     bilingual `plain_template_name`, rendered from no request at all, still answers."""
     language = translation.get_language_from_path(request.path_info)
     with translation.override(language or translation.get_language_from_request(request)):
+        if request.path_info.startswith(tuple(settings.JSON_ERROR_PATH_PREFIXES)):
+            asked = request.GET.get("lang", "")  # the API's own choice of language
+            if asked in dict(settings.LANGUAGES):
+                translation.activate(asked)
+            return _json_error(status)
         try:
             return render(request, template_name, status=status)
         except Exception:  # the page must answer whatever broke; the cause is logged
             logger.exception("The %s page could not be rendered; plain page sent", status)
     return HttpResponse(loader.render_to_string(plain_template_name), status=status)
+
+
+# What an API's user reads when an address or a request is wrong (JSON_ERROR_PATH_PREFIXES).
+JSON_ERRORS = {
+    400: ("bad_request", _lazy("The request cannot be read: check the address and its "
+                               "parameters.")),
+    403: ("forbidden", _lazy("This address is not open to you.")),
+    404: ("not_found", _lazy("There is nothing at this address: the API's addresses are "
+                             "listed in its OpenAPI file.")),
+    413: ("too_large", _lazy("The request is too large.")),
+}
+
+
+def _json_error(status):
+    """The error as JSON ({"status", "error", "message"}, in the active language): for
+    the addresses other programs read (the open data's API), never an HTML page."""
+    code, message = JSON_ERRORS[status]
+    response = JsonResponse({"status": status, "error": code, "message": str(message)},
+                            status=status, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "no-store"
+    response["Content-Language"] = translation.get_language()
+    return response
 
 
 def bad_request(request, exception):

@@ -191,7 +191,7 @@ def _listing(request, language, entries_of, *, organization_filter=False):
         "empty": not shown,
         "contents": [entry.build(full) for entry in shown],
     }, language)
-    return set_last_modified(response, _latest(everything))
+    return set_last_modified(response, _latest(everything), request)
 
 
 def _one(request, language, entries_of, id):
@@ -202,7 +202,7 @@ def _one(request, language, entries_of, id):
     entry = next((e for e in entries_of(ctx) if e.id == wanted), None)
     if entry is None:
         return _not_found()
-    return set_last_modified(_respond(entry.build(True), language), entry.modified)
+    return set_last_modified(_respond(entry.build(True), language), entry.modified, request)
 
 
 def _latest(entries):

@@ -38,12 +38,32 @@ UPCOMING_DAYS = 56
 LANGUAGES = ("it", "en")
 
 
+# What a field's type means to a person reading the Open data page (the JSON gives the
+# code, the page this).
+TYPE_LABELS = {
+    "string": _("text"),
+    "integer": _("whole number"),
+    "number": _("decimal number"),
+    "boolean": _("yes/no (true/false in JSON)"),
+    "date": _("date (YYYY-MM-DD)"),
+    "time": _("time (HH:MM, Milan)"),
+    "datetime": _("date and time (ISO 8601, with the UTC offset)"),
+    "url": _("web address"),
+    "uuid": _("identifier (UUID)"),
+}
+
+
 @dataclass(frozen=True)
 class Field:
     name: str  # the key in JSON, in English, never translated
     type: str  # string, integer, number, boolean, date, time, datetime, url, uuid
     label: str  # the CSV header (lazy translation)
     description: str  # lazy translation
+
+    @property
+    def type_label(self):
+        """The type as the Open data page names it, in the active language."""
+        return TYPE_LABELS[self.type]
 
 
 @dataclass(frozen=True)
@@ -274,7 +294,8 @@ DATASETS = (
             Field("longitude", "number", _("Longitude"), _("WGS 84, decimal degrees")),
             Field("opening_hours", "string", _("Opening hours"),
                   _("Days and hours the venue is open, local time in Milan")),
-            Field("facilities", "string", _("Facilities"), _("What the venue offers, «;» between")),
+            Field("facilities", "string", _("Facilities"),
+                  _("What the venue offers, separated by “;”")),
             Field("accessibility", "string", _("Accessibility"),
                   _("Access for people with reduced mobility and other needs")),
             Field("public_transport", "string", _("Public transport"),
@@ -312,7 +333,7 @@ DATASETS = (
             Field("group_name", "string", _("Group"), _("The group's name")),
             Field("venue_id", "uuid", _("Venue identifier"), _ID),
             Field("venue_name", "string", _("Venue"), _("Where the group meets")),
-            Field("date", "date", _("Date"), _("The meeting's date (ISO 8601)")),
+            Field("date", "date", _("Meeting date"), _("The meeting's date (ISO 8601)")),
             Field("starts_at", "datetime", _("Starts at"),
                   _("ISO 8601 date and time with Milan's offset from UTC")),
             Field("ends_at", "datetime", _("Ends at"),

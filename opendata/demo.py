@@ -4,6 +4,9 @@ demo; idempotent (an existing page is kept as it is: an editor may have changed 
 `build` returns what to translate: the English page is a wagtail-localize translation
 made from the demo's strings table, like every other demo page."""
 
+from wagtail.models import Site
+
+from home.models import FooterLinks
 from opendata.models import OpenDataPage
 
 
@@ -26,9 +29,20 @@ def build(t, home, pages):
         t("Dati aperti", "Open data")
         t("dati-aperti", "open-data")
         _introduction(t)
+        _link_from_footer(existing)
         return [existing]
     page = OpenDataPage(title=t("Dati aperti", "Open data"),
                         slug=t("dati-aperti", "open-data"), introduction=_introduction(t))
     home.add_child(instance=page)
     page.save_revision().publish()
+    _link_from_footer(page)
     return [page]
+
+
+def _link_from_footer(page):
+    """Every footer links the page, as Italian municipal sites link their open data
+    (kept when an editor chose another page already)."""
+    links = FooterLinks.for_site(Site.objects.get(is_default_site=True))
+    if links.open_data_page_id is None:
+        links.open_data_page = page
+        links.save()

@@ -310,9 +310,8 @@ def group_schedules(ctx, group):
     schedules = []
     for slot in group.slots.all():
         schedules.append(_clean({
-            # What tells a meeting from its siblings, not its row: kept on re-publication.
-            "id": sub_id(key, f"schedule/{slot.weekday}/{slot.start:%H:%M}/"
-                              f"{slot.valid_from or ''}"),
+            # Stored with the weekly meeting: kept when its day or time changes.
+            "id": record_id(slot.public_id),
             "service_id": record_id(key),
             "location_id": record_id(group.venue.translation_key),
             "service_at_location_id": sub_id(key, "service_at_location"),

@@ -10,6 +10,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from pagecache.versions import page_version_time
 from pagecache.views import cached_like_pages
 
 LANGUAGES = ("it", "en")
@@ -57,10 +58,19 @@ def with_cors(response):
     return response
 
 
-def set_last_modified(response, when):
-    """Last-Modified: `when` (an aware datetime, or None: not sent), in HTTP date format."""
-    if when is not None:
-        response["Last-Modified"] = http_date(when.timestamp())
+def set_last_modified(response, when, request=None):
+    """Last-Modified: the later of `when` (an aware datetime: the latest change of what the
+    answer shows, as far as the data say it, or None) and the page version's birth
+    (pagecache.versions.page_version_time), in HTTP date format; not sent when both are
+    unknown.
+
+    The data's own dates miss some changes (an organisation's consent withdrawn, a seat
+    taken, a snippet republished), and a client sending If-Modified-Since alone would keep
+    a copy that is no longer true; every such change renews the page version, so its birth
+    bounds them all."""
+    moments = [moment for moment in (when, page_version_time(request)) if moment is not None]
+    if moments:
+        response["Last-Modified"] = http_date(max(moments).timestamp())
     return response
 
 

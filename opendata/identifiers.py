@@ -1,16 +1,17 @@
 """The HSDS records' identifiers: UUIDs that never change.
 
 The rule:
-- a top-level record's id is a UUID stored with what it describes: a group's, venue's,
-  programme sheet's or founding signatory's `translation_key` (the same in every language,
-  kept when the row is re-published), an adhering organisation's
-  `Organisation.public_id`;
-- a sub-record (address, accessibility, schedule, phone, contact, language,
+- a record's id is a UUID stored with what it describes: a group's, venue's, programme
+  sheet's or founding signatory's `translation_key` (the same in every language, kept
+  when the row is re-published), an adhering organisation's `Organisation.public_id`, a
+  weekly meeting's `MeetingSlot.public_id` (kept when its day or time changes: the same
+  schedule moved, not one removed and another added);
+- a sub-record (address, accessibility, phone, contact, language,
   service_at_location, program) has no row of its own, or a row whose key is a database
   id: its id is the RFC 4122 version-5 UUID of its parent's stored UUID (the namespace)
   and a fixed name saying what the record is (`sub_id(group.translation_key,
-  "service_at_location")`), or what identifies it among its siblings (a weekly meeting's
-  day, time and first date; an opening-hours block's stored StreamField id).
+  "service_at_location")`), or what identifies it among its siblings (an opening-hours
+  block's stored StreamField id).
 
 Why: other systems keep these ids to update or de-duplicate what they copied, so an id
 must be the same between requests, servers, re-publications and rebuilds of the

@@ -104,7 +104,7 @@ class OpenDataPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
         from opendata.http import set_last_modified
 
         response = self.render(request)
-        return set_last_modified(response, sources.last_modified())
+        return set_last_modified(response, sources.last_modified(), request)
 
     @path("<slug:stem>.csv", name="download_csv")
     def download_csv(self, request, stem):
@@ -137,7 +137,7 @@ class OpenDataPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
                                               "application/json; charset=utf-8",
                                               dataset.file_name(language, "json"))
         response["Content-Language"] = language
-        return with_cors(set_last_modified(response, modified))
+        return with_cors(set_last_modified(response, modified, request))
 
     @localized_path({"it": "catalogo.jsonld", "en": "catalogue.jsonld"}, name="catalogue")
     def catalogue_file(self, request):
@@ -149,5 +149,5 @@ class OpenDataPage(LocalizedRoutesMixin, RoutablePageMixin, Page):
         response = file_response(body, "application/ld+json; charset=utf-8",
                                  "catalogo.jsonld" if self.locale.language_code == "it"
                                  else "catalogue.jsonld")
-        return with_cors(set_last_modified(response, sources.last_modified()))
+        return with_cors(set_last_modified(response, sources.last_modified(), request))
 

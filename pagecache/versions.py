@@ -3,9 +3,11 @@ the data version and the page version, read once per request, and the data tags'
 versions, read again by a worker only after the data version changed. Replacing one is
 how a change clears what was cached under it (`invalidation.py` says when)."""
 
+import datetime
 import hashlib
 import os
 import threading
+import time
 import uuid
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -19,6 +21,22 @@ TAG_KEY_PREFIX = "site-cache:tag:"
 EVERYTHING = "everything"
 
 # --- Versions ----------------------------------------------------------------------------
+
+
+def _new_version():
+    """A version nobody had before, that says when it was made ("<unix seconds>.<hex>"):
+    the page version's birth is the latest moment anything public changed
+    (`page_version_time`)."""
+    return f"{int(time.time())}.{uuid.uuid4().hex}"
+
+
+def version_time(version):
+    """When `version` was made (an aware UTC datetime), or None for a version without a
+    time (made before versions carried one)."""
+    seconds, dot, _rest = str(version).partition(".")
+    if not dot or not seconds.isdigit():
+        return None
+    return datetime.datetime.fromtimestamp(int(seconds), tz=datetime.UTC)
 
 
 _versions_store = None
@@ -51,7 +69,7 @@ def _version(request, key):
     store = _versions()
     version = store.get(key)
     if version is None:
-        store.add(key, uuid.uuid4().hex, timeout=None)
+        store.add(key, _new_version(), timeout=None)
         version = store.get(key) or "0"
     if request is not None:
         if memo is None:
@@ -68,8 +86,15 @@ def page_version(request=None):
     return _version(request, PAGE_VERSION_KEY)
 
 
+def page_version_time(request=None):
+    """When the page version was last renewed: every change that a public page, feed or
+    open-data answer may show renews it (invalidation.py), so no public answer changed
+    after it. An aware datetime, or None when the version carries no time."""
+    return version_time(page_version(request))
+
+
 def _renew(*keys):
-    _versions().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    _versions().set_many({key: _new_version() for key in keys}, timeout=None)
 
 
 def _bump(*keys):

@@ -147,7 +147,9 @@ class TextNodes(HTMLParser):
     """The text a person reads on a page: text nodes and the attributes read aloud or
     shown (title, alt, aria-label, placeholder), never scripts or styles."""
 
-    SKIPPED = {"script", "style", "template"}
+    # <code> is a machine name shown as one (the open data's JSON keys): meant for
+    # developers, marked as code for every reader.
+    SKIPPED = {"script", "style", "template", "code"}
     READ_ATTRIBUTES = {"title", "alt", "aria-label", "placeholder"}
 
     def __init__(self):

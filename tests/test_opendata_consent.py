@@ -32,7 +32,7 @@ def consent_of(organisation):
 
 
 @pytest.mark.parametrize(("language", "label"), [
-    ("it", "Pubblicate sito web, email e telefono dell&#x27;organizzazione tra i dati aperti"),
+    ("it", "Pubblicare sito web, email e telefono dell’organizzazione tra i dati aperti"),
     ("en", "Publish the organisation&#x27;s website, email and phone in the open data"),
 ])
 def test_the_adhesion_form_offers_the_consent_unticked(client, language, label):

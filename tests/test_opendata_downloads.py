@@ -206,3 +206,19 @@ def test_the_pages_json_ld_block_is_a_valid_schema_org_data_catalog(client, lang
     assert len(catalogues) == 1
     assert not problems(catalogues[0])
     assert len(catalogues[0]["dataset"]) == len(DATASETS)
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_every_footer_links_the_open_data_page_in_the_readers_language(client, language):
+    home = client.get(f"/{language}/").content.decode()
+    footer = home[home.index("<footer"):]
+    label = {"it": "Dati aperti", "en": "Open data"}[language]
+    assert f'<a href="{PAGES[language]}">{label}</a>' in footer
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_each_field_type_is_named_in_words_on_the_page(client, language):
+    page = client.get(PAGES[language]).content.decode()
+    words = {"it": "identificativo (UUID)", "en": "identifier (UUID)"}[language]
+    assert f"<td>{words}</td>" in page
+    assert "<td>uuid</td>" not in page and "<td>string</td>" not in page

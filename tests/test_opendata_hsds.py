@@ -275,3 +275,86 @@ def test_a_list_reads_its_sources_in_a_bounded_number_of_queries(
     # Part D's scale test measures 300 groups; here: the sources read once, not per item.
     with django_assert_max_num_queries(25):
         assert get(f"{name}?full=true&per_page=100&lang=en").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_the_index_profile_leads_to_the_open_data_page_section_on_the_api(lang):
+    profile = get(f"?lang={lang}").json()["profile"]
+    path, _, anchor = profile.removeprefix("http://testserver").partition("#")
+    assert anchor == "hsds"
+    page = Client().get(path)
+    assert page.status_code == 200
+    assert 'id="hsds"' in page.content.decode()
+
+
+def _schedule_ids(group):
+    ctx = hsds.gather(sources.locale_for("it"), "http://testserver")
+    service = next(e for e in hsds.service_entries(ctx)
+                   if e.id == str(group.translation_key)).build(True)
+    return {(s["byday"], s["opens_at"]): s["id"]
+            for s in service["service_at_locations"][0]["schedules"]}
+
+
+@pytest.mark.django_db
+def test_a_schedule_keeps_its_id_when_its_meeting_moves_to_another_time():
+    import datetime
+
+    from programme.models import Group
+
+    group = Group.objects.published().filter(locale__language_code="it").first()
+    slot = group.slots.first()
+    before = _schedule_ids(group)
+    old_key = (hsds.BYDAY[slot.weekday], f"{slot.start:%H:%M}")
+    revision = group.save_revision()
+    content = revision.content
+    content["slots"][0]["start"] = "08:30:00"
+    revision.content = content
+    revision.save()
+    revision.publish()
+    group.refresh_from_db()
+    after = _schedule_ids(group)
+    assert (hsds.BYDAY[slot.weekday], "08:30") in after
+    assert after[(hsds.BYDAY[slot.weekday], "08:30")] == before[old_key]
+    assert datetime.time(8, 30) == group.slots.get(pk=slot.pk).start
+
+
+@pytest.mark.django_db
+def test_a_revision_older_than_the_identifiers_keeps_the_stored_ones():
+    from programme.models import Group
+
+    group = Group.objects.published().filter(locale__language_code="it").first()
+    before = _schedule_ids(group)
+    revision = group.save_revision()
+    content = revision.content
+    for row in content["slots"]:
+        row.pop("public_id", None)  # as saved before migration programme 0026
+    revision.content = content
+    revision.save()
+    revision.publish()
+    group.refresh_from_db()
+    assert _schedule_ids(group) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, status", [
+    ("services/", 404), ("nothing", 404), ("services/abc/more", 404),
+    ("services/%00", 400), ("organizations/%00?lang=en", 400),
+])
+def test_every_error_under_the_api_is_json_in_the_asked_language(path, status):
+    client = Client(raise_request_exception=False)
+    response = client.get("/api/hsds/" + path, HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["status"] == status and body["message"]
+    assert "<html" not in response.content.decode()
+    english = "lang=en" in path
+    assert response["Content-Language"] == ("en" if english else "it")
+
+
+@pytest.mark.django_db
+def test_the_sites_pages_keep_their_html_error_pages():
+    response = Client().get("/it/pagina-che-non-esiste/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -45,9 +45,16 @@ def test_last_modified_is_answered_with_304(client, url):
 
 
 @pytest.mark.parametrize("url", [API, GROUPS_CSV])
-def test_a_publication_changes_the_answer_at_once(client, url):
+def test_a_publication_changes_the_answer_at_once(client, url, monkeypatch):
+    import time
+
+    from pagecache import versions
+
     first = client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
+    # Published a few seconds later (HTTP dates count whole seconds).
+    later = time.time() + 5
+    monkeypatch.setattr(versions.time, "time", lambda: later)
     group = Group.objects.published().filter(locale__language_code="it").first()
     group.name = "Gruppo appena pubblicato"
     group.save_revision().publish()
@@ -111,3 +118,34 @@ def test_an_error_is_never_cached(client):
         assert response.status_code == 400
         assert response.get("X-Page-Cache") is None
         assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("url", ["/api/hsds/organizations?full=true",
+                                 "/it/dati-aperti/organizzazioni-aderenti.csv"])
+def test_a_change_the_data_do_not_date_still_moves_last_modified(client, url, monkeypatch):
+    """An organisation withdrawing its consent changes no publication or decision date;
+    a client revalidating by date alone must not keep the copy with its contacts."""
+    import time
+
+    from accounts.models import Organisation
+    from pagecache import versions
+    from programme.models import Adhesion
+
+    organisation = Organisation.objects.create(
+        name="Associazione Consenso", kind="association", tax_code="97000000001",
+        email="info@consenso.example", website="https://consenso.example")
+    adhesion = Adhesion.objects.create(
+        organisation=organisation, protocol_version="1.0", signatory_name="A B",
+        signatory_role="Presidente", declares_authority=True,
+        status=Adhesion.Status.APPROVED, decided_at=timezone.now(),
+        publish_contact_details=True)
+    first = client.get(url)
+    assert "consenso.example" in first.content.decode("utf-8-sig")
+    # The change happens a few seconds later (HTTP dates count whole seconds).
+    later = time.time() + 5
+    monkeypatch.setattr(versions.time, "time", lambda: later)
+    adhesion.publish_contact_details = False
+    adhesion.save()
+    after = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert after.status_code == 200
+    assert "consenso.example" not in after.content.decode("utf-8-sig")

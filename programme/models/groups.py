@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -155,7 +157,21 @@ class Group(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, Transl
         obj = super().with_content_json(content)
         for field in self.OPERATIONAL_FIELDS:
             setattr(obj, field, getattr(self, field))
+        self._keep_slot_identifiers(obj, content)
         return obj
+
+    def _keep_slot_identifiers(self, obj, content):
+        """A revision saved before weekly meetings had a public identifier gives its slots
+        new ones: give them back those stored for the same slots (by row)."""
+        missing = {row.get("pk") for row in content.get("slots", [])
+                   if "public_id" not in row and row.get("pk")}
+        if not missing or self.pk is None:
+            return
+        stored = dict(MeetingSlot.objects.filter(group=self, pk__in=missing)
+                      .values_list("pk", "public_id"))
+        for slot in obj.slots.all():
+            if slot.pk in stored:
+                slot.public_id = stored[slot.pk]
 
     def get_preview_template(self, request, mode_name):
         return "programme/group_preview.html"
@@ -213,6 +229,10 @@ class MeetingSlot(Orderable):
     """
 
     group = ParentalKey(Group, on_delete=models.CASCADE, related_name="slots")
+    # The weekly meeting's public identifier (the open data's HSDS schedule id): drawn
+    # once, kept when its day or time changes and in every revision, so other systems
+    # see the same meeting moved rather than one removed and another added.
+    public_id = models.UUIDField(_("public identifier"), default=uuid.uuid4, editable=False)
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS)
     start = models.TimeField(_("starts at"))
     end = models.TimeField(_("ends at"))

@@ -590,3 +590,7 @@ MIDDLEWARE.append("pagecache.routing.CachedRoutingMiddleware")
 # the file and its PRAGMAs); each worker thread has its own.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
+
+# Addresses other programs read: their errors (400, 403, 404, 413 from Django's handlers)
+# are JSON, not the site's HTML pages (home.views).
+JSON_ERROR_PATH_PREFIXES = ["/api/"]
