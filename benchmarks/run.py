@@ -55,6 +55,10 @@ PAGES = [
     ("protocol", "/it/protocollo/", True),
     ("intake form (GET)", "/it/partecipa/", False),
     ("search", "/it/cerca/?q=gruppi", False),
+    # Open data (issue 19): cached like pages, under the page version.
+    ("HSDS services", "/api/hsds/services", True),
+    ("HSDS services, full", "/api/hsds/services?full=true", True),
+    ("groups dataset (CSV)", "/it/dati-aperti/gruppi.csv", True),
 ]
 INTAKE_PATH = "/it/partecipa/"
 CEILING_NAME = "bench-ceiling.html"
