@@ -102,10 +102,7 @@ def _error_page(request, template_name, status, plain_template_name):
     language = translation.get_language_from_path(request.path_info)
     with translation.override(language or translation.get_language_from_request(request)):
         if request.path_info.startswith(tuple(settings.JSON_ERROR_PATH_PREFIXES)):
-            asked = request.GET.get("lang", "")  # the API's own choice of language
-            if asked in dict(settings.LANGUAGES):
-                translation.activate(asked)
-            return _json_error(status)
+            return _json_error(status, _asked_language(request))
         try:
             return render(request, template_name, status=status)
         except Exception:  # the page must answer whatever broke; the cause is logged
@@ -121,18 +118,47 @@ JSON_ERRORS = {
     404: ("not_found", _lazy("There is nothing at this address: the API's addresses are "
                              "listed in its OpenAPI file.")),
     413: ("too_large", _lazy("The request is too large.")),
+    500: ("server_error", _lazy("The server could not answer: try again in a few "
+                                "minutes.")),
 }
 
 
-def _json_error(status):
-    """The error as JSON ({"status", "error", "message"}, in the active language): for
-    the addresses other programs read (the open data's API), never an HTML page."""
+def _asked_language(request):
+    """The API's own choice of language (`?lang=`) when the query can be read and names
+    one of the site's languages, else None. The query may be what failed (too many
+    parameters): then it is not read again."""
+    try:
+        asked = request.GET.get("lang", "")
+    except Exception:  # the query Django refused to read raises again
+        return None
+    return asked if asked in dict(settings.LANGUAGES) else None
+
+
+def is_json_address(request):
+    """Whether `request` is for an address other programs read (JSON_ERROR_PATH_PREFIXES):
+    its errors are JSON."""
+    return request is not None and request.path_info.startswith(
+        tuple(settings.JSON_ERROR_PATH_PREFIXES))
+
+
+def _json_error(status, language=None):
+    """The error as JSON ({"status", "error", "message"}, in `language` or the active
+    one): for the addresses other programs read (the open data's API), never an HTML
+    page."""
     code, message = JSON_ERRORS[status]
-    response = JsonResponse({"status": status, "error": code, "message": str(message)},
-                            status=status, json_dumps_params={"ensure_ascii": False})
+    with translation.override(language or translation.get_language()):
+        response = JsonResponse({"status": status, "error": code, "message": str(message)},
+                                status=status, json_dumps_params={"ensure_ascii": False})
+        response["Content-Language"] = translation.get_language()
     response["Cache-Control"] = "no-store"
-    response["Content-Language"] = translation.get_language()
     return response
+
+
+def json_not_found(request):
+    """404 in JSON for any address under a JSON prefix that nothing answers (/api/nope),
+    before the language prefix would send it to the site's HTML 404."""
+    with translation.override(translation.get_language_from_request(request)):
+        return _json_error(404, _asked_language(request))
 
 
 def bad_request(request, exception):
@@ -155,5 +181,7 @@ def page_not_found(request, exception):
 
 def server_error(request):
     """500: always the plain bilingual page; whatever failed may fail again in the
-    site's layout."""
+    site's layout. JSON under the API's addresses."""
+    if is_json_address(request):
+        return _json_error(500, _asked_language(request))
     return HttpResponse(loader.render_to_string("500.html"), status=500)

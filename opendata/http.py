@@ -1,10 +1,13 @@
 """How the open data is served over HTTP: JSON errors, CORS, the answer's language, and
 caching like public pages (pagecache.views)."""
 
+import datetime
 import functools
+import zoneinfo
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -58,6 +61,14 @@ def with_cors(response):
     return response
 
 
+def _start_of_today():
+    """Midnight in Milan today: every open-data answer may change at midnight with no
+    change of data (yesterday's meetings leave the upcoming ones, a schedule's UTC offset
+    follows daylight saving time, a "modified" date in the catalogue moves)."""
+    return datetime.datetime.combine(timezone.localdate(), datetime.time(),
+                                     tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+
+
 def set_last_modified(response, when, request=None):
     """Last-Modified: the later of `when` (an aware datetime: the latest change of what the
     answer shows, as far as the data say it, or None) and the page version's birth
@@ -67,8 +78,10 @@ def set_last_modified(response, when, request=None):
     The data's own dates miss some changes (an organisation's consent withdrawn, a seat
     taken, a snippet republished), and a client sending If-Modified-Since alone would keep
     a copy that is no longer true; every such change renews the page version, so its birth
-    bounds them all."""
-    moments = [moment for moment in (when, page_version_time(request)) if moment is not None]
+    bounds them all; and answers that depend on the date are never older than today's
+    midnight in Milan (`_start_of_today`)."""
+    moments = [moment for moment in (when, page_version_time(request), _start_of_today())
+               if moment is not None]
     if moments:
         response["Last-Modified"] = http_date(max(moments).timestamp())
     return response

@@ -360,3 +360,65 @@ def test_the_sites_pages_keep_their_html_error_pages():
     response = Client().get("/it/pagina-che-non-esiste/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/", "/api", "/api/nope", "/api/nope/?lang=en",
+                                  "/api/hsds/nothing", "/api/hsds/services/"])
+@pytest.mark.parametrize("method", ["get", "head", "options"])
+def test_an_address_nothing_answers_under_api_is_a_json_404(path, method):
+    response = getattr(Client(raise_request_exception=False), method)(
+        path, HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    if method == "get":
+        assert response.json()["error"] == "not_found"
+        assert response["Content-Language"] == ("en" if "lang=en" in path else "it")
+
+
+@pytest.mark.django_db
+def test_too_many_parameters_under_the_api_is_a_json_400(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
+    query = "&".join(["a=1"] * 150)
+    response = Client(raise_request_exception=False).get(f"/api/hsds/services?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_request"
+
+
+@pytest.mark.django_db
+def test_a_server_error_under_the_api_is_json(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hsds, "gather", broken)
+    response = Client(raise_request_exception=False).get("/api/hsds/services?lang=en")
+    assert response.status_code == 500
+    assert response.json() == {
+        "status": 500, "error": "server_error",
+        "message": "The server could not answer: try again in a few minutes."}
+
+
+@pytest.mark.django_db
+def test_two_identical_meetings_of_a_group_get_two_identifiers_from_the_migration():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from programme.models import Group
+    from programme.models.groups import MeetingSlot
+
+    migration = import_module("programme.migrations.0026_meeting_slot_public_id")
+    group = Group.objects.published().filter(locale__language_code="it").first()
+    slot = group.slots.first()
+    twin = MeetingSlot.objects.create(group=group, weekday=slot.weekday, start=slot.start,
+                                      end=slot.end, valid_from=slot.valid_from,
+                                      valid_until=slot.valid_until)
+    migration.give_each_slot_its_identifier(apps, None)
+    slot.refresh_from_db()
+    twin.refresh_from_db()
+    assert slot.public_id != twin.public_id
+    english = Group.objects.filter(translation_key=group.translation_key,
+                                   locale__language_code="en").first()
+    if english is not None:
+        copies = {s.public_id for s in english.slots.all()}
+        assert slot.public_id in copies

@@ -149,3 +149,33 @@ def test_a_change_the_data_do_not_date_still_moves_last_modified(client, url, mo
     after = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert after.status_code == 200
     assert "consenso.example" not in after.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("url", ["/it/dati-aperti/", "/en/open-data/",
+                                 "/it/dati-aperti/catalogo.jsonld", API,
+                                 "/it/dati-aperti/prossimi-incontri.csv"])
+def test_after_midnight_a_date_only_revalidation_gets_the_new_answer(client, url,
+                                                                     monkeypatch):
+    """Yesterday's meetings leave the lists at midnight with no change of data."""
+    import datetime
+
+    from opendata import http
+
+    first = client.get(url)
+    assert first.status_code == 200
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(http.timezone, "localdate", lambda: tomorrow)
+    monkeypatch.setattr("pagecache.middleware._local_pages", lambda: _Empty())
+    monkeypatch.setattr("pagecache.views._local_pages", lambda: _Empty())
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200
+
+
+class _Empty:
+    """A page cache that has forgotten everything (its entries expired)."""
+
+    def get(self, key):
+        return None
+
+    def set(self, key, entry, seconds):
+        pass

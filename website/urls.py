@@ -60,6 +60,8 @@ urlpatterns = [
     path("health/", include("worker.urls")),
     # Open data: the HSDS 3.0 API, read-only and public; no language prefix (?lang=).
     path("api/hsds/", include("opendata.api_urls")),
+    # Any other address under /api/ is a 404 in JSON, not a redirect to /it/api/….
+    re_path(r"^api(?:/.*)?$", home_views.json_not_found),
     # Outside i18n_patterns, one sitemap for both languages (its items span every locale):
     # an index of pages of at most SITEMAP_PAGE_SIZE URLs each (seo/sitemap.py).
     path("sitemap.xml", sitemap_views.index,

@@ -5,13 +5,16 @@ from django.db import migrations, models
 
 def give_each_slot_its_identifier(apps, schema_editor):
     """One UUID per existing weekly meeting; a translation's copy of a slot gets the
-    original's (same group translation key, same day, time and dates) when it has one."""
+    original's (same group translation key, same day, time and dates, and the same rank
+    among identical slots of its group, so two identical slots never share one)."""
     MeetingSlot = apps.get_model("programme", "MeetingSlot")
-    drawn = {}
-    for slot in MeetingSlot.objects.select_related("group").order_by("group__locale_id", "pk"):
-        same = (slot.group.translation_key, slot.weekday, slot.start, slot.end,
-                slot.valid_from, slot.valid_until)
-        public_id = drawn.setdefault(same, uuid.uuid4())
+    drawn, seen = {}, {}
+    for slot in MeetingSlot.objects.select_related("group").order_by(
+            "group__locale_id", "group_id", "sort_order", "pk"):
+        fields = (slot.group.translation_key, slot.weekday, slot.start, slot.end,
+                  slot.valid_from, slot.valid_until)
+        rank = seen[(slot.group_id, fields)] = seen.get((slot.group_id, fields), -1) + 1
+        public_id = drawn.setdefault((fields, rank), uuid.uuid4())
         MeetingSlot.objects.filter(pk=slot.pk).update(public_id=public_id)
 
 
