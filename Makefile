@@ -8,6 +8,11 @@ PORT ?= 8000
 UV_VERSION := 0.13.9
 # pytest runs on every core (pytest-xdist): CI's 2-core machine halves each pass.
 TEST_WORKERS ?= auto
+# The PostgreSQL pass leaves out the browser tests: what chromium shows (layout, keyboard,
+# axe, scripts) does not depend on the database engine, and the SQLite pass runs them;
+# every test that reads or writes the database runs on both. They take 6 of its 14
+# minutes on a 2-core machine. `make test-postgres POSTGRES_MARKERS=` runs them too.
+POSTGRES_MARKERS ?= not browser
 
 .PHONY: run test install deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean
 
@@ -66,7 +71,7 @@ clean:
 
 .PHONY: test-postgres
 test-postgres: install  ## pytest again against a throwaway PostgreSQL 15 (scripts/with-postgres.sh)
-	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "$(POSTGRES_MARKERS)" $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: install static  ## load test of the production configuration on 127.0.0.1: a markdown report
