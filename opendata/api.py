@@ -35,10 +35,17 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from opendata import hsds, sources
-from opendata.http import json_error, open_data_view, requested_language, set_last_modified
+from opendata.http import (
+    accepted_language,
+    json_error,
+    open_data_view,
+    requested_language,
+    set_last_modified,
+)
 from opendata.identifiers import parse_id
 from opendata.validation import HSDS_DIR
 from programme.schedule import MILAN
+from typed_text.parameters import page_number
 
 HSDS_VERSION = "3.0"
 PER_PAGE = 50
@@ -71,7 +78,7 @@ def hsds_view(view):
     def wrapped(request, *args, **kwargs):
         language = requested_language(request)
         if language is None:
-            fallback = requested_language(_without_lang(request)) or "it"
+            fallback = accepted_language(request)
             with translation.override(fallback):
                 response = json_error(
                     400, _("The language “lang” must be “it” (Italian) or “en” (English)."),
@@ -92,15 +99,6 @@ def hsds_view(view):
     return open_data_view(wrapped)
 
 
-class _NoLang:
-    def __init__(self, request):
-        self.GET, self.META = {}, request.META
-
-
-def _without_lang(request):
-    return _NoLang(request)
-
-
 def _not_found():
     return json_error(404, _("There is no record with this id."), code="not_found")
 
@@ -111,10 +109,9 @@ def _positive_int(request, name, default, maximum=None):
     raw = request.GET.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
+    # ASCII digits only, as every number the site reads from an address ("١٢", "1_0",
+    # " 7" are not page numbers); beyond nine digits there is no such page.
+    value = page_number(raw) or 0
     if value < 1 or (maximum is not None and value > maximum):
         if maximum is None:
             message = _("“%(name)s” must be a whole number from 1 up.") % {"name": name}

@@ -47,6 +47,11 @@ def requested_language(request):
     asked = request.GET.get("lang")
     if asked is not None:
         return asked if asked in LANGUAGES else None
+    return accepted_language(request)
+
+
+def accepted_language(request):
+    """The best of the request's Accept-Language among it/en, else "it"."""
     for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
         base = code.split("-")[0].lower()
         if base in LANGUAGES:

@@ -105,6 +105,8 @@ def test_unknown_and_malformed_ids_are_404_in_json(name, bad_id):
     ("page=0", "page"), ("page=abc", "page"), ("per_page=101", "per_page"),
     ("per_page=0", "per_page"), ("modified_after=yesterday", "modified_after"),
     ("full=maybe", "full"), ("lang=fr", "lang"), ("format=ndjson", "format"),
+    # Not ASCII digits: Python's int() reads them, the site does not.
+    ("page=%D9%A1", "page"), ("per_page=1_0", "per_page"), ("page=%2B2", "page"),
 ])
 def test_bad_parameters_are_400_in_json_naming_them_in_both_languages(query, parameter):
     messages = set()
