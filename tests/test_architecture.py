@@ -33,8 +33,11 @@ ALLOWED = {
     "privacy": SERVICES | {"home", "programme", "accounts"},
     "booking": SERVICES | {"home", "programme", "accounts"},
     "opendata": SERVICES | {"home", "programme", "accounts"},
+    "facilitation": SERVICES | {"home", "programme", "accounts"},
+    "jobservice": SERVICES | {"home", "programme", "accounts"},
+    "outcomes": SERVICES | {"home", "programme", "accounts", "facilitation", "jobservice"},
     "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy", "booking",
-                           "opendata"},
+                           "opendata", "facilitation", "jobservice", "outcomes"},
 }
 
 

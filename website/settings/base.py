@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "rating",
     "booking",
     "opendata",
+    "facilitation",
+    "jobservice",
+    "outcomes",
     "auditlog",  # the audit trail's record of changes (privacy/audit.py)
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
