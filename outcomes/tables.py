@@ -31,6 +31,10 @@ class Table:
     cells: rows × columns values (int for COUNT; float or None for DAYS and PERCENT,
         None where there is nothing to measure).
     kind: Kind.COUNT, Kind.DAYS or Kind.PERCENT.
+    bases: for DAYS and PERCENT, rows × columns of the counts each value is computed
+        from (requests measured, places, attendance records), so that the public page
+        can suppress a rate or a median drawn from fewer than 10; None for COUNT.
+    notes: further remarks shown under the table, in the active language.
     """
 
     slug: str
@@ -41,6 +45,7 @@ class Table:
     columns: tuple
     cells: tuple
     kind: str = Kind.COUNT
+    bases: tuple | None = None
     notes: tuple = field(default_factory=tuple)
 
     @property

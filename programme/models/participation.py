@@ -156,6 +156,10 @@ class ParticipationRequest(models.Model):
         "self", verbose_name=_("checked: not the same person as"), blank=True,
         symmetrical=True,
     )
+    # The tax code is never stored: a keyed digest of it (jobservice.tax_codes) finds the
+    # same person in a later import of the job service's database, and nothing more.
+    tax_code_digest = models.CharField(_("tax code (digest)"), max_length=64, blank=True,
+                                       editable=False, db_index=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Set by privacy.retention when the person's data went after the retention period:
