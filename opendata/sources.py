@@ -12,7 +12,8 @@ from django.utils import timezone
 from wagtail.models import Locale
 
 from programme.models.adhesions import Adhesion
-from programme.models.groups import Group
+from programme.models.groups import SCHEDULE_PREFETCH, Group
+from programme.models.meeting_changes import MeetingChange
 from programme.models.pages import ProgrammePage, ProtocolPage
 from programme.models.venues import Venue
 from programme.schedule import with_translated_texts
@@ -27,13 +28,14 @@ def locale_for(code):
 
 def published_groups(locale):
     """The published groups meeting at a published venue, by name: canonical rows with
-    `seats_taken`, `venue`, `slots`, `cancelled_meetings`, `holiday_meetings` prefetched,
-    and `.text`/`.venue_text` (programme.schedule.with_translated_texts) in `locale`, the
-    cancelled dates' reasons in it too (`.cancelled_texts`). Six queries at most."""
+    `seats_taken`, `venue`, `slots`, `cancelled_meetings`, `holiday_meetings` and the
+    facilitators' `meeting_changes` prefetched, and `.text`/`.venue_text`
+    (programme.schedule.with_translated_texts) in `locale`, the cancelled dates' reasons
+    in it too (`.cancelled_texts`). Seven queries at most."""
     groups = (
         with_seats(Group.objects.published().filter(locale=Locale.get_default()))
         .select_related("venue", "venue__locale", "locale")
-        .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
+        .prefetch_related(*SCHEDULE_PREFETCH)
         .order_by("name", "pk")
     )
     return with_translated_texts(groups, reasons=True, locale=locale)
@@ -87,8 +89,9 @@ def today():
 def last_modified():
     """When what the open data shows last changed (an aware datetime, or None when nothing
     is published): the latest publication of a group, a venue, the programme sheet or the
-    protocol page, and the latest decision on or withdrawal of an adhesion. One aggregate
-    query per model (five); what it reads is what a publication or a decision changes."""
+    protocol page, the latest decision on or withdrawal of an adhesion, and the latest
+    facilitator's change to a meeting. One aggregate query per model (six); what it reads
+    is what a publication, a decision or a facilitator changes."""
     candidates = [
         Group.objects.filter(live=True).aggregate(at=Max("last_published_at"))["at"],
         Venue.objects.filter(live=True).aggregate(at=Max("last_published_at"))["at"],
@@ -96,6 +99,9 @@ def last_modified():
         ProtocolPage.objects.live().aggregate(at=Max("last_published_at"))["at"],
         *Adhesion.objects.aggregate(decided=Max("decided_at"),
                                     withdrawn=Max("withdrawn_at")).values(),
+        # A facilitator's cancelled or moved meeting changes the upcoming meetings.
+        MeetingChange.objects.filter(group__live=True).aggregate(
+            at=Max("changed_at"))["at"],
     ]
     return max((at for at in candidates if at is not None), default=None)
 

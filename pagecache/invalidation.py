@@ -48,6 +48,7 @@ WATCHED_MODELS = [
     "wagtailredirects.Redirect",
     "programme.MeetingSlot",
     "programme.CancelledMeeting",
+    "programme.MeetingChange",
     "programme.ProgrammePageVenue",
     "programme.Adhesion",
     "accounts.Organisation",

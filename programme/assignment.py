@@ -8,7 +8,7 @@ from home.models import office_contacts
 from mail.links import page_site_url
 from mail.sending import queue_email
 
-from .models.groups import Group
+from .models.groups import SCHEDULE_PREFETCH, Group
 from .models.pages import GroupIndexPage
 from .schedule import upcoming_meetings, with_translated_texts
 
@@ -42,7 +42,7 @@ def assignment_mail_context(participation, language, now=None):
     that language), "venue" (likewise), "meeting" (schedule.Meeting or None), "groups_url",
     "office_phone", "contact_url"}."""
     groups = (Group.objects.filter(pk=participation.group_id).select_related("venue")
-              .prefetch_related("slots", "cancelled_meetings", "holiday_meetings"))
+              .prefetch_related(*SCHEDULE_PREFETCH))
     with translation.override(language):
         [group] = with_translated_texts(groups)
     return {

@@ -66,6 +66,10 @@ def meetings_on(group, day, today):
         raise ValidationError(_("%(date)s is more than a year ahead: choose a nearer "
                                 "meeting.") % {"date": when})
     meetings = upcoming_meetings([group], day, 1)
+    held = [m for m in meetings if not m.cancelled]
+    if held:
+        # A meeting a facilitator moved to another time of the same day is held then.
+        return held
     cancelled = [m for m in meetings if m.cancelled]
     if cancelled:
         reason = cancelled[0].reason

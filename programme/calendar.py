@@ -4,7 +4,8 @@ One VEVENT per weekly slot: a weekly RRULE in Milan's local time (TZID=Europe/Ro
 meeting at 18:00 stays at 18:00 across the DST changes) and one EXDATE per cancelled
 date and per public holiday the group has not opened (until the end of next year,
 HOLIDAY_YEARS: calendar apps refresh a feed long before), so calendar apps skip them as
-the groups page does.
+the groups page does. A meeting a facilitator cancelled or moved (programme.meeting_changes)
+is an EXDATE of its slot too, and a moved one a one-off event at its new time.
 Paused groups are left out. A slot's series starts with its first meeting on or after
 its `valid_from` (never before the group starts) and ends with an UNTIL on its
 `valid_until`; a slot that ended before the feed's anchor has no event.
@@ -25,6 +26,7 @@ from icalendar import Calendar, Event, Timezone
 from programme.schedule import (
     MILAN,
     first_meeting_date,
+    meeting_changes,
     skipped_dates,
     with_translated_texts,
 )
@@ -108,6 +110,25 @@ def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
     exdates = excluded_dates(slot, cancelled_dates, since=first)
     if exdates:
         event.add("exdate", [local_datetime(day, slot.start) for day in exdates])
+    _describe(event, group)
+    return event
+
+
+def moved_meeting_event(group, change, *, stamp):
+    """The VEVENT of a meeting a facilitator moved (programme.models.MeetingChange): a
+    one-off event at its new date and time; its weekly series has the old date as an
+    EXDATE. Its UID stays the same however often it is moved again."""
+    event = Event()
+    event.add("uid", f"moved-{change.pk}-{group.calendar_uid}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", local_datetime(change.new_date, change.new_start))
+    event.add("dtend", local_datetime(change.new_date, change.new_end))
+    _describe(event, group)
+    return event
+
+
+def _describe(event, group):
+    """The group's name, description, venue and position on `event`."""
     # Texts as editors typed them, but never a character RFC 5545 refuses (older rows
     # may hold Word's line break U+000B).
     event.add("summary", editor_text(group.text.name))
@@ -116,7 +137,6 @@ def slot_event(group, slot, *, anchor, stamp, cancelled_dates=()):
     venue = group.venue
     if venue.latitude is not None and venue.longitude is not None:
         event.add("geo", (float(venue.latitude), float(venue.longitude)))
-    return event
 
 
 def build_calendar(groups, *, today=None, stamp=None, name=None, locale=None):
@@ -158,11 +178,17 @@ def build_calendar(groups, *, today=None, stamp=None, name=None, locale=None):
         # Cancelled dates beyond the holidays' span still count.
         cancelled = skipped_dates(group, anchor, holiday_horizon) | {
             c.date for c in group.cancelled_meetings.all()}
+        changes = meeting_changes(group).values()
         for slot in group.slots.all():
+            # A meeting a facilitator cancelled or moved is skipped by its own slot only.
+            changed = {c.date for c in changes if c.start == slot.start}
             event = slot_event(group, slot, anchor=anchor, stamp=stamp,
-                               cancelled_dates=cancelled)
+                               cancelled_dates=cancelled | changed)
             if event is not None:
                 calendar.add_component(event)
+        for change in changes:
+            if change.is_moved and change.new_date >= anchor:
+                calendar.add_component(moved_meeting_event(group, change, stamp=stamp))
     return calendar
 
 

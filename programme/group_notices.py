@@ -23,12 +23,19 @@ from accounts.roles import TRIAGE_GROUP
 from home.contact import absolute_url
 from home.models import office_contacts
 from mail.sending import queue_email
+from readable.dates import local_date
 
 from .assignment import groups_page_url
 from .models.groups import CancelledMeeting, Group
 from .models.participation import ParticipationRequest
 from .models.venues import Venue
-from .schedule import MILAN, is_public_holiday, meeting_dates, public_holidays
+from .schedule import (
+    MILAN,
+    facilitator_reason,
+    is_public_holiday,
+    meeting_dates,
+    public_holidays,
+)
 from .seats import SEATED
 
 # How far ahead a change is looked for (days): the meetings people plan around. A change
@@ -66,11 +73,26 @@ class GroupSchedule:
     cancelled: dict = field(default_factory=dict)
     opened_holidays: frozenset = frozenset()
     venue_id: int | None = None
+    # The facilitators' changes to single meetings (programme.models.MeetingChange):
+    # FacilitatorChange tuples.
+    changes: tuple = ()
+
+
+@dataclass(frozen=True)
+class FacilitatorChange:
+    """A facilitator's change to the meeting of `date` at `start` (local time): cancelled
+    (`new_date` None) or held on `new_date` from `new_start` to `new_end`."""
+
+    date: datetime.date
+    start: datetime.time
+    new_date: datetime.date | None = None
+    new_start: datetime.time | None = None
+    new_end: datetime.time | None = None
 
 
 def read_schedule(group_id):
     """The schedule of the group `group_id` as the database holds it now, or None when
-    there is no such group. Four queries."""
+    there is no such group. Five queries."""
     venue_id = Group.objects.filter(pk=group_id).values_list("venue_id", flat=True).first()
     if venue_id is None:
         return None
@@ -81,12 +103,19 @@ def read_schedule(group_id):
         cancelled={c.date: c.translation_key for c in group.cancelled_meetings.all()},
         opened_holidays=frozenset(group.holiday_meetings.values_list("date", flat=True)),
         venue_id=venue_id,
+        changes=tuple(
+            FacilitatorChange(c.date, c.start, c.new_date if c.is_moved else None,
+                              c.new_start if c.is_moved else None,
+                              c.new_end if c.is_moved else None)
+            for c in group.meeting_changes.order_by("date", "start", "pk")),
     )
 
 
 def _held_times(schedule, start, days):
     """{date: sorted tuple of (start, end) local times} of the meetings `schedule` holds
-    in [start, start + days): cancelled dates and unopened public holidays left out."""
+    in [start, start + days): cancelled dates and unopened public holidays left out, the
+    facilitators' changes applied (a cancelled or moved meeting left out, a moved one
+    added at its new time)."""
     end = start + datetime.timedelta(days=days)
     closed = set(schedule.cancelled) | (
         set(public_holidays(start, end)) - schedule.opened_holidays)
@@ -95,7 +124,13 @@ def _held_times(schedule, start, days):
         for day in meeting_dates(slot, start, days):
             if day not in closed:
                 held.setdefault(day, set()).add((slot.start, slot.end))
-    return {day: tuple(sorted(times)) for day, times in held.items()}
+    for change in schedule.changes:
+        times = held.get(change.date, set())
+        times -= {t for t in times if t[0] == change.start}
+    for change in schedule.changes:
+        if change.new_date is not None and start <= change.new_date < end:
+            held.setdefault(change.new_date, set()).add((change.new_start, change.new_end))
+    return {day: tuple(sorted(times)) for day, times in held.items() if times}
 
 
 @dataclass(frozen=True)
@@ -114,6 +149,9 @@ class ScheduleChange:
     cancellation_key: object = None
     public_holiday: bool = False
     onwards: bool = False
+    # A facilitator cancelled the meeting, or moved it (`moved_to`: its new date).
+    by_facilitator: bool = False
+    moved_to: datetime.date | None = None
 
 
 def _new_times_onwards(changes, last_day):
@@ -160,9 +198,12 @@ def schedule_changes(before, after, now=None, days=NOTICE_HORIZON_DAYS):
             continue
         if not new:
             key = after.cancelled.get(day)
+            facilitator = next((c for c in after.changes if c.date == day), None)
             changes.append(ScheduleChange(
                 "cancelled", day, before=old, cancellation_key=key,
-                public_holiday=key is None and is_public_holiday(day)))
+                public_holiday=key is None and facilitator is None and is_public_holiday(day),
+                by_facilitator=key is None and facilitator is not None,
+                moved_to=facilitator.new_date if key is None and facilitator else None))
         elif not old:
             changes.append(ScheduleChange("added", day, after=new))
         else:
@@ -209,11 +250,23 @@ def change_lines(changes, language):
                 reasons[cancelled.translation_key] = cancelled.reason
     with translation.override(language):
         holiday = _("public holiday")
+        by_facilitator = facilitator_reason()
+        moved = {c.moved_to: _("moved to %(date)s") % {"date": local_date(c.moved_to)}
+                 for c in changes if c.moved_to}
+
+    def reason(change):
+        if change.public_holiday:
+            return holiday
+        if change.moved_to:
+            return moved[change.moved_to]
+        if change.by_facilitator:
+            return by_facilitator
+        return reasons.get(change.cancellation_key, "")
+
     return [{
         "kind": change.kind, "date": change.date, "onwards": change.onwards,
         "times": _times(change.after), "old_times": _times(change.before),
-        "reason": holiday if change.public_holiday
-        else reasons.get(change.cancellation_key, ""),
+        "reason": reason(change),
     } for change in changes if change.kind != "venue"]
 
 

@@ -39,6 +39,12 @@ class Meeting:
     # Cancelled because it is a public holiday the group has not opened (no editor
     # cancelled it: it was never announced).
     public_holiday: bool = False
+    # A facilitator's change (programme.meeting_changes): this occurrence cancelled or
+    # moved by them (`moved_to`: where it went, aware), or a one-off meeting held instead
+    # of the weekly one of `moved_from` (a date).
+    by_facilitator: bool = False
+    moved_to: datetime.datetime | None = None
+    moved_from: datetime.date | None = None
 
     @property
     def venue(self):
@@ -75,6 +81,49 @@ def slots_in_force(group, today):
             if slot.valid_until is None or slot.valid_until >= today]
 
 
+def meeting_changes(group):
+    """The facilitators' changes to `group`'s meetings (programme.models.MeetingChange),
+    from the prefetched `meeting_changes` (GroupQuerySet.for_listing and the other
+    listings prefetch them): {(date, start time): change}."""
+    return {(c.date, c.start): c for c in group.meeting_changes.all()}
+
+
+def moved_reason(change):
+    """The reason a moved meeting's old date shows, in the active language: «spostato a
+    giovedì 3 dicembre 2026, 18:00–20:00»."""
+    from django.utils import dateformat
+
+    from readable.dates import local_date
+
+    return _("moved to %(day)s %(date)s, %(start)s–%(end)s") % {
+        "day": dateformat.format(change.new_date, "l"), "date": local_date(change.new_date),
+        "start": f"{change.new_start:%H:%M}", "end": f"{change.new_end:%H:%M}"}
+
+
+def facilitator_reason():
+    """The standard reason of a facilitator's cancellation, in the active language."""
+    return _("decided by the group's facilitator")
+
+
+def _changed_fields(change):
+    """The Meeting fields of a weekly occurrence a facilitator cancelled or moved."""
+    if change.is_moved:
+        return {"cancelled": True, "by_facilitator": True, "reason": moved_reason(change),
+                "moved_to": datetime.datetime.combine(change.new_date, change.new_start,
+                                                      tzinfo=MILAN)}
+    return {"cancelled": True, "by_facilitator": True, "reason": facilitator_reason()}
+
+
+def _moved_meetings(group, changes, start, end):
+    """The one-off meetings `changes` (moved ones) hold in [start, end)."""
+    return [
+        Meeting(group=group, date=c.new_date,
+                start=datetime.datetime.combine(c.new_date, c.new_start, tzinfo=MILAN),
+                end=datetime.datetime.combine(c.new_date, c.new_end, tzinfo=MILAN),
+                by_facilitator=True, moved_from=c.date)
+        for c in changes.values() if c.is_moved and start <= c.new_date < end]
+
+
 def _cancellation_reason(group, cancelled):
     """`cancelled`'s reason in the active language and the language it is in ("" when it
     is the active one): the group's translation's copy when `with_translated_texts` found
@@ -91,9 +140,12 @@ def upcoming_meetings(groups, start, days):
     Paused groups do not meet. A slot meets only within its validity dates. Cancelled
     dates and public holidays (unless the group opened them) are listed as cancelled
     (`Meeting.cancelled`), a cancelled date with its reason, so people see the group
-    does not meet that week. Uses only what `groups` already holds (slots, cancelled
-    dates, opened holidays and, from `with_translated_texts`, the translated reasons
-    prefetched): no queries of its own.
+    does not meet that week. A meeting a facilitator cancelled or moved
+    (programme.meeting_changes) is listed as cancelled too, with a standard reason
+    (`by_facilitator`; a moved one says where it went, `moved_to`), and a moved one is
+    listed again at its new time (`moved_from`). Uses only what `groups` already holds
+    (slots, cancelled dates, opened holidays, meeting changes and, from
+    `with_translated_texts`, the translated reasons prefetched): no queries of its own.
     """
     end = start + datetime.timedelta(days=days)
     meetings = []
@@ -102,6 +154,7 @@ def upcoming_meetings(groups, start, days):
             continue
         skipped = skipped_dates(group, start, end)
         cancellations = {c.date: c for c in group.cancelled_meetings.all()}
+        changes = meeting_changes(group)
         for slot in group.slots.all():
             for day in meeting_dates(slot, start, days):
                 fields = {}
@@ -112,6 +165,8 @@ def upcoming_meetings(groups, start, days):
                         reason, language = str(_("public holiday")), ""
                     fields = {"cancelled": True, "reason": reason, "reason_language": language,
                               "public_holiday": day not in cancellations}
+                elif (day, slot.start) in changes:
+                    fields = _changed_fields(changes[(day, slot.start)])
                 meetings.append(
                     Meeting(
                         group=group,
@@ -121,6 +176,7 @@ def upcoming_meetings(groups, start, days):
                         **fields,
                     )
                 )
+        meetings.extend(_moved_meetings(group, changes, start, end))
     meetings.sort(key=lambda m: (m.start, str(m.group)))
     return meetings
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from home.models import ContactDetails
 from languages.versions import localized_pages
 from pagecache.data import cached
-from programme.schedule import meeting_dates, skipped_dates
+from programme.schedule import meeting_changes, meeting_dates, skipped_dates
 from seo.metadata import (
     DESCRIPTION_LENGTH,
     description,
@@ -157,10 +157,11 @@ def group_id(group, page, request):
     return f"{page_url(page, request)}#group-{group.translation_key}"
 
 
-def _schedule(slot, skipped, start, days):
+def _schedule(slot, skipped, start, days, changed=()):
     """A weekly slot as a schema.org Schedule, with the dates in [start, start + days)
-    it would meet but does not (`skipped`: cancelled dates and unopened holidays) as
-    exceptDate."""
+    it would meet but does not (`skipped`: cancelled dates and unopened holidays;
+    `changed`: the (date, start) of meetings a facilitator cancelled or moved, whose new
+    time is an Event of its own) as exceptDate."""
     schedule = {
         "@type": "Schedule",
         "byDay": f"https://schema.org/{DAYS[slot.weekday]}",
@@ -174,7 +175,8 @@ def _schedule(slot, skipped, start, days):
         schedule["startDate"] = slot.valid_from.isoformat()
     if slot.valid_until:
         schedule["endDate"] = slot.valid_until.isoformat()
-    excepted = [day.isoformat() for day in meeting_dates(slot, start, days) if day in skipped]
+    excepted = [day.isoformat() for day in meeting_dates(slot, start, days)
+                if day in skipped or (day, slot.start) in changed]
     if excepted:
         schedule["exceptDate"] = excepted
     return schedule
@@ -205,7 +207,7 @@ def group_series(group, location, page, request, today):
         "isAccessibleForFree": True,
         "maximumAttendeeCapacity": group.capacity,
         "remainingAttendeeCapacity": group.seats_left if group.is_open else 0,
-        "eventSchedule": [_schedule(slot, skipped, today, days)
+        "eventSchedule": [_schedule(slot, skipped, today, days, meeting_changes(group))
                           for slot in getattr(group, "slots_shown", group.slots.all())],
     }
 

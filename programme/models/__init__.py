@@ -1,6 +1,7 @@
 from .adhesions import Adhesion
 from .digests import TriageDigest
 from .groups import CancelledMeeting, Group, HolidayMeeting, MeetingSlot
+from .meeting_changes import MeetingChange
 from .pages import (
     GroupIndexPage,
     NewsIndexPage,
@@ -21,6 +22,7 @@ __all__ = [
     "Group",
     "GroupIndexPage",
     "HolidayMeeting",
+    "MeetingChange",
     "MeetingSlot",
     "NewsIndexPage",
     "NewsPage",

@@ -25,6 +25,11 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 from . import group_statuses
 from .venues import WEEKDAYS
 
+# What a group's dated meetings are made of (programme.schedule.upcoming_meetings): its
+# weekly slots, the editors' cancelled dates, the holidays it opened and the facilitators'
+# changes to single meetings (programme.models.MeetingChange).
+SCHEDULE_PREFETCH = ("slots", "cancelled_meetings", "holiday_meetings", "meeting_changes")
+
 
 class GroupQuerySet(models.QuerySet):
     def canonical(self):
@@ -47,7 +52,7 @@ class GroupQuerySet(models.QuerySet):
         return (
             self.canonical()
             .select_related("venue")
-            .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
+            .prefetch_related(*SCHEDULE_PREFETCH)
             .order_by("name")
         )
 

@@ -20,7 +20,7 @@ from ..protocol_forms import ProtocolPageForm
 from ..public_lists import GROUPS_PER_PAGE, page_of
 from ..service_categories import ServiceCategory, ServiceStatus
 from .adhesions import Adhesion
-from .groups import Group
+from .groups import SCHEDULE_PREFETCH, Group
 from .offices import ResponsibleOffice
 from .venues import Venue
 
@@ -35,7 +35,7 @@ def _groups_for_listing(request, *related):
     return (
         with_seats(Group.objects.published().filter(locale=default_locale(request)))
         .select_related("venue", *related)
-        .prefetch_related("slots", "cancelled_meetings", "holiday_meetings")
+        .prefetch_related(*SCHEDULE_PREFETCH)
         .order_by("name")
     )
 
