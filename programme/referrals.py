@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
+from accounts.models import Membership, Organisation
 
 from .adhesions import can_refer
 from .models.participation import ParticipationRequest
@@ -29,12 +29,22 @@ def referral_refusal(membership):
     return None
 
 
+def referral_source(organisation):
+    """The source a referral by `organisation` carries: "trade union" for a union (the
+    protocol's second channel, e.g. the Camera del Lavoro), else "partner referral". It
+    says which organisation referred the person, nothing about the person: no union
+    membership is asked or recorded (the referral form has no such field)."""
+    if organisation.kind == Organisation.Kind.TRADE_UNION:
+        return ParticipationRequest.Source.TRADE_UNION
+    return ParticipationRequest.Source.PARTNER_REFERRAL
+
+
 def refer(membership, data, language):
     refusal = referral_refusal(membership)
     if refusal:
         raise NotAllowedToRefer(refusal)
     return submit_request(
-        data=data, language=language, source=ParticipationRequest.Source.PARTNER_REFERRAL,
+        data=data, language=language, source=referral_source(membership.organisation),
         organisation=membership.organisation, referred_by=membership.user,
     )
 

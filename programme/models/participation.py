@@ -65,8 +65,11 @@ class ParticipationRequest(models.Model):
     class Source(models.TextChoices):
         SELF = "self", _("Self (public form)")
         PARTNER_REFERRAL = "partner_referral", _("Partner referral")
+        # A referral by a partner organisation that is a trade union (programme.referrals):
+        # the source of the request, never anything about the person's membership.
         TRADE_UNION = "trade_union", _("Trade union")
-        JOB_SERVICE = "job_service", _("Job service")
+        # Imported from the job service's database (jobservice.imports).
+        JOB_SERVICE = "job_service", _("Job service database")
         # Entered by the Segreteria for a person who phoned or came to the office.
         PHONE = "phone", _("Phone call to the office")
         DESK = "desk", _("In person at the office")
