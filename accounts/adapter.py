@@ -21,9 +21,13 @@ from django.utils.translation import get_language, gettext
 from mail.links import site_url
 from mail.sending import send_email
 
+from .roles import is_facilitator
+
 # The partner area: where a partner who signs in, signs up or verifies an email goes.
 # A URL name, reversed in the active language (the view lives outside this app).
 PARTNER_AREA = "partner:dashboard"
+# The facilitators' area (facilitation app): where a facilitator who signs in goes.
+FACILITATOR_AREA = "facilitation:home"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         if request.user.has_perm("wagtailadmin.access_admin"):
             return reverse("wagtailadmin_home")
+        if is_facilitator(request.user):
+            return reverse(FACILITATOR_AREA)
         return reverse(PARTNER_AREA)
 
     def get_signup_redirect_url(self, request):
