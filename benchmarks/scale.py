@@ -67,6 +67,11 @@ LARGER_BY_DESIGN = {
                               "the demo's 3 on the small dataset",
     "protocol": "the public record of who joined the protocol lists every adherent (200 "
                 "against the demo's few), folded by kind: none may be left off a page",
+    "outcomes dashboard": "the medians (days to first contact, to assignment) read a month "
+                          "and a duration per request of the last 12 months (thousands on "
+                          "the large dataset, a handful on the demo) in two queries; its "
+                          "groups' rows are every group (300)",
+    "outcomes CSV, every figure": "as the outcomes dashboard",
     "iCalendar, all groups": "the whole calendar, one weekly event per meeting slot of "
                              "every group (400 slots); the feeds per venue and per group "
                              "are the bounded ones a citizen subscribes to",
@@ -141,6 +146,13 @@ VIEWS = [
      lambda ctx: "/admin/participation_requests/?export=xlsx"),
     ("partner dashboard", "partner", lambda ctx: ctx.reverse("partner:dashboard")),
     ("partner referral list", "partner", lambda ctx: ctx.reverse("partner:referral_list")),
+    ("outcomes dashboard", "staff", lambda ctx: "/admin/outcomes/"),
+    ("outcomes CSV, every figure", "staff", lambda ctx: "/admin/outcomes/csv/"),
+    # The public figures are computed once a day (outcomes.public): a warm request reads
+    # them from the cache, as every request but the day's first does.
+    ("programme in numbers", "public", lambda ctx: "/it/il-programma-in-numeri/"),
+    ("programme in numbers, CSV", "public",
+     lambda ctx: "/it/il-programma-in-numeri/liste-di-attesa.csv"),
 ]
 WHOLE_FILE = {"export CSV (triage), whole file", "export XLSX (triage), whole file"}
 EXPORTS = {"export CSV (triage)", "export XLSX (triage)", *WHOLE_FILE}

@@ -298,6 +298,10 @@ class FooterLinks(BaseSiteSetting):
         "wagtailcore.Page", verbose_name=_("open data"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    outcomes_page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("the programme in numbers"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
 
     panels = [
         PageChooserPanel("privacy_page"),
@@ -307,6 +311,7 @@ class FooterLinks(BaseSiteSetting):
         PageChooserPanel("report_page", ["home.ProblemReportPage"]),
         PageChooserPanel("site_map_page", ["home.SiteMapPage"]),
         PageChooserPanel("open_data_page"),
+        PageChooserPanel("outcomes_page", ["outcomes.OutcomesPage"]),
     ]
 
     class Meta:

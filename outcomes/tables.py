@@ -56,7 +56,7 @@ class Table:
         return tuple(sum(row) for row in self.cells)
 
     def column_totals(self):
-        return tuple(sum(column) for column in zip(*self.cells)) if self.cells else ()
+        return tuple(sum(column) for column in zip(*self.cells, strict=True)) if self.cells else ()
 
     def grand_total(self):
         return sum(self.row_totals())

@@ -89,7 +89,7 @@ def alternate_languages(context):
 
 
 FOOTER_LINK_FIELDS = ("privacy_page", "accessibility_page", "legal_notes_page", "faq_page",
-                      "report_page", "site_map_page", "open_data_page")
+                      "report_page", "site_map_page", "open_data_page", "outcomes_page")
 
 
 @dataclass

@@ -27,6 +27,7 @@ PUBLIC_PAGES = {
         "/it/contatti/",                          # ContactPage (contact form)
         "/it/prenota-appuntamento/",              # BookingPage (its first step)
         "/it/dati-aperti/",                       # OpenDataPage
+        "/it/il-programma-in-numeri/",            # OutcomesPage
         "/it/cerca/?q=gruppi",                    # search results
         "/it/pagina-che-non-esiste/",             # 404
     ],
@@ -45,6 +46,7 @@ PUBLIC_PAGES = {
         "/en/contact/",
         "/en/book-an-appointment/",
         "/en/open-data/",
+        "/en/the-programme-in-numbers/",
         "/en/search/?q=groups",
         "/en/page-that-does-not-exist/",
     ],

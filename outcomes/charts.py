@@ -1,0 +1,117 @@
+"""Accessible bar charts of the figures, drawn on the server as SVG by a template
+(templates/outcomes/includes/figure_chart.html): no script, no third party.
+
+One horizontal bar per row of a figure, its value written beside it in text (the bar's
+colour carries no meaning of its own), the whole chart an image (`role="img"`) named by
+its `<title>` and described by its `<desc>`, which reads out every bar; the table under
+it holds the same numbers. What a bar measures:
+
+- COUNT: the row's total (a figure with one column: its value);
+- DAYS, PERCENT with one column: the value (none where there is nothing to measure);
+- PERCENT with several columns (attendance per month): the rate over all of them,
+  weighted by their bases (present records out of all records).
+
+At most MAX_BARS bars: a figure with more rows (every group of the programme) says the
+chart shows the first ones and the table has them all.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .presentation import format_value
+from .tables import Kind
+
+MAX_BARS = 25
+# The SVG's user units: a 640-wide drawing scaled to the screen's width (viewBox).
+WIDTH = 640
+LABEL_WIDTH = 220
+BAR_SPACE = 330
+BAR_HEIGHT = 20
+ROW_HEIGHT = 28
+LABEL_CHARACTERS = 30
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str        # as drawn (shortened if long)
+    full_label: str
+    value_text: str
+    width: float      # user units, 0 when there is no value
+    y: float
+
+    @property
+    def text_y(self):
+        return self.y + BAR_HEIGHT * 0.72
+
+    @property
+    def value_x(self):
+        return LABEL_WIDTH + self.width + 6
+
+
+@dataclass(frozen=True)
+class Chart:
+    slug: str
+    title: str
+    description: str
+    bars: tuple
+    height: int
+    truncated: bool
+    width: int = WIDTH
+    label_width: int = LABEL_WIDTH
+    bar_height: int = BAR_HEIGHT
+
+    @property
+    def title_id(self):
+        return f"chart-{self.slug}-title"
+
+    @property
+    def desc_id(self):
+        return f"chart-{self.slug}-desc"
+
+
+def _series(table):
+    """(label, value) per row: what each bar measures (see the module's docstring)."""
+    if table.kind == Kind.COUNT:
+        return list(zip(table.rows, table.row_totals(), strict=True)), _("total")
+    if len(table.columns) == 1:
+        return [(label, cells[0]) for label, cells in zip(table.rows, table.cells,
+                                                           strict=True)], table.columns[0]
+    series = []
+    for label, cells, bases in zip(table.rows, table.cells, table.bases, strict=True):
+        measured = sum(base for value, base in zip(cells, bases, strict=True)
+                       if value is not None)
+        weighted = sum(value * base for value, base in zip(cells, bases, strict=True)
+                       if value is not None)
+        series.append((label, round(weighted / measured, 1) if measured else None))
+    return series, _("whole period")
+
+
+def _short(label):
+    label = str(label)
+    return label if len(label) <= LABEL_CHARACTERS else label[:LABEL_CHARACTERS - 1] + "…"
+
+
+def chart(table):
+    """The Chart of `table` (outcomes.tables.Table), with its bars scaled to the largest
+    value (100 for percentages)."""
+    series, measure = _series(table)
+    truncated = len(series) > MAX_BARS
+    series = series[:MAX_BARS]
+    values = [value for _label, value in series if value is not None]
+    top = 100 if table.kind == Kind.PERCENT else max(values, default=0)
+    bars = tuple(
+        Bar(label=_short(label), full_label=str(label),
+            value_text=format_value(value, table.kind),
+            width=round(BAR_SPACE * value / top, 1) if value and top else 0,
+            y=index * ROW_HEIGHT + 4)
+        for index, (label, value) in enumerate(series))
+    read_out = "; ".join(f"{bar.full_label}: {bar.value_text}" for bar in bars)
+    description = _("Horizontal bar chart, one bar per row of the table (%(measure)s): "
+                    "%(values)s.") % {"measure": measure, "values": read_out or "—"}
+    if truncated:
+        description += " " + _("The chart shows the first %(count)d rows; the table has "
+                               "them all.") % {"count": MAX_BARS}
+    return Chart(slug=table.slug, title=str(table.title), description=description,
+                 bars=bars, height=max(len(bars), 1) * ROW_HEIGHT + 8,
+                 truncated=truncated)

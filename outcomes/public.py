@@ -1,0 +1,293 @@
+"""The figures of the public page "Il programma in numeri" (outcomes.models.OutcomesPage):
+the dashboard's figures (outcomes.figures.all_figures) for the last 12 complete months,
+every cell suppressed by outcomes.suppression, as rows ready for the template.
+
+Freshness: the period ends with the last complete month, so the figures change once a
+month; they are computed at most once a day per language (Django's default cache, keyed
+by the day) and never read older than that day. The page cache (pagecache, at most
+PAGE_CACHE_SECONDS) sits on top; a publication clears it, not the day's figures.
+"""
+
+import csv
+import dataclasses
+import datetime
+import io
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from exports.spreadsheets import csv_delimiter, neutralise_formula
+from outcomes import charts, suppression
+from outcomes.presentation import format_value
+from outcomes.tables import Kind
+
+CACHE_SECONDS = 24 * 60 * 60
+PUBLIC_MONTHS = 12
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicCell:
+    """A cell as printed: `value` (int, float) when shown, else None; `status` one of
+    suppression.SHOWN, PRIMARY, SECONDARY, EMPTY; `kind` the table's Kind."""
+
+    value: object
+    status: str
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicRow:
+    label: str
+    cells: tuple
+    total: PublicCell | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicFigure:
+    """One figure after suppression: the table's texts, its rows (PublicRow) and, for
+    counts, the totals row. No hidden value is kept here."""
+
+    slug: str
+    title: str
+    description: str
+    row_heading: str
+    columns: tuple
+    rows: tuple
+    kind: str
+    notes: tuple
+    column_totals: tuple = ()
+    grand_total: PublicCell | None = None
+    chart: charts.Chart | None = None
+
+    @property
+    def has_totals(self):
+        return self.kind == Kind.COUNT
+
+    @property
+    def is_empty(self):
+        return not self.rows or not self.columns
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicFigures:
+    """What the page shows: the period (first and last day), the day the figures were
+    computed, the threshold and the figures (PublicFigure)."""
+
+    start: datetime.date
+    end: datetime.date
+    computed_on: datetime.date
+    threshold: int
+    figures: tuple
+
+
+def _cell(cell, kind):
+    return PublicCell(cell.value if cell.shown else None, cell.status, kind)
+
+
+def public_figure(table):
+    """`table` (outcomes.tables.Table) suppressed, as a PublicFigure."""
+    result = suppression.suppress(table)
+    kind = table.kind
+    rows = []
+    for index, label in enumerate(table.rows):
+        total = _cell(result.row_totals[index], kind) if result.row_totals else None
+        rows.append(PublicRow(label=str(label),
+                              cells=tuple(_cell(c, kind) for c in result.cells[index]),
+                              total=total))
+    figure = PublicFigure(
+        slug=table.slug, title=str(table.title), description=str(table.description),
+        row_heading=str(table.row_heading), columns=tuple(str(c) for c in table.columns),
+        rows=tuple(rows), kind=kind, notes=tuple(str(n) for n in table.notes),
+        column_totals=tuple(_cell(c, kind) for c in result.column_totals),
+        grand_total=_cell(result.grand_total, kind) if result.grand_total else None,
+    )
+    return dataclasses.replace(figure, chart=public_chart(figure))
+
+
+def compute(language, today):
+    """PublicFigures for `today` (a date in Milan) in `language` ("it", "en")."""
+    from outcomes.figures import OutcomeFilters, all_figures
+
+    filters = OutcomeFilters.last_months(today, months=PUBLIC_MONTHS)
+    with translation.override(language):
+        figures = tuple(public_figure(table) for table in all_figures(filters))
+    return PublicFigures(start=filters.start, end=filters.end, computed_on=today,
+                         threshold=suppression.THRESHOLD, figures=figures)
+
+
+def public_figures(language, today=None):
+    """The page's PublicFigures in `language`, computed once a day (cached until the
+    day changes in Milan; `today` a date, default today)."""
+    today = today or timezone.localdate()
+    key = f"outcomes:public:{language}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute(language, today)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+# --- The charts: drawn from the suppressed cells only --------------------------------------
+
+
+def cell_text(cell):
+    """A PublicCell as the chart and the CSV write it: the value formatted in the active
+    language; "< 10" for a count under 10, "*" for a count hidden by secondary
+    suppression, "too few cases" for a rate or median drawn from fewer than 10, "—"
+    where there is nothing to measure."""
+    if cell.status == suppression.SHOWN:
+        return format_value(cell.value, cell.kind)
+    if cell.status == suppression.PRIMARY:
+        if cell.kind == Kind.COUNT:
+            return f"< {suppression.THRESHOLD}"
+        return _("too few cases")
+    if cell.status == suppression.SECONDARY:
+        return "*"
+    return format_value(None, cell.kind)
+
+
+def _chart_series(figure):
+    """(label, PublicCell) per bar and what the bars measure, or None when the figure
+    has no value per row on the page (a rate per month and group: its rate over the
+    whole period is not published, so it is not drawn either)."""
+    if figure.kind == Kind.COUNT:
+        return [(row.label, row.total) for row in figure.rows], _("total")
+    if len(figure.columns) == 1:
+        return [(row.label, row.cells[0]) for row in figure.rows], figure.columns[0]
+    return None
+
+
+def public_chart(figure):
+    """The outcomes.charts.Chart of `figure` (a PublicFigure), drawn by
+    templates/outcomes/includes/figure_chart.html, or None (see _chart_series).
+
+    One bar per row: the row's total (counts) or its value (a median, a rate). A hidden
+    cell gets no bar and reads as in the table ("< 10", "*", "too few cases"): its
+    value is not in the PublicFigure, so nothing of it can reach the SVG. Bars are
+    scaled to the largest value shown (100 for percentages)."""
+    found = _chart_series(figure)
+    if found is None or figure.is_empty:
+        return None
+    series, measure = found
+    truncated = len(series) > charts.MAX_BARS
+    series = series[:charts.MAX_BARS]
+    shown = [cell.value for _label, cell in series if cell.status == suppression.SHOWN]
+    top = 100 if figure.kind == Kind.PERCENT else max(shown, default=0)
+    bars = tuple(
+        charts.Bar(label=charts._short(label), full_label=str(label),
+                   value_text=cell_text(cell),
+                   width=round(charts.BAR_SPACE * cell.value / top, 1)
+                   if cell.status == suppression.SHOWN and cell.value and top else 0,
+                   y=index * charts.ROW_HEIGHT + 4)
+        for index, (label, cell) in enumerate(series))
+    read_out = "; ".join(f"{bar.full_label}: {bar.value_text}" for bar in bars)
+    description = _("Horizontal bar chart, one bar per row of the table (%(measure)s): "
+                    "%(values)s.") % {"measure": measure, "values": read_out or "—"}
+    if truncated:
+        description += " " + _("The chart shows the first %(count)d rows; the table has "
+                               "them all.") % {"count": charts.MAX_BARS}
+    return charts.Chart(slug=figure.slug, title=figure.title, description=description,
+                        bars=bars, height=max(len(bars), 1) * charts.ROW_HEIGHT + 8,
+                        truncated=truncated)
+
+
+# --- The CSV files ---------------------------------------------------------------------------
+
+# The file names' stems: the dashboard's (outcomes.dashboard.FILE_NAMES, translated by the
+# catalogue), None for every figure in one file.
+ALL_FIGURES = None
+
+
+def _stems():
+    from outcomes.dashboard import ALL_FILE_NAME, FILE_NAMES
+
+    return {**FILE_NAMES, ALL_FIGURES: ALL_FILE_NAME}
+
+
+def csv_stem(slug, language):
+    """The file name stem of figure `slug` (None: every figure) in `language`
+    ("liste-di-attesa", "waiting-list")."""
+    with translation.override(language):
+        return str(_stems()[slug])
+
+
+def find_stem(stem, language):
+    """(slug, language of the stem) for a file name stem, the page's `language` first;
+    None when no figure has it."""
+    languages = [language] + [code for code, _name in settings.LANGUAGES if code != language]
+    for code in languages:
+        for slug in _stems():
+            if csv_stem(slug, code) == stem:
+                return slug, code
+    return None
+
+
+def csv_file_name(slug, language, outcomes):
+    """"liste-di-attesa-2025-01-2025-12.csv": the stem and the period of `outcomes`."""
+    return f"{csv_stem(slug, language)}-{outcomes.start:%Y-%m}-{outcomes.end:%Y-%m}.csv"
+
+
+def _csv_cell(cell):
+    if cell is None:
+        return ""
+    if cell.status == suppression.SHOWN:
+        value = cell.value
+        if cell.kind != Kind.COUNT:
+            text = f"{float(value):.1f}"
+            return text.replace(".", ",") if translation.get_language() == "it" else text
+        return str(value)
+    if cell.status == suppression.EMPTY:
+        return ""
+    return cell_text(cell)
+
+
+def csv_rows(figure):
+    """The rows of a PublicFigure's CSV: a heading row, one row per table row and, for
+    counts, the totals row; hidden cells as on the page ("< 10", "*", "too few
+    cases"), cells with nothing to measure empty. No base (count behind a rate) is
+    written: the page does not show them."""
+    heading = [figure.row_heading, *figure.columns]
+    if figure.has_totals:
+        heading.append(_("Total"))
+    rows = [heading]
+    for row in figure.rows:
+        cells = [row.label, *(_csv_cell(cell) for cell in row.cells)]
+        if figure.has_totals:
+            cells.append(_csv_cell(row.total))
+        rows.append(cells)
+    if figure.has_totals:
+        rows.append([_("Total"), *(_csv_cell(cell) for cell in figure.column_totals),
+                     _csv_cell(figure.grand_total)])
+    return rows
+
+
+def _legend():
+    return [
+        [_("< %(threshold)s: fewer than %(threshold)s, not shown")
+         % {"threshold": suppression.THRESHOLD}],
+        [_("*: not shown, so that counts under 10 cannot be worked out")],
+        [_("too few cases: a rate or median computed on fewer than %(threshold)s cases, "
+           "not shown") % {"threshold": suppression.THRESHOLD}],
+    ]
+
+
+def csv_file(figures, language):
+    """`figures` (PublicFigure, one or more) as CSV bytes in `language`: UTF-8 with a
+    byte-order mark, «;» and the decimal comma in Italian, «,» and the decimal point in
+    English (exports.spreadsheets' rules, no formulas); several figures each under its
+    title, a blank line between them; the legend of the hidden cells last."""
+    out = io.StringIO()
+    with translation.override(language):
+        writer = csv.writer(out, delimiter=csv_delimiter(language), lineterminator="\r\n")
+        rows = []
+        for index, figure in enumerate(figures):
+            if len(figures) > 1:
+                if index:
+                    rows.append([])
+                rows.append([figure.title])
+            rows += csv_rows(figure)
+        rows += [[], *_legend()]
+        writer.writerows([[neutralise_formula(str(value)) for value in row] for row in rows])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

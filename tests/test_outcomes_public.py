@@ -1,0 +1,218 @@
+"""The page "Il programma in numeri" / "The programme in numbers" (issue 20, part C2): in
+both languages, every count under 10 shown as "< 10", and no hidden count can be
+recovered from the cells and totals on the rendered page (the HTML tables are parsed
+back and attacked with the linear programme of test_outcomes_suppression)."""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from outcomes.models import OutcomesPage
+from outcomes.suppression import PRIMARY, SECONDARY, THRESHOLD
+from programme.models.participation import ParticipationRequest, StatusChange
+from tests.test_outcomes_suppression import assert_not_derivable
+
+pytestmark = pytest.mark.django_db
+
+URL = {"it": "/it/il-programma-in-numeri/", "en": "/en/the-programme-in-numbers/"}
+
+
+class _Tables(HTMLParser):
+    """The page's outcome tables: [{"kind", "rows": [[cell...]]}], each cell
+    ("value", int|float), ("primary"|"secondary"|"base", text) or ("text", text)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._row, self._cell, self._in_cell = [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and "outcomes-table" in (attrs.get("class") or ""):
+            self.tables.append({"kind": attrs.get("data-kind"), "rows": [], "head": True})
+        elif not self.tables:
+            return
+        elif tag == "tbody" or tag == "tfoot":
+            self.tables[-1]["head"] = False
+        elif tag == "tr" and not self.tables[-1]["head"]:
+            self._row = []
+            self.tables[-1]["rows"].append(self._row)
+        elif tag == "td" and self._row is not None:
+            self._cell = ["text", ""]
+            self._row.append(self._cell)
+            self._in_cell = True
+        elif tag == "span" and self._in_cell:
+            if "data-value" in attrs:
+                raw = attrs["data-value"]
+                self._cell[:] = ["value", float(raw) if "." in raw else int(raw)]
+            elif "data-suppressed" in attrs:
+                self._cell[:] = [attrs["data-suppressed"], ""]
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._in_cell = False
+        elif tag == "table" and self.tables:
+            self._row = None
+
+    def handle_data(self, data):
+        if self._in_cell and self._cell[0] != "value":
+            self._cell[1] += data
+
+
+def page_tables(html):
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def _seed(requests=400):
+    """`requests` requests (every 10th a partner's referral) spread over the 12 months
+    before this one, unevenly, so that many cells fall under 10."""
+    from programme.demo_scale import grow
+
+    grow(requests=requests, adherents=5, search_index=False)
+    now = timezone.now()
+    for bucket in range(12):
+        days = 31 * (bucket + 1) - 15
+        chosen = ParticipationRequest.objects.filter(pk__in=[
+            pk for pk in ParticipationRequest.objects.values_list("pk", flat=True)
+            if pk % (bucket + 2) == 0 and pk % 13 != bucket])
+        StatusChange.objects.filter(request__in=chosen).update(
+            changed_at=F("changed_at") - datetime.timedelta(days=days))
+        chosen.update(created_at=F("created_at") - datetime.timedelta(days=days))
+    assert now  # the figures read Milan's today
+
+
+@pytest.fixture
+def seeded(db):
+    _seed()
+    cache.clear()
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_the_page_exists_in_both_languages_with_its_rule(client, language):
+    response = client.get(URL[language])
+    assert response.status_code == 200
+    html = response.content.decode()
+    page = OutcomesPage.objects.get(locale__language_code=language)
+    assert page.live and page.url == URL[language]
+    title = {"it": "Il programma in numeri", "en": "The programme in numbers"}[language]
+    assert f"<h1>{title}</h1>" in html
+    words = {
+        "it": ["Dati aggiornati al", "Come proteggiamo i numeri piccoli",
+               "Handbook on Statistical Disclosure Control", "meno di 10"],
+        "en": ["Data updated on", "How small numbers are protected",
+               "Handbook on Statistical Disclosure Control"],
+    }[language]
+    for word in words:
+        assert word in html, word
+    assert f'lang="{language}"' in html
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_every_count_under_ten_reads_less_than_ten(seeded, language):
+    html = Client().get(URL[language]).content.decode()
+    tables = page_tables(html)
+    assert tables, "no table on the page"
+    counts = [t for t in tables if t["kind"] == "count"]
+    assert counts
+    primaries = 0
+    for table in counts:
+        for row in table["rows"]:
+            for kind, value in row:
+                if kind == "value":
+                    assert value >= THRESHOLD
+                elif kind == "primary":
+                    primaries += 1
+                    assert value.strip().startswith("< 10")
+    assert primaries, "the seeded data has small counts: some must read < 10"
+    fewer = {"it": "meno di 10", "en": "fewer than 10"}[language]
+    assert html.count(fewer) >= primaries
+    assert "&lt; 10" in html
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_no_hidden_count_can_be_worked_out_from_the_page(seeded, language):
+    html = Client().get(URL[language]).content.decode()
+    attacked = 0
+    for table in page_tables(html):
+        if table["kind"] != "count" or not table["rows"]:
+            continue
+        shown, hidden = {}, {}
+        for i, row in enumerate(table["rows"]):
+            for j, (kind, value) in enumerate(row):
+                if kind == "value":
+                    shown[(i, j)] = value
+                elif kind in (PRIMARY, SECONDARY):
+                    hidden[(i, j)] = kind
+                else:
+                    pytest.fail(f"unexpected cell {kind!r} {value!r}")
+        if hidden:
+            attacked += 1
+            assert_not_derivable(shown, hidden)
+    assert attacked
+
+
+def test_rates_and_medians_from_fewer_than_ten_cases_are_hidden(seeded):
+    html = Client().get(URL["en"]).content.decode()
+    for table in page_tables(html):
+        if table["kind"] in ("days", "percent"):
+            for row in table["rows"]:
+                for kind, _value in row:
+                    assert kind in ("value", "base", "text")
+
+
+def test_the_figures_are_computed_once_a_day(seeded, django_assert_max_num_queries):
+    from outcomes import public
+
+    today = timezone.localdate()
+    first = public.public_figures("it", today)
+    with django_assert_max_num_queries(0):
+        again = public.public_figures("it", today)
+    assert again == first
+    tomorrow = public.public_figures("it", today + datetime.timedelta(days=1))
+    assert tomorrow.computed_on == today + datetime.timedelta(days=1)
+
+
+def test_the_period_is_the_last_twelve_complete_months():
+    from outcomes.public import compute
+
+    figures = compute("it", datetime.date(2026, 3, 15))
+    assert figures.start == datetime.date(2025, 3, 1)
+    assert figures.end == datetime.date(2026, 2, 28)
+
+
+def test_the_page_is_in_the_sitemap_with_a_description(client):
+    from tests.test_findability import sitemap
+
+    locs = {url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+            for url in sitemap(client)}
+    assert any(loc.endswith(URL["it"]) for loc in locs)
+    assert any(loc.endswith(URL["en"]) for loc in locs)
+    html = client.get(URL["it"]).content.decode()
+    assert '<meta name="description" content="Richieste, attese' in html
+
+
+def _page_queries(url):
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_queries_do_not_grow_with_twenty_thousand_requests():
+    from programme.demo_scale import grow
+
+    _seed(requests=30)
+    before = {language: _page_queries(url) for language, url in URL.items()}
+    grow(requests=20_000, search_index=False)
+    assert ParticipationRequest.objects.count() >= 20_000
+    after = {language: _page_queries(url) for language, url in URL.items()}
+    assert after == before
