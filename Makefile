@@ -103,6 +103,14 @@ bench-signup: install static  ## sign-up as slow for an email with an account as
 bench-privacy: install  ## the retention purge on 5,000 and 50,000 requests: time and queries
 	$(PY) benchmarks/privacy_purge.py
 
+.PHONY: bench-import
+bench-import: install  ## import of the job service's database: 5,000 rows, CSV and XLSX, preview and confirmation
+	$(PY) benchmarks/job_import.py
+
+.PHONY: bench-outcomes
+bench-outcomes: install static  ## outcomes dashboard's server CPU on 20,000 requests (issue 20; budget 200 ms)
+	$(PY) benchmarks/outcomes_dashboard.py
+
 .PHONY: bench-scale
 bench-scale: install static  ## every view's queries and CPU on the demo and on a grown database (issue 16)
 	$(PY) benchmarks/scale.py

@@ -80,6 +80,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("partner/", include("programme.partner_urls")),
+    # The facilitators' area (facilitation/views.py): /it/facilitatori/, /en/facilitators/.
+    path(pgettext_lazy("URL", "facilitators/"), include("facilitation.urls")),
     path("partner/", include("accounts.urls")),
     path("partner/", include(former_italian_addresses("programme.partner_urls")
                              + former_italian_addresses("accounts.urls"))),

@@ -418,8 +418,9 @@ RETENTION_RATING_COMMENT_DAYS = retention_days("RETENTION_RATING_COMMENT_DAYS", 
 RETENTION_BOOKING_DAYS = retention_days("RETENTION_BOOKING_DAYS", 90)
 # Retention rules and data-subject sources of apps privacy/ must not import: the wiring
 # names them here (privacy.retention.extra_rules, privacy.subjects.extra_sources).
-RETENTION_EXTRA_RULES = ["booking.retention.anonymise_bookings"]
-PRIVACY_EXTRA_SUBJECT_SOURCES = ["booking.retention"]
+RETENTION_EXTRA_RULES = ["booking.retention.anonymise_bookings",
+                         "jobservice.imports.purge_pending"]
+PRIVACY_EXTRA_SUBJECT_SOURCES = ["booking.retention", "facilitation.retention"]
 
 # --- Spreadsheet exports (exports/) ---------------------------------------------------
 # Exports of more rows than this are written by the background worker, with a progress

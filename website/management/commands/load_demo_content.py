@@ -10,6 +10,7 @@ from accounts.demo import DEMO_EDITOR_EMAIL, ensure_demo_editor
 from booking import demo as booking_demo
 from home import demo as home_demo
 from opendata import demo as opendata_demo
+from outcomes import demo as outcomes_demo
 from programme import demo as programme_demo
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             to_translate += programme_demo.build(t, home, pages)
             to_translate += booking_demo.build(t, home, pages)
             to_translate += opendata_demo.build(t, home, pages)
+            to_translate += outcomes_demo.build(t, home, pages)
             home_demo.put_contact_last(home, pages, to_translate)
             home_demo.translate_all(to_translate, t)
             programme_demo.assign_moderation_workflow_to_sections()  # English sections too
