@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from .roles import is_facilitator
+
 # Where the middleware keeps the admin URL a staff member asked for while sent to set
 # up two-factor authentication (the recovery codes page links back to it).
 ADMIN_NEXT_SESSION_KEY = "admin_mfa_next"
@@ -58,7 +60,7 @@ class AdminAccessMiddleware:
             return render(
                 request,
                 "accounts/admin_forbidden.html",
-                {"admin_path": request.get_full_path()},
+                {"admin_path": request.get_full_path(), "is_facilitator": is_facilitator(user)},
                 status=403,
             )
         if getattr(settings, "ADMIN_MFA_REQUIRED", True) and not has_totp(user):

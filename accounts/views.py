@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from mail.links import site_url
 from mail.sending import queue_email
 
-from .decorators import partner_required
+from .decorators import facilitator_refused, partner_required
 from .forms import InvitationForm, OrganisationForm
 from .models import Invitation, Membership
 from .organisations import (
@@ -30,6 +30,9 @@ DASHBOARD = "partner:dashboard"
 @never_cache
 @login_required
 def organisation_create(request):
+    refused = facilitator_refused(request)
+    if refused is not None:
+        return refused
     if membership_of(request.user) is not None:
         return redirect(DASHBOARD)
     form = OrganisationForm(request.POST or None)
@@ -110,6 +113,9 @@ def invitation_accept(request, token):
         return render(request, "accounts/invitation.html",
                       {"invitation": invitation, "problem": problem},
                       status=410 if problem else 200)
+    refused = facilitator_refused(request)
+    if refused is not None:
+        return refused
     if request.method == "POST":
         try:
             accept(invitation, request.user)

@@ -2,6 +2,7 @@
 account (Segreteria). No field takes free text about a person."""
 
 import datetime
+import re
 
 from allauth.account.models import EmailAddress
 from django import forms
@@ -29,6 +30,11 @@ class AttendanceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if any(re.fullmatch(r"p\d+", name) and name not in self.fields for name in self.data):
+            # A mark for someone not in the list: removed from the group since the page
+            # was opened, or a tampered form. Nothing is saved; the list is shown again.
+            raise forms.ValidationError(_("The list of people changed while you were "
+                                          "marking: check the list again and save."))
         if any(name in self.errors for name in self.fields):
             # Only a tampered or garbled POST sends another value than the two radios.
             raise forms.ValidationError(_("Some marks were not understood: choose Present or "

@@ -24,8 +24,9 @@ class FacilitatorAssignment(models.Model):
     class Meta:
         verbose_name = _("facilitator of a group")
         verbose_name_plural = _("facilitators of groups")
-        constraints = [models.UniqueConstraint(fields=["user", "group"],
-                                               name="facilitator_once_per_group")]
+        constraints = [models.UniqueConstraint(
+            fields=["user", "group"], name="facilitator_once_per_group",
+            violation_error_message=_("This facilitator already runs this group."))]
 
     def __str__(self):
         return f"{self.user_id} → {self.group_id}"
@@ -56,8 +57,10 @@ class AttendanceRecord(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         ordering = ["date", "start"]
-        constraints = [models.UniqueConstraint(fields=["request", "group", "date", "start"],
-                                               name="attendance_once_per_meeting")]
+        constraints = [models.UniqueConstraint(
+            fields=["request", "group", "date", "start"], name="attendance_once_per_meeting",
+            violation_error_message=_("This person's attendance at this meeting is already "
+                                      "recorded: open the register again to change it."))]
         indexes = [models.Index(fields=["group", "date"], name="attendance_meeting")]
 
     def __str__(self):

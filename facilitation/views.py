@@ -102,7 +102,8 @@ def home(request):
     today = today_in_milan()
     groups = registers.groups_of(request.user)
     return render(request, "facilitation/home.html", {
-        "groups": groups, "meetings": registers.meetings_of(groups, today),
+        "groups": groups, "group_names": [group.text.name for group in groups],
+        "meetings": registers.meetings_of(groups, today),
         "past_days": registers.PAST_DAYS, "ahead_days": registers.AHEAD_DAYS,
     })
 

@@ -65,6 +65,10 @@ class UploadView(SegreteriaOnly, WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Job service database")
     header_icon = "upload"
 
+    def get_breadcrumbs_items(self):
+        # Without its own crumb Wagtail's header reads «Home».
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
     def get_context_data(self, form=None, **kwargs):
         return super().get_context_data(
             form=form or UploadForm(), columns=COLUMNS,

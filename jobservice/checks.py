@@ -112,13 +112,20 @@ def _check_day(year, month, day):
 def column_map(header):
     """{column key: index in the row} from the header's cells, and the headers ignored;
     raises UnreadableFile naming the required columns that are missing."""
-    positions, ignored = {}, []
+    positions, ignored, twice = {}, [], []
     for index, text in enumerate(header):
         key = header_key(text)
         if key and key not in positions:
             positions[key] = index
+        elif key:
+            # Two columns for one value: which one is right cannot be guessed.
+            twice.append(text)
         elif text:
             ignored.append(text)
+    if twice:
+        raise UnreadableFile(
+            _("These columns appear twice in the first row: %(columns)s. Keep one of each "
+              "and upload the file again.") % {"columns": ", ".join(twice)})
     missing = [italian for key, italian, *_rest in COLUMNS
                if key in REQUIRED and key not in positions]
     if "email" not in positions and "phone" not in positions:
@@ -261,8 +268,19 @@ def known_people(rows):
     return known
 
 
-CONTACT_WORDS = {"email": gettext_lazy("email"), "phone": gettext_lazy("phone"),
-                 "digest": gettext_lazy("tax code")}
+# Whole sentences for each kind, not one sentence with the kind put in: Italian agrees
+# the adjective with the word («stessa email», «stesso telefono»).
+ALREADY_PRESENT = {
+    "email": gettext_lazy("Already present on the site as %(reference)s (same email)."),
+    "phone": gettext_lazy("Already present on the site as %(reference)s (same phone)."),
+    "digest": gettext_lazy("Already present on the site as %(reference)s (same tax "
+                           "code)."),
+}
+SAME_AS_ROW = {
+    "email": gettext_lazy("Same email as row %(row)s."),
+    "phone": gettext_lazy("Same phone as row %(row)s."),
+    "digest": gettext_lazy("Same tax code as row %(row)s."),
+}
 
 
 def mark_duplicates(rows, known):
@@ -275,13 +293,11 @@ def mark_duplicates(rows, known):
             if not value:
                 continue
             if (kind, value) in known:
-                row["errors"].append(["already_in_database", _(
-                    "Already present on the site as %(reference)s (same %(what)s).")
-                    % {"reference": known[kind, value], "what": CONTACT_WORDS[kind]}])
+                row["errors"].append(["already_in_database", str(ALREADY_PRESENT[kind])
+                                      % {"reference": known[kind, value]}])
             if (kind, value) in first_row:
-                row["errors"].append(["repeated_in_file", _(
-                    "Same %(what)s as row %(row)s.")
-                    % {"what": CONTACT_WORDS[kind], "row": first_row[kind, value]}])
+                row["errors"].append(["repeated_in_file", str(SAME_AS_ROW[kind])
+                                      % {"row": first_row[kind, value]}])
             else:
                 first_row[kind, value] = row["number"]
     return rows

@@ -20,6 +20,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,11 +108,14 @@ def _rows_of(cells_by_row):
             header = texts
             continue
         if len(rows) >= MAX_ROWS:
+            limit = number_format(MAX_ROWS, force_grouping=True)  # 10.000 in Italian
             raise UnreadableFile(_("The file has more than %(limit)s rows: split it into "
-                                   "smaller files.") % {"limit": f"{MAX_ROWS:,}"})
+                                   "smaller files.") % {"limit": limit})
         rows.append((number, texts))
     if header is None:
         raise UnreadableFile(_("The file is empty."))
+    if not rows:
+        raise UnreadableFile(_("The file has the column names but no rows to import."))
     return header, rows
 
 
@@ -144,6 +148,9 @@ def _read_xlsx(content):
         raise UnreadableFile(_("The file is not a valid Excel workbook (.xlsx).")) from None
     try:
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the sheet's recorded size (<dimension>), which some
+        # export tools write stale: "A1:I1" would read no row at all. Excel ignores it.
+        sheet.reset_dimensions()
         header, rows = _rows_of(sheet.iter_rows(values_only=True))
     except UnreadableFile:
         raise
@@ -157,6 +164,14 @@ def _read_xlsx(content):
 
 def _read_csv(content):
     notes = []
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Excel's «Testo Unicode» (UTF-16 with a byte-order mark, tab-separated).
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFile(_("The file says it is UTF-16 text but is not: save it "
+                                   "again as “CSV UTF-8”.")) from None
+        return _csv_rows(text, notes)
     if b"\x00" in content[:4096]:
         raise UnreadableFile(_("The file is neither a CSV file nor an Excel workbook "
                                "(.xlsx)."))
@@ -172,6 +187,10 @@ def _read_csv(content):
         notes.append(_("The file is not in UTF-8: it was read as Windows-1252 (the "
                        "“CSV” of Excel on Windows). Check that accented letters look "
                        "right below."))
+    return _csv_rows(text, notes)
+
+
+def _csv_rows(text, notes):
     first_line = text.split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=";,\t")

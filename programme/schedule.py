@@ -85,6 +85,8 @@ def meeting_changes(group):
     """The facilitators' changes to `group`'s meetings (programme.models.MeetingChange),
     from the prefetched `meeting_changes` (GroupQuerySet.for_listing and the other
     listings prefetch them): {(date, start time): change}."""
+    if group.pk is None:  # a group not saved yet (a preview) has no changes
+        return {}
     return {(c.date, c.start): c for c in group.meeting_changes.all()}
 
 

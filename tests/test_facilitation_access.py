@@ -59,8 +59,14 @@ def test_a_facilitator_sees_their_own_people_and_never_another_facilitators(worl
     client = client_for(world["own"])
     home = client.get(f"/{language}/{'facilitatori' if language == 'it' else 'facilitators'}/")
     assert home.status_code == 200
-    assert world["mine"].name in home.content.decode()
-    assert world["theirs"].name not in home.content.decode()
+    # Each group by its name in the page's language (the English translation's).
+    def name(group):
+        from programme.models import Group
+        from django.utils.html import escape
+        return escape(Group.objects.get(translation_key=group.translation_key,
+                                        locale__language_code=language).name)
+    assert name(world["mine"]) in home.content.decode()
+    assert name(world["theirs"]) not in home.content.decode()
     page = client.get(meeting_path(world["mine"], world["day"], language))
     assert page.status_code == 200
     html = page.content.decode()
@@ -159,3 +165,31 @@ def test_pages_are_private_and_never_stored(world):
     response = client_for(world["own"]).get(meeting_path(world["mine"], world["day"]))
     directives = {d.strip() for d in response["Cache-Control"].split(",")}
     assert {"no-store", "private"} <= directives
+
+
+def test_the_admins_refusal_sends_a_facilitator_to_their_meetings(world):
+    html = client_for(world["own"]).get("/admin/").content.decode()
+    assert "Il tuo account è di un facilitatore" in html
+    assert 'href="/it/facilitatori/"' in html
+    assert "partner account" not in html and "account partner" not in html
+
+
+@pytest.mark.parametrize("path", ["/it/partner/",
+                                  "/en/partner/"])
+def test_a_facilitator_cannot_register_an_organisation_or_enter_the_partner_area(world,
+                                                                                 path):
+    from django.urls import reverse
+    from django.utils import translation
+
+    client = client_for(world["own"])
+    with translation.override(path.split("/")[1]):
+        create = reverse("accounts:organisation_create")
+    for address in (path, create):
+        response = client.get(address, follow=True)
+        assert response.status_code == 403, address
+        assert response.templates[0].name == "accounts/partner_forbidden.html", address
+    response = client.post(create, {"name": "Associazione", "kind": "association",
+                                    "tax_code": "97000000000", "email": "a@b.example.org"})
+    assert response.status_code == 403
+    from accounts.models import Organisation
+    assert not Organisation.objects.filter(name="Associazione").exists()

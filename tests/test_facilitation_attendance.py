@@ -312,3 +312,17 @@ def test_what_a_facilitator_reads_in_each_language(group, facilitator, language,
     for word in absent_words:
         assert word not in html, word
     assert "<textarea" not in html  # no free text about people anywhere
+
+
+def test_dates_read_as_each_language_writes_them(group, facilitator):
+    """Italian weekdays and months in lower case, English ones capitalised (the reviewer
+    found «thursday 26 november» in English)."""
+    day = today()
+    english = client_for(facilitator).get("/en/facilitators/").content.decode()
+    italian = client_for(facilitator).get("/it/facilitatori/").content.decode()
+    assert f"{day:%A} {day.day} {day:%B}" in english
+    assert f"{day:%A}".lower() not in english
+    from django.utils import dateformat, translation
+    with translation.override("it"):
+        italian_day = dateformat.format(day, "l j F")
+    assert italian_day == italian_day.lower() and italian_day in italian

@@ -212,6 +212,19 @@ def test_a_person_removed_from_the_group_meanwhile_is_told_to_check_again(group,
     ParticipationRequest.objects.filter(pk=leaves.pk).update(status=Status.WITHDRAWN)
     response = client.post(meeting_path(group, past_day, "en"), {
         f"p{stays.pk}": "present", f"p{leaves.pk}": "present"})
-    # The form no longer has the field: the person still seated is marked.
-    assert response.status_code == 302
-    assert list(AttendanceRecord.objects.values_list("request_id", flat=True)) == [stays.pk]
+    # A mark for someone no longer in the list: nothing saved, the list shown again with
+    # the reason (the facilitator checks who is there now).
+    assert response.status_code == 400
+    assert "The list of people changed while you were marking" in response.content.decode()
+    assert not AttendanceRecord.objects.exists()
+
+
+def test_a_mark_for_another_groups_person_is_refused_whole(group, facilitator, past_day):
+    here = seat(group)
+    elsewhere = seat(daily_group(1))
+    client = client_for(facilitator)
+    response = client.post(meeting_path(group, past_day), {
+        f"p{here.pk}": "present", f"p{elsewhere.pk}": "present"})
+    assert response.status_code == 400
+    assert "L’elenco delle persone è cambiato" in response.content.decode()
+    assert not AttendanceRecord.objects.exists()

@@ -5,6 +5,7 @@ import recorded. Hostile files get a clear message; the tax code is never stored
 
 import datetime
 import io
+import re
 import zipfile
 from unittest import mock
 
@@ -426,3 +427,48 @@ def test_the_menu_and_upload_page_with_example_files(office, segreteria):
     for name, content in (("e.csv", csv_file.content), ("e.xlsx", xlsx.content)):
         rows = checked(content, name=name)
         assert [errors_of(row) for row in rows] == [[], [], []], name
+
+
+
+def test_a_workbook_with_a_stale_recorded_size_loses_no_row():
+    """Some export tools write a stale <dimension ref="A1:I1"/>; openpyxl's read-only
+    mode trusted it and read no row (a fresh reviewer's find)."""
+    content = xlsx_bytes([HEADER.split(";"), *[line.split(";") for line in GOOD]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:I1"/>', data)
+                assert b'<dimension ref="A1:I1"/>' in data
+            target.writestr(item, data)
+    assert len(checked(out.getvalue(), "export.xlsx")) == 3
+
+
+@pytest.mark.parametrize("content, italian", [
+    (csv_bytes([], header=HEADER), "nessuna riga da importare"),
+    (csv_bytes(GOOD, header=HEADER + ";email"), "compaiono due volte nella prima riga: email"),
+])
+def test_headers_only_and_a_column_twice_are_refused_with_a_message(content, italian):
+    with translation.override("it"), pytest.raises(UnreadableFile, match=italian):
+        checked(content)
+
+
+def test_excels_unicode_text_is_read():
+    text = "\r\n".join([HEADER.replace(";", "\t"), *[line.replace(";", "\t") for line in GOOD]])
+    rows = checked(b"\xff\xfe" + text.encode("utf-16-le"), "export.txt.csv")
+    assert [row["values"]["last_name"] for row in rows] == ["Rossi", "Verdi", "Esposito"]
+
+
+def test_the_upload_screens_header_names_it(office):
+    html = office.get("/admin/job-service/").content.decode()
+    header = html.split("<main", 1)[-1].split("</header>", 1)[0]
+    assert "Banca dati del Servizio lavoro" in header
+
+
+def test_the_row_limit_is_written_the_italian_way():
+    from jobservice import reading
+
+    lines = ["Mario;Rossi;;m@example.org;;disoccupato;03/2025;;"] * (reading.MAX_ROWS + 1)
+    with translation.override("it"), pytest.raises(UnreadableFile, match="10.000 righe"):
+        read_file("export.csv", csv_bytes(lines))

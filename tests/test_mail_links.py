@@ -18,6 +18,7 @@ from wagtail.models import Locale, Site
 from accounts.models import Membership
 from booking import availability, bookings, reminders
 from booking.models.bookings import BookableService
+from facilitation.facilitators import create_facilitator
 from programme import adhesions
 from programme.assignment import next_meeting
 from programme.group_notices import notify_schedule_change, read_schedule
@@ -158,6 +159,11 @@ def every_mail_the_site_sends(client, language, demo_editor):
     booking.refresh_from_db()
     assert reminders.send_reminder.call(booking.pk, booking.starts_at.isoformat())
     bookings.cancel(booking, by=demo_editor, reason="Chiusura straordinaria")
+    # The Segreteria makes a facilitator, who is mailed the link to set a password
+    # (facilitation.facilitators).
+    create_facilitator(first_name="Anna", last_name="Neri",
+                       email=f"anna-{language}@comune.example.org", language=language,
+                       groups=[person.group], by=demo_editor)
 
 
 @pytest.mark.parametrize("language", ["it", "en"])

@@ -153,7 +153,7 @@ def test_anonymisation_keeps_the_statistics_and_removes_every_personal_field(
     assert set(ANONYMISED_FIELDS) == {
         "first_name", "last_name", "email", "phone", "note", "situation_since",
         "privacy_read_by", "entry_token", "not_duplicates",
-        "email_key", "first_key", "last_key"}
+        "email_key", "first_key", "last_key", "tax_code_digest"}
     step.refresh_from_db()
     assert step.note == "" and step.to_status == Status.COMPLETED
     # The other person is untouched.

@@ -38,8 +38,10 @@ class MeetingChange(models.Model):
         verbose_name = _("change to a meeting")
         verbose_name_plural = _("changes to meetings")
         ordering = ["date", "start"]
-        constraints = [models.UniqueConstraint(fields=["group", "date", "start"],
-                                               name="one_change_per_meeting")]
+        constraints = [models.UniqueConstraint(
+            fields=["group", "date", "start"], name="one_change_per_meeting",
+            violation_error_message=_("This meeting was already changed: open it again to "
+                                      "see its new date or time."))]
 
     def __str__(self):
         return f"{self.group_id} {self.date:%Y-%m-%d} {self.start:%H:%M} {self.kind}"

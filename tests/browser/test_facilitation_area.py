@@ -106,6 +106,16 @@ def test_the_facilitators_area_on_a_phone(web, axe_source, language, tmp_path):
     tick(form, f"input[name=p{came.pk}][value=present]")
     tick(form, f"input[name=p{missed.pk}][value=absent]")
     check("register, marked")
+    # What was tapped shows: the chosen button filled and ticked, the other not.
+    def looks(selector):
+        label = form.locator(f"label[for='{form.locator(selector).get_attribute('id')}']")
+        return label.evaluate(
+            "(l) => [getComputedStyle(l).backgroundColor,"
+            " getComputedStyle(l, '::before').content]")
+    chosen, other = (looks(f"input[name=p{came.pk}][value=present]"),
+                     looks(f"input[name=p{came.pk}][value=absent]"))
+    assert chosen[0] != other[0] and "\u2713" in chosen[1] and "\u2713" not in other[1], (
+        chosen, other)
     saved = tap_and_wait(form.get_by_role("button", name=words["save"]))
     assert words["saved"] in page.content()
     check("register, saved", saved)
