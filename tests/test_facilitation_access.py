@@ -61,8 +61,9 @@ def test_a_facilitator_sees_their_own_people_and_never_another_facilitators(worl
     assert home.status_code == 200
     # Each group by its name in the page's language (the English translation's).
     def name(group):
-        from programme.models import Group
         from django.utils.html import escape
+
+        from programme.models import Group
         return escape(Group.objects.get(translation_key=group.translation_key,
                                         locale__language_code=language).name)
     assert name(world["mine"]) in home.content.decode()
