@@ -273,7 +273,7 @@ def test_end_to_end_a_facilitator_moves_then_cancels_a_meeting(group, facilitato
     assert (datetime.time(18, 0), False) in held(new_day)
     assert (datetime.time(0, 0), True) in held(day)  # the weekly one, moved away
     home = client.get("/it/facilitatori/").content.decode()
-    assert "Spostato al" in home and "Incontro spostato" in home
+    assert "Spostato, nuova data:" in home and "Incontro spostato" in home
     # The moved meeting is cancelled at its new date and time.
     response = client.post(meeting_path(group, new_day, "it", "cancel", start="1800"))
     assert response.status_code == 302
