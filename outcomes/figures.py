@@ -140,17 +140,19 @@ def _month_of(value):
     return value.replace(day=1)
 
 
-def _group_q(filters, records=False):
+def _group_q(filters, records=False, prefix=""):
     """Q of the requests (or, with `records`, attendance records) that belong to the
-    filters' group and venue: a request without a group by its preferred venue."""
+    filters' group and venue: a request without a group by its preferred venue. `prefix`
+    ("request__") reads the request through a row that points at it."""
     q = Q()
     if filters.group is not None:
-        q &= Q(group__translation_key=filters.group.translation_key)
+        q &= Q(**{f"{prefix}group__translation_key": filters.group.translation_key})
     if filters.venue is not None:
         key = filters.venue.translation_key
-        in_venue = Q(group__venue__translation_key=key)
+        in_venue = Q(**{f"{prefix}group__venue__translation_key": key})
         if not records:
-            in_venue |= Q(group__isnull=True, preferred_venue__translation_key=key)
+            in_venue |= Q(**{f"{prefix}group__isnull": True,
+                             f"{prefix}preferred_venue__translation_key": key})
         q &= in_venue
     return q
 
@@ -272,8 +274,14 @@ def _days_table(filters, *, slug, title, description, change):
     # the request), not a subquery per request: 20,000 requests cost one scan. The
     # database gives each request's month and duration as two numbers: reading two
     # instants per request into Python cost the dashboard most of its time.
-    rows = (StatusChange.objects.filter(change, request__in=counted_requests(filters)
-                                        .values("pk"))
+    # The requests are joined, not read through `request__in` a subquery: PostgreSQL
+    # without statistics (rows just written) ran the IN as a nested loop, 20,000 ×
+    # 53,000 comparisons; the join reads each request by its primary key.
+    begin, finish = filters.instants()
+    rows = (StatusChange.objects.filter(change, _group_q(filters, prefix="request__"),
+                                        request__created_at__gte=begin,
+                                        request__created_at__lt=finish)
+            .exclude(request__status=Status.MERGED)
             .order_by().values("request", "request__created_at")
             .annotate(month_index=_month_index("request__created_at", months),
                       seconds=_SecondsBetween(Min("changed_at"), F("request__created_at")))
