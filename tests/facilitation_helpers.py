@@ -3,9 +3,11 @@
 import datetime
 import itertools
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as AuthGroup
+from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import FACILITATOR_GROUP
@@ -69,3 +71,32 @@ def meeting_path(group, day, language="it", suffix="", start="0000"):
 
 def today():
     return today_in_milan()
+
+
+def client_for(user=None):
+    """A test client signed in as `user` (anonymous without one) that answers a server
+    error as the visitor sees it instead of raising."""
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# Fixtures shared by the facilitators' test modules, imported by name there.
+
+@pytest.fixture
+def group():
+    """A group meeting every day at midnight (daily_group(0))."""
+    return daily_group(0)
+
+
+@pytest.fixture
+def facilitator(group):
+    """Anna, the facilitator of `group`."""
+    return make_facilitator("anna@comune.example.org", [group])
+
+
+@pytest.fixture
+def past_day():
+    """The last day before today that is no public holiday."""
+    return not_holiday(today() - datetime.timedelta(days=1), step=-1)

@@ -6,12 +6,13 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from accounts.adapter import AccountAdapter
 from accounts.models import Membership
 from tests.admin_helpers import make_segreteria
 from tests.facilitation_helpers import (
+    client_for,
     daily_group,
     make_facilitator,
     meeting_path,
@@ -34,13 +35,6 @@ def world():
     seat(theirs, first="Giorgio", last="Esposito")
     day = not_holiday(today() - datetime.timedelta(days=1), step=-1)
     return {"mine": mine, "theirs": theirs, "own": own, "other": other, "day": day}
-
-
-def client_for(user=None):
-    client = Client(raise_request_exception=False)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("language,path", [("it", "/it/facilitatori/"),

@@ -14,7 +14,7 @@ from accounts.middleware import has_admin_access
 from accounts.roles import is_facilitator
 from facilitation.models import FacilitatorAssignment
 from tests.admin_helpers import make_segreteria, speaks
-from tests.facilitation_helpers import daily_group, make_facilitator
+from tests.facilitation_helpers import client_for, daily_group, make_facilitator
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def segreteria(django_user_model):
     return make_segreteria(django_user_model)
-
-
-def client_for(user):
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("language,label", [("it", "Facilitatori"), ("en", "Facilitators")])

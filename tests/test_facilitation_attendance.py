@@ -16,9 +16,10 @@ from facilitation import registers
 from facilitation.models import AttendanceRecord
 from programme.models import ParticipationRequest, StatusChange
 from programme.participation import TRANSITIONS
+from tests import facilitation_helpers
 from tests.facilitation_helpers import (
+    client_for,
     daily_group,
-    make_facilitator,
     meeting_path,
     not_holiday,
     seat,
@@ -27,28 +28,11 @@ from tests.facilitation_helpers import (
 from tests.partner_helpers import add_member, make_organisation
 
 pytestmark = pytest.mark.django_db
+# The facilitators' shared fixtures (tests.facilitation_helpers).
+group = facilitation_helpers.group
+facilitator = facilitation_helpers.facilitator
+past_day = facilitation_helpers.past_day
 Status = ParticipationRequest.Status
-
-
-@pytest.fixture
-def group():
-    return daily_group(0)
-
-
-@pytest.fixture
-def facilitator(group):
-    return make_facilitator("anna@comune.example.org", [group])
-
-
-@pytest.fixture
-def past_day():
-    return not_holiday(today() - datetime.timedelta(days=1), step=-1)
-
-
-def client_for(user):
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 def test_one_save_marks_everyone_and_the_first_present_moves_to_attending(

@@ -6,13 +6,13 @@ person's language, never a 500, and nothing is saved that should not be."""
 import datetime
 
 import pytest
-from django.test import Client
 
 from facilitation.models import AttendanceRecord, FacilitatorAssignment
 from programme.models import MeetingChange, ParticipationRequest, StatusChange
+from tests import facilitation_helpers
 from tests.facilitation_helpers import (
+    client_for,
     daily_group,
-    make_facilitator,
     meeting_path,
     not_holiday,
     seat,
@@ -20,31 +20,14 @@ from tests.facilitation_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+# The facilitators' shared fixtures (tests.facilitation_helpers).
+group = facilitation_helpers.group
+facilitator = facilitation_helpers.facilitator
+past_day = facilitation_helpers.past_day
 Status = ParticipationRequest.Status
 NOT_FOUND = {"it": "Incontro non trovato", "en": "Meeting not found"}
 AREA = {"it": "/it/facilitatori/", "en": "/en/facilitators/"}
 BASE = {"it": "/it/facilitatori/incontri", "en": "/en/facilitators/meetings"}
-
-
-@pytest.fixture
-def group():
-    return daily_group(0)
-
-
-@pytest.fixture
-def facilitator(group):
-    return make_facilitator("anna@comune.example.org", [group])
-
-
-@pytest.fixture
-def past_day():
-    return not_holiday(today() - datetime.timedelta(days=1), step=-1)
-
-
-def client_for(user):
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
