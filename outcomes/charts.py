@@ -17,6 +17,8 @@ chart shows the first ones and the table has them all.
 
 from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .presentation import format_value
@@ -47,6 +49,20 @@ class Bar:
     @property
     def value_x(self):
         return LABEL_WIDTH + self.width + 6
+
+    @property
+    def svg(self):
+        """The bar's `<g>`: its label, its rectangle (none without a value) and its value
+        in text, escaped, lengths unlocalized (an Italian decimal comma is no SVG
+        length). One string rather than template nodes: nine charts of 25 bars cost
+        the dashboard a tenth of its time as nodes."""
+        rect = (f'<rect x="{LABEL_WIDTH}" y="{self.y}" width="{self.width}" '
+                f'height="{BAR_HEIGHT}" fill="#0066cc"/>' if self.width else "")
+        return mark_safe(
+            f'<g><text x="{LABEL_WIDTH - 6}" y="{self.text_y}" text-anchor="end" '
+            f'font-size="13" fill="#1a1a1a">{escape(self.label)}</text>{rect}'
+            f'<text x="{self.value_x}" y="{self.text_y}" font-size="13" '
+            f'fill="#1a1a1a">{escape(self.value_text)}</text></g>')
 
 
 @dataclass(frozen=True)

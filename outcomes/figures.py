@@ -3,8 +3,10 @@
 Shared by the Segreteria's dashboard (outcomes.dashboard) and the public page
 (outcomes.public, which suppresses small counts first). Every function takes an
 OutcomeFilters and returns one Table with its labels in the active language; each runs a
-fixed number of queries whatever the number of requests (grouped and counted by the
-database; only the durations of the two DAYS figures are read row by row, two columns).
+fixed number of queries whatever the number of requests, grouped and counted by the
+database (which also picks the middle rows of the DAYS figures' medians), so that what
+comes back grows with the months and groups shown, not with the requests. all_figures
+reads what several figures share once.
 
 What is counted, and the rules every figure shares:
 
@@ -28,10 +30,12 @@ What is counted, and the rules every figure shares:
   that have one (their number is the Table's base).
 """
 
+import contextvars
 import datetime
 import statistics
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -40,9 +44,7 @@ from django.db.models import (
     Func,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -131,6 +133,23 @@ def _add_months(day, count):
 # --- Building blocks ---------------------------------------------------------------------
 
 
+# What several figures read, computed once per all_figures call: a dict for the call's
+# duration (a context variable, so each request, thread or task has its own), None
+# outside it, where each figure reads for itself.
+_reads = contextvars.ContextVar("outcome_reads", default=None)
+
+
+def _shared(key, compute):
+    """compute() once per all_figures call for `key`; every time outside one."""
+    reads = _reads.get()
+    if reads is None:
+        return compute()
+    if key not in reads:
+        reads[key] = compute()
+    return reads[key]
+
+
+
 def _month_of(value):
     """The first day of the Milan month of a TruncMonth value (aware datetime or date)."""
     if isinstance(value, datetime.datetime):
@@ -170,7 +189,8 @@ def counted_requests(filters=None):
 def _month_counts(queryset, field, by, filters):
     """{(month, `by` value): count} of `queryset` by the Milan month of `field` (an
     instant), one query: a conditional count per month between its bounds, so the database
-    compares stored instants instead of calling a time-zone function on every row."""
+    compares stored instants instead of calling a time-zone function on every row. `by`
+    a tuple of fields: {(month, value, value…): count}."""
     zone = programme_timezone()
     months = filters.months()
     bounds = [datetime.datetime.combine(month, datetime.time(), tzinfo=zone)
@@ -178,11 +198,13 @@ def _month_counts(queryset, field, by, filters):
     aggregates = {f"m{index}": Count("pk", filter=Q(**{f"{field}__gte": bounds[index],
                                                        f"{field}__lt": bounds[index + 1]}))
                   for index in range(len(months))}
+    fields = by if isinstance(by, tuple) else (by,)
     counts = {}
-    for row in queryset.values(by).annotate(**aggregates):
+    for row in queryset.values(*fields).annotate(**aggregates):
+        values = tuple(row[name] for name in fields)
         for index, month in enumerate(months):
             if row[f"m{index}"]:
-                counts[(month, row[by])] = row[f"m{index}"]
+                counts[(month, *values)] = row[f"m{index}"]
     return counts
 
 
@@ -197,12 +219,34 @@ def _count_grid(rows, columns, counts):
 
 
 def _canonical_groups(filters):
-    groups = Group.objects.canonical()
-    if filters.group is not None:
-        groups = groups.filter(translation_key=filters.group.translation_key)
-    if filters.venue is not None:
-        groups = groups.filter(venue__translation_key=filters.venue.translation_key)
-    return groups.order_by("name", "pk")
+    """[(GroupRow, label in the active language)] of the filters' canonical groups, by
+    name (shared within all_figures: the waiting lists and the fill rate list them)."""
+    def read():
+        groups = Group.objects.canonical()
+        if filters.group is not None:
+            groups = groups.filter(translation_key=filters.group.translation_key)
+        if filters.venue is not None:
+            groups = groups.filter(venue__translation_key=filters.venue.translation_key)
+        rows = _group_rows(groups)
+        return list(zip(rows, _group_labels(rows), strict=True))
+    return _shared(("groups", filters, get_language()), read)
+
+
+def _group_rows(groups):
+    """The `groups` (a Group query) as GroupRow, by name: Group is a ClusterableModel,
+    whose instances cost the dashboard tens of milliseconds for 300 groups."""
+    return [GroupRow(*row) for row in groups.order_by("name", "pk").values_list(
+        "pk", "name", "translation_key", "capacity")]
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """What the figures read of a canonical group."""
+
+    pk: int
+    name: str
+    translation_key: object
+    capacity: int
 
 
 def _names_in_language(model, keys):
@@ -258,35 +302,81 @@ def _month_index(field, months):
                 default=Value(None), output_field=_AS_IS)
 
 
-def _median_days(rows, months):
-    """{month: (median days or None, count)} of (month index, seconds) rows."""
-    durations = [[] for _month in months]
-    for index, seconds in rows:
-        if index is not None:
-            durations[index].append(seconds / 86400)
-    return {month: (round(statistics.median(values), 1) if values else None, len(values))
-            for month, values in zip(months, durations, strict=True)}
+# The steps a request's durations are measured to: the first status change out of
+# "New", the first to "Assigned to a group".
+STEPS = {
+    "contact": Q(from_status=Status.NEW),
+    "assignment": Q(to_status=Status.ASSIGNED),
+}
 
 
-def _days_table(filters, *, slug, title, description, change):
-    months, labels = _month_rows(filters)
-    # One pass over the status changes grouped by request (the database's index on
-    # the request), not a subquery per request: 20,000 requests cost one scan. The
-    # database gives each request's month and duration as two numbers: reading two
-    # instants per request into Python cost the dashboard most of its time.
-    # The requests are joined, not read through `request__in` a subquery: PostgreSQL
-    # without statistics (rows just written) ran the IN as a nested loop, 20,000 ×
-    # 53,000 comparisons; the join reads each request by its primary key.
+def _median_days(filters):
+    """{step: {month: (median days or None, count)}} for each step of STEPS, of the
+    requests received in each month of the period that reached it.
+
+    One query (shared within all_figures): the status changes joined to their request
+    and grouped by it give each request's month and its seconds to each step (the
+    database computes both, as numbers); the database then picks each month's middle
+    rows itself (ROW_NUMBER over the month's durations in order, COUNT of the month), so
+    that two rows per month and step come back instead of one per request: 20,000
+    requests read into Python cost the dashboard most of its time. Then as
+    statistics.median: the middle value, or the mean of the two middle ones.
+
+    The requests are joined, not read through `request__in` a subquery: PostgreSQL
+    without statistics (rows just written) ran the IN as a nested loop, 20,000 × 53,000
+    comparisons; the join reads each request by its primary key.
+    """
+    return _shared(("durations", filters), lambda: _read_median_days(filters))
+
+
+def _read_median_days(filters):
+    months = filters.months()
     begin, finish = filters.instants()
-    rows = (StatusChange.objects.filter(change, _group_q(filters, prefix="request__"),
-                                        request__created_at__gte=begin,
-                                        request__created_at__lt=finish)
-            .exclude(request__status=Status.MERGED)
-            .order_by().values("request", "request__created_at")
-            .annotate(month_index=_month_index("request__created_at", months),
-                      seconds=_SecondsBetween(Min("changed_at"), F("request__created_at")))
-            .values_list("month_index", "seconds"))
-    medians = _median_days(rows, months)
+    reached = Q()
+    for condition in STEPS.values():
+        reached |= condition
+    durations = (
+        StatusChange.objects.filter(reached, _group_q(filters, prefix="request__"),
+                                    request__created_at__gte=begin,
+                                    request__created_at__lt=finish)
+        .exclude(request__status=Status.MERGED)
+        .order_by().values("request", "request__created_at")
+        .annotate(month_index=_month_index("request__created_at", months),
+                  **{step: _SecondsBetween(Min("changed_at", filter=condition),
+                                           F("request__created_at"))
+                     for step, condition in STEPS.items()})
+        .values("month_index", *STEPS))
+    inner, params = durations.query.sql_with_params()
+    connection = connections[durations.db]
+    quote = connection.ops.quote_name
+    month = quote("month_index")
+    middles = []
+    for step in STEPS:  # the keys of STEPS: constant names, never input
+        value = quote(step)
+        middles.append(
+            f"SELECT '{step}', {month}, {value}, n FROM ("  # noqa: S608 (as below)
+            f"SELECT {month}, {value}, "
+            f"ROW_NUMBER() OVER (PARTITION BY {month} ORDER BY {value}) AS position, "
+            f"COUNT(*) OVER (PARTITION BY {month}) AS n FROM durations "
+            f"WHERE {month} IS NOT NULL AND {value} IS NOT NULL"
+            f") ranked_{step} WHERE position IN ((n + 1) / 2, (n + 2) / 2)")
+    # Only the ORM's own SQL and constant names are formatted in: values stay parameters.
+    sql = f"WITH durations AS ({inner}) " + " UNION ALL ".join(middles)  # noqa: S608
+    found = {step: ([[] for _month in months], [0] * len(months)) for step in STEPS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for step, index, seconds, count in cursor.fetchall():
+            values, counts = found[step]
+            values[int(index)].append(seconds / 86400)
+            counts[int(index)] = count
+    return {step: {month: (round(statistics.median(values), 1) if values else None, count)
+                   for month, values, count in zip(months, *found[step], strict=True)}
+            for step in STEPS}
+
+
+def _days_table(filters, *, step, slug, title, description):
+    months, labels = _month_rows(filters)
+    medians = _median_days(filters)[step]
     return Table(
         slug=slug, title=title, description=description, row_heading=_("Month"),
         rows=labels, columns=(_("median"),),
@@ -300,11 +390,30 @@ def _days_table(filters, *, slug, title, description, change):
 # --- The figures ------------------------------------------------------------------------
 
 
+def _received_counts(filters):
+    """{(month, source, status): count} of the requests received in the period: the one
+    query both "by source" and "by status" read (shared within all_figures)."""
+    def count():
+        return _month_counts(counted_requests(filters), "created_at", ("source", "status"),
+                             filters)
+    return _shared(("received", filters), count)
+
+
+def _summed(counts, position):
+    """{(month, key): count} of `counts` {(month, source, status): count}, summed over
+    every key but the one at `position` (1: source, 2: status)."""
+    summed = {}
+    for key, n in counts.items():
+        short = (key[0], key[position])
+        summed[short] = summed.get(short, 0) + n
+    return summed
+
+
 def requests_by_month_and_source(filters):
     """COUNT: requests received each month (rows, Milan's months of the period) by source
     (columns: every ParticipationRequest.Source, in its order)."""
     months, labels = _month_rows(filters)
-    counts = _month_counts(counted_requests(filters), "created_at", "source", filters)
+    counts = _summed(_received_counts(filters), 1)
     return Table(
         slug="requests-by-month-and-source", title=_("Requests by month and source"),
         description=_("Participation requests received each month (in Milan's time), by "
@@ -324,7 +433,7 @@ def requests_by_month_and_status(filters):
     """COUNT: requests received each month (rows) by their status today (columns: every
     status but "merged")."""
     months, labels = _month_rows(filters)
-    counts = _month_counts(counted_requests(filters), "created_at", "status", filters)
+    counts = _summed(_received_counts(filters), 2)
     statuses = _statuses()
     return Table(
         slug="requests-by-month-and-status", title=_("Requests by month and status"),
@@ -341,11 +450,10 @@ def days_to_first_contact(filters):
     """DAYS: median days from a request's arrival to its first status change out of
     "New", per month received (rows), one column; bases: the requests measured."""
     return _days_table(
-        filters, slug="days-to-first-contact", title=_("Days to first contact"),
+        filters, step="contact", slug="days-to-first-contact", title=_("Days to first contact"),
         description=_("First contact is the first status change out of “New” (to any "
                       "status: contacted, assigned, waiting list, not eligible…). Median "
-                      "days from the request's arrival, by the month it was received."),
-        change=Q(from_status=Status.NEW))
+                      "days from the request's arrival, by the month it was received."))
 
 
 def days_to_assignment(filters):
@@ -353,22 +461,22 @@ def days_to_assignment(filters):
     "Assigned to a group", per month received (rows), one column; bases: the requests
     measured."""
     return _days_table(
-        filters, slug="days-to-assignment", title=_("Days to assignment"),
+        filters, step="assignment", slug="days-to-assignment", title=_("Days to assignment"),
         description=_("Assignment is the first status change to “Assigned to a group”. "
                       "Median days from the request's arrival, by the month it was "
-                      "received."),
-        change=Q(to_status=Status.ASSIGNED))
+                      "received."))
 
 
 def waiting_list(filters):
     """COUNT: people on each group's waiting list today (rows: the canonical groups of the
     filters, then "No group yet" when some wait without one), one column. The period
     does not apply: a waiting list is today's."""
-    groups = list(_canonical_groups(filters))
+    labelled = _canonical_groups(filters)
+    groups = [group for group, _label in labelled]
     waiting = ParticipationRequest.objects.filter(status=Status.WAITING_LIST).order_by()
-    counts = dict(waiting.filter(group__in=groups).values("group")
+    counts = dict(waiting.filter(group__in=[group.pk for group in groups]).values("group")
                   .annotate(n=Count("pk")).values_list("group", "n"))
-    rows = list(_group_labels(groups))
+    rows = [label for _group, label in labelled]
     cells = [(counts.get(group.pk, 0),) for group in groups]
     if filters.group is None:
         venue_q = Q()
@@ -390,15 +498,18 @@ def fill_rate(filters):
     """PERCENT: seats taken today (people assigned or attending) out of each group's
     capacity (rows: canonical groups of the filters), one column; bases: the capacity.
     The period does not apply."""
-    groups = list(_canonical_groups(filters))
-    taken = dict(ParticipationRequest.objects.filter(group__in=groups, status__in=SEATED)
+    labelled = _canonical_groups(filters)
+    groups = [group for group, _label in labelled]
+    taken = dict(ParticipationRequest.objects.filter(group__in=[group.pk for group in groups],
+                                                     status__in=SEATED)
                  .order_by().values("group").annotate(n=Count("pk"))
                  .values_list("group", "n"))
     return Table(
         slug="fill-rate", title=_("Fill rate"),
         description=_("Seats taken today (people assigned or attending) as a percentage "
                       "of each group's capacity."),
-        row_heading=_("Group"), rows=_group_labels(groups), columns=(_("fill rate"),),
+        row_heading=_("Group"), rows=tuple(label for _group, label in labelled),
+        columns=(_("fill rate"),),
         cells=tuple((round(100 * taken.get(group.pk, 0) / group.capacity, 1),)
                     for group in groups),
         kind=Kind.PERCENT, bases=tuple((group.capacity,) for group in groups),
@@ -420,8 +531,7 @@ def attendance_rate(filters):
         .values_list("group", "month", "total", "present"))
     counts = {(group, _month_of(month)): (total, present)
               for group, month, total, present in records}
-    groups = list(Group.objects.filter(pk__in={group for group, _month in counts})
-                  .order_by("name", "pk"))
+    groups = _group_rows(Group.objects.filter(pk__in={group for group, _month in counts}))
     cells, bases = [], []
     for group in groups:
         row = [counts.get((group.pk, month)) for month in months]
@@ -443,16 +553,18 @@ def completed_paths(filters):
     (whenever received) through that month and their group."""
     months, labels = _month_rows(filters)
     begin, finish = filters.instants()
-    completed_at = (StatusChange.objects.filter(request=OuterRef("pk"),
-                                                to_status=Status.COMPLETED)
-                    .order_by().values("request").annotate(last=Max("changed_at"))
-                    .values("last"))
-    completed = (ParticipationRequest.objects.filter(_group_q(filters),
-                                                     status=Status.COMPLETED)
-                 .order_by().annotate(completed_at=Subquery(completed_at),
-                                      outcome=Value("completed"))
-                 .filter(completed_at__gte=begin, completed_at__lt=finish))
-    counts = _month_counts(completed, "completed_at", "outcome", filters)
+    # The status changes joined to their request and grouped by it (as _days_table), not
+    # a subquery per completed request; the database counts the requests of each month.
+    last_completions = (
+        StatusChange.objects.filter(_group_q(filters, prefix="request__"),
+                                    to_status=Status.COMPLETED,
+                                    request__status=Status.COMPLETED)
+        .order_by().values("request").annotate(last=Max("changed_at"))
+        .filter(last__gte=begin, last__lt=finish)
+        .annotate(month_index=_month_index("last", months))
+        .values("month_index"))
+    counts = {(months[index], "completed"): n
+              for index, n in _counted_by_month_index(last_completions)}
     return Table(
         slug="completed-paths", title=_("Completed paths"),
         description=_("Requests whose path is completed today, by the month staff closed "
@@ -460,6 +572,18 @@ def completed_paths(filters):
         row_heading=_("Month"), rows=labels, columns=(_("paths completed"),),
         cells=_count_grid(months, ["completed"], counts),
     )
+
+
+def _counted_by_month_index(rows):
+    """[(month index, number of rows)] of `rows`, a query with a "month_index" column,
+    counted by the database."""
+    inner, params = rows.query.sql_with_params()
+    connection = connections[rows.db]
+    month = connection.ops.quote_name("month_index")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {month}, COUNT(*) FROM ({inner}) rows_by_month "  # noqa: S608
+                       f"WHERE {month} IS NOT NULL GROUP BY {month}", params)
+        return [(int(index), n) for index, n in cursor.fetchall()]
 
 
 def referrals_by_organisation(filters):
@@ -496,6 +620,11 @@ FIGURES = (requests_by_month_and_source, requests_by_month_and_status,
 
 
 def all_figures(filters):
-    """Every figure, in the dashboard's order (FIGURES)."""
-    return [figure(filters) for figure in FIGURES]
+    """Every figure, in the dashboard's order (FIGURES); what several figures read (the
+    requests received by source and status, the durations) is read once."""
+    token = _reads.set({})
+    try:
+        return [figure(filters) for figure in FIGURES]
+    finally:
+        _reads.reset(token)
 

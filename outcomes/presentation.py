@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -74,6 +74,10 @@ def format_value(value, kind):
         return EMPTY
     if isinstance(value, str):
         return value
+    if kind == Kind.COUNT and isinstance(value, int):
+        # number_format's result (grouped by three, the language's separator) without
+        # its cost, which a dashboard of 1,400 cells paid in full.
+        return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
     if kind == Kind.COUNT:
         return number_format(value, 0, force_grouping=True)
     text = number_format(value, 1)

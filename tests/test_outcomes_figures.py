@@ -229,3 +229,33 @@ def test_all_figures_in_the_dashboards_order(seeded):
                      "days-to-first-contact", "days-to-assignment", "waiting-list",
                      "fill-rate", "attendance-rate", "completed-paths",
                      "referrals-by-organisation"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 7, 8])
+def test_the_databases_median_is_statistics_median(count):
+    """The database picks the middle rows (outcomes.figures._median_days): for odd and
+    even counts the figure is what statistics.median gives on the same durations, for
+    both steps, and a change before the request's arrival month is no other month's."""
+    import random
+    import statistics
+
+    rng = random.Random(count)
+    contact, assignment = [], []
+    for _index in range(count):
+        days_to_contact = rng.choice([0.25, 0.5, 1, 1.5, 2, 3.75, 9, 30.5])
+        days_to_assignment = days_to_contact + rng.choice([0.5, 1, 2, 7])
+        make_request(at(2025, 5, rng.randint(1, 28), rng.randint(8, 20)), Status.ASSIGNED,
+                     changes=[(days_to_contact, Status.NEW, Status.CONTACTED),
+                              (days_to_assignment, Status.CONTACTED, Status.ASSIGNED)])
+        contact.append(days_to_contact)
+        assignment.append(days_to_assignment)
+    period = OutcomeFilters(start=datetime.date(2025, 4, 1), end=datetime.date(2025, 6, 30))
+    tables = {table.slug: table for table in figures.all_figures(period)}
+    for slug, durations in (("days-to-first-contact", contact),
+                            ("days-to-assignment", assignment)):
+        alone = getattr(figures, slug.replace("-", "_"))(period)
+        for table in (tables[slug], alone):
+            assert table.cells == ((None,), (round(statistics.median(durations), 1),),
+                                   (None,)), slug
+            assert table.bases == ((0,), (count,), (0,)), slug

@@ -230,6 +230,13 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["changed_at", "pk"]
+        indexes = [
+            # The outcomes' durations and completed paths (outcomes.figures) read, per
+            # request, the first or last change from or to a status: found in the index
+            # alone, without reading the rows.
+            models.Index(fields=["request", "from_status", "to_status", "changed_at"],
+                         name="statuschange_steps"),
+        ]
 
     def __str__(self):
         return f"{self.request_id}: {self.from_status} → {self.to_status}"
