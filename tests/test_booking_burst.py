@@ -21,7 +21,7 @@ from tests.test_intake_burst import POSTGRES_URL, SETTINGS
 database_url = test_intake_burst.database_url  # the fixture: a file or a PostgreSQL database
 
 BACKENDS = [
-    "sqlite",
+    pytest.param("sqlite", marks=pytest.mark.own_sqlite),
     pytest.param("postgresql", marks=pytest.mark.skipif(
         not POSTGRES_URL, reason="PostgreSQL pass only (DATABASE_URL)")),
 ]

@@ -49,7 +49,7 @@ def database_url(request, tmp_path):
 
 
 @pytest.mark.parametrize("database_url", [
-    "sqlite",
+    pytest.param("sqlite", marks=pytest.mark.own_sqlite),
     pytest.param("postgresql", marks=pytest.mark.skipif(
         not POSTGRES_URL, reason="PostgreSQL pass only (DATABASE_URL)")),
 ], indirect=True)

@@ -20,6 +20,9 @@ from pathlib import Path
 
 import pytest
 
+# A SQLite file of its own in a child process: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.own_sqlite
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 

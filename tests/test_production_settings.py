@@ -18,6 +18,9 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+# A SQLite file of its own in a child process: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.own_sqlite
+
 # Not linked into the copy: the settings package (copied), local state and secrets.
 NOT_LINKED = {"website", "manage.py", ".env", ".git", ".venv", "var", "static_collected"}
 

@@ -236,6 +236,7 @@ def migrated_database(tmp_path_factory):
     return database, env
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.parametrize("reload", ["--reload", "--no-reload"])
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
 def test_a_stopped_worker_deletes_its_heartbeat(migrated_database, reload, sig):

@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# A SQLite file of its own in a child process: the PostgreSQL pass leaves it out.
+pytestmark = pytest.mark.own_sqlite
+
 ROOT = Path(__file__).resolve().parents[2]
 MARKER = ("a" * 64, "2030-01-01 00:00:00")
 

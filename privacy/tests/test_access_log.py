@@ -80,6 +80,7 @@ def get(port, path, **headers):
             connection.close()
 
 
+@pytest.mark.own_sqlite
 def test_a_search_and_an_invitation_leave_no_trace_in_the_access_log(tmp_path):
     if not GUNICORN.exists():
         pytest.fail(f"gunicorn is not installed in the virtualenv ({GUNICORN}): make deps")
