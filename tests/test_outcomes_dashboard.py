@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.utils.html import escape
 
 from facilitation.models import AttendanceRecord
@@ -255,3 +256,22 @@ def test_the_dashboard_costs_the_same_queries_with_20000_requests(seeded, segret
     assert ParticipationRequest.objects.count() >= 20_000
     assert _dashboard_queries(client, period) == small
     assert _dashboard_queries(client, one_venue) == small_venue
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("it", ["0", "9", "999", "1.000", "12.345", "1.234.567", "-1.234"]),
+    ("en", ["0", "9", "999", "1,000", "12,345", "1,234,567", "-1,234"]),
+])
+def test_counts_are_grouped_as_each_language_writes_them(language, expected):
+    """presentation.format_value writes counts itself, for speed: the same text as
+    Django's number_format with grouping, in both languages."""
+    from django.utils.formats import number_format
+
+    from outcomes.presentation import format_value
+    from outcomes.tables import Kind
+
+    values = [0, 9, 999, 1000, 12345, 1234567, -1234]
+    with translation.override(language):
+        shown = [format_value(value, Kind.COUNT) for value in values]
+        assert shown == [number_format(value, 0, force_grouping=True) for value in values]
+    assert shown == expected
