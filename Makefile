@@ -10,8 +10,8 @@ UV_VERSION := 0.13.9
 TEST_WORKERS ?= auto
 # The PostgreSQL pass leaves out the browser tests: what chromium shows (layout, keyboard,
 # axe, scripts) does not depend on the database engine, and the SQLite pass runs them;
-# every test that reads or writes the database runs on both. So do the tests marked
-# own_sqlite, which start the site on a SQLite file of their own whatever DATABASE_URL
+# every test that reads or writes the database runs on both. It also leaves out the
+# tests marked own_sqlite, which start the site on a SQLite file of their own whatever DATABASE_URL
 # says (operators' first run, production settings, the SQLite side of the bursts):
 # on PostgreSQL they would only repeat the first pass. `make test-postgres
 # POSTGRES_MARKERS=` runs them all.
@@ -27,7 +27,7 @@ run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(
 test: install  ## every check: pytest with coverage (browser tests included), ruff, migrations
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=website.settings.test
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --cov --cov-report=term $(PYTEST_ARGS)
 
 install: deps npm messages  ## everything both commands need, idempotent
 
@@ -74,7 +74,7 @@ clean:
 
 .PHONY: test-postgres
 test-postgres: install  ## pytest again against a throwaway PostgreSQL 15 (scripts/with-postgres.sh)
-	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist worksteal -m "$(POSTGRES_MARKERS)" $(PYTEST_ARGS)
+	scripts/with-postgres.sh $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "$(POSTGRES_MARKERS)" $(PYTEST_ARGS)
 
 .PHONY: bench
 bench: install static  ## load test of the production configuration on 127.0.0.1: a markdown report

@@ -9,32 +9,6 @@ cannot change it for the next one.
 import pytest
 from django.core.management import call_command
 
-# The modules whose tests take the longest (each over half a minute in a pass: child
-# processes that migrate and serve a site of their own, sweeps of every address, the
-# browser's accessibility and layout checks). They start first, so that pytest-xdist's
-# work stealing (`--dist worksteal`, Makefile) ends the run with short tests on every
-# worker instead of one long test on one worker while the other waits.
-SLOW_FIRST = (
-    "tests/test_booking_burst.py",
-    "tests/test_intake_burst.py",
-    "tests/test_junk_urls.py",
-    "tests/browser/test_accessibility.py",
-    "tests/test_operators.py",
-    "tests/test_queue_health_truth.py",
-    "tests/browser/test_booking_flow.py",
-    "tests/browser/test_html.py",
-    "tests/browser/test_layout.py",
-    "tests/test_conformity_model.py",
-    "antispam/tests/test_replay_markers_move.py",
-)
-
-
-def pytest_collection_modifyitems(items):
-    """The tests of SLOW_FIRST first, in that order; every other test after them, in the
-    order collected (a stable sort)."""
-    rank = {path: index for index, path in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
