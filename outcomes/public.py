@@ -15,7 +15,10 @@ import io
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.template.defaultfilters import floatformat
+from django.utils import formats, timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from exports.spreadsheets import csv_delimiter, neutralise_formula
@@ -36,12 +39,52 @@ class PublicCell:
     status: str
     kind: str
 
+    @property
+    def html(self):
+        """The cell's content in the active language: the value (counts grouped by three
+        as in the charts, "1.234"; its unlocalized number in `data-value`), or the mark
+        of a hidden cell with its words for screen readers ("< 10" and "fewer than 10",
+        "*", "too few cases", "—"). Built here rather than by a template include per
+        cell, which cost the page most of its time on 300 groups
+        (benchmarks/outcomes_dashboard.py)."""
+        if self.status == suppression.SHOWN:
+            if self.kind == Kind.COUNT:
+                text = format_value(self.value, self.kind)  # grouped, as in the chart
+            elif self.kind == Kind.PERCENT:
+                text = f"{floatformat(self.value, '0')} %"
+            else:
+                text = floatformat(self.value, "1")
+            return mark_safe(f'<span data-value="{formats.localize(self.value, use_l10n=False)}">'
+                             f"{text}</span>")
+        if self.status == suppression.PRIMARY:
+            if self.kind == Kind.COUNT:
+                return mark_safe(
+                    f'<span data-suppressed="primary"><span aria-hidden="true">'
+                    f"&lt; {suppression.THRESHOLD}</span>"
+                    f'<span class="visually-hidden">{escape(_("fewer than 10"))}</span></span>')
+            return mark_safe(f'<span data-suppressed="base">{escape(_("too few cases"))}</span>')
+        if self.status == suppression.SECONDARY:
+            hidden = _("not shown, so that counts under 10 cannot be worked out")
+            return mark_safe('<span data-suppressed="secondary"><span aria-hidden="true">*'
+                             f'</span><span class="visually-hidden">{escape(hidden)}</span></span>')
+        return mark_safe('<span aria-hidden="true">—</span><span class="visually-hidden">'
+                         f'{escape(_("nothing to measure"))}</span>')
+
 
 @dataclasses.dataclass(frozen=True)
 class PublicRow:
     label: str
     cells: tuple
     total: PublicCell | None = None
+
+    @property
+    def html(self):
+        """The whole `<tr>`: the row's heading, its cells and (counts) its total; one
+        string per row, as the dashboard's rows (outcomes.presentation.DisplayRow)."""
+        cells = "".join(f'<td class="text-end">{cell.html}</td>' for cell in self.cells)
+        total = ("" if self.total is None else
+                 f'<td class="text-end fw-semibold" data-total="row">{self.total.html}</td>')
+        return mark_safe(f'<tr><th scope="row">{escape(self.label)}</th>{cells}{total}</tr>')
 
 
 @dataclasses.dataclass(frozen=True)

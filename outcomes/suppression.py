@@ -100,11 +100,16 @@ def _bounds(status, threshold):
     return (0, threshold - 1) if status == PRIMARY else (threshold, None)
 
 
-def movable(grid, hidden, threshold=THRESHOLD):
+def movable(grid, hidden, threshold=THRESHOLD, among=None):
     """The hidden positions that can take another value consistent with what is shown.
 
-    grid: augmented counts; hidden: {(i, j): PRIMARY or SECONDARY}. Returns a set of
-    positions; a hidden position missing from it would be disclosed."""
+    grid: augmented counts; hidden: {(i, j): PRIMARY or SECONDARY}; among: the hidden
+    positions to check (default all). Returns a set of positions; a checked position
+    missing from it would be disclosed.
+
+    Hiding one more cell only adds arcs to the graph below and removes none, so a
+    position found movable stays movable as more cells are hidden: suppression_pattern
+    checks each position until it is found movable, not again."""
     # Residual graph on row nodes ("r", i) and column nodes ("c", j): an arc r->c for a
     # hidden cell whose signed value z may grow, c->r for one whose z may shrink.
     arcs = {}
@@ -132,7 +137,7 @@ def movable(grid, hidden, threshold=THRESHOLD):
         return False
 
     result = set()
-    for (i, j) in hidden:
+    for (i, j) in (hidden if among is None else among):
         own = arcs.get(("r", i), ())
         can_grow = any(position == (i, j) for _t, position in own)
         own = arcs.get(("c", j), ())
@@ -170,6 +175,7 @@ def suppression_pattern(cells, threshold=THRESHOLD):
     height, width = len(grid), len(grid[0])
     lines = [[(i, j) for j in range(width)] for i in range(height)]
     lines += [[(i, j) for i in range(height)] for j in range(width)]
+    settled = set()  # found movable: they stay so (see movable)
     while True:
         # (1) at least two hidden cells in every line that hides one, smallest first.
         changed = True
@@ -182,7 +188,9 @@ def suppression_pattern(cells, threshold=THRESHOLD):
                         hidden[extra] = SECONDARY
                         changed = True
         # (2) no hidden cell pinned by the others and the bounds the page gives.
-        pinned = sorted(set(hidden) - movable(grid, hidden, threshold))
+        unsettled = set(hidden) - settled
+        settled |= movable(grid, hidden, threshold, among=unsettled)
+        pinned = sorted(unsettled - settled)
         if not pinned:
             return hidden
         i, j = pinned[0]

@@ -159,6 +159,51 @@ def test_no_hidden_count_can_be_worked_out_from_the_page(seeded, language):
     assert attacked
 
 
+# The cell's markup as the template include wrote it before PublicCell.html replaced it
+# (a speed change, not a visible one): every status and kind must read the same.
+CELL_TEMPLATE = (
+    '{% load i18n l10n %}{% if cell.status == "shown" %}<span data-value="'
+    '{{ cell.value|unlocalize }}">{% if cell.kind == "count" %}{{ cell.value }}{% elif '
+    'cell.kind == "percent" %}{{ cell.value|floatformat:"0" }} %{% else %}'
+    '{{ cell.value|floatformat:"1" }}{% endif %}</span>{% elif cell.status == "primary" %}'
+    '{% if cell.kind == "count" %}<span data-suppressed="primary"><span aria-hidden="true">'
+    '&lt; 10</span><span class="visually-hidden">{% translate "fewer than 10" %}</span>'
+    '</span>{% else %}<span data-suppressed="base">{% translate "too few cases" %}</span>'
+    '{% endif %}{% elif cell.status == "secondary" %}<span data-suppressed="secondary">'
+    '<span aria-hidden="true">*</span><span class="visually-hidden">{% translate '
+    '"not shown, so that counts under 10 cannot be worked out" %}</span></span>{% else %}'
+    '<span aria-hidden="true">—</span><span class="visually-hidden">{% translate '
+    '"nothing to measure" %}</span>{% endif %}')
+
+
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_a_cell_reads_as_the_template_wrote_it(language):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from outcomes.public import PublicCell, cell_text
+
+    template = Template(CELL_TEMPLATE)
+    cells = [PublicCell(value, "shown", kind)
+             for kind in ("count", "percent", "days")
+             for value in (0, 10, 1234, 1234567, 12.25, 45.5, 99.96, 7.0)
+             if kind != "count" or isinstance(value, int)]  # counts are whole
+    cells += [PublicCell(None, status, kind)
+              for status in ("primary", "secondary", "empty")
+              for kind in ("count", "percent", "days")]
+    with translation.override(language):
+        for cell in cells:
+            expected = template.render(Context({"cell": cell}))
+            if cell.kind == "count" and cell.status == "shown":
+                # Except that counts are now grouped, as the charts and the dashboard
+                # write them (the template wrote 1234567 beside a bar reading 1.234.567).
+                expected = expected.replace(f">{cell.value}<", f">{cell_text(cell)}<")
+            assert cell.html == expected, cell
+        grouped = {"it": ">1.234.567<", "en": ">1,234,567<"}[language]
+        assert grouped in PublicCell(1234567, "shown", "count").html
+        assert grouped.strip("><") == cell_text(PublicCell(1234567, "shown", "count"))
+
+
 def test_rates_and_medians_from_fewer_than_ten_cases_are_hidden(seeded):
     html = Client().get(URL["en"]).content.decode()
     for table in page_tables(html):

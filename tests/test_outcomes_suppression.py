@@ -194,6 +194,22 @@ def test_no_suppressed_cell_can_be_recovered_from_the_totals(seed):
         assert_not_derivable(shown, hidden, truth=grid)
 
 
+@pytest.mark.parametrize("seed", SEEDS + [1000, 1001])
+def test_every_hidden_cell_is_movable_when_checked_again_from_scratch(seed):
+    """suppression_pattern checks a cell until it is found movable, never again (see
+    movable): the final pattern, checked whole, must agree. Seeds 1000 and up are
+    tables the size of the referrals' (200 organisations × 5 outcomes)."""
+    if seed >= 1000:
+        chooser = random.Random(seed)
+        cells = [[chooser.choice([0, 1, 2, 5, 9, 10, 14, 30]) for _ in range(5)]
+                 for _ in range(200)]
+    else:
+        cells = _table(seed)
+    grid = suppression.augmented(cells)
+    hidden = suppression.suppression_pattern(cells)
+    assert suppression.movable(grid, hidden) == set(hidden)
+
+
 @pytest.mark.parametrize("cells, why", [
     ([[9, 9]], "two nines and their total 18 would pin both"),
     ([[0, 25], [30, 40]], "a lone small cell next to its totals"),
