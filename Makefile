@@ -17,7 +17,7 @@ TEST_WORKERS ?= auto
 # POSTGRES_MARKERS=` runs them all.
 POSTGRES_MARKERS ?= not browser and not own_sqlite
 
-.PHONY: run test install deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean
+.PHONY: run test install debian deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean
 
 run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(PORT)
 	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/"
@@ -29,7 +29,10 @@ test: install  ## every check: pytest with coverage (browser tests included), ru
 	$(PY) manage.py makemigrations --check --dry-run --settings=website.settings.test
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --cov --cov-report=term $(PYTEST_ARGS)
 
-install: deps npm messages  ## everything both commands need, idempotent
+install: deps npm messages debian  ## everything both commands need, idempotent
+
+debian:  ## Debian packages of the PDF flyers (Pango, HarfBuzz; poppler and zbar for tests)
+	@scripts/debian-packages.sh
 
 $(PY):
 	$(PYTHON_SYSTEM) -m venv $(VENV)

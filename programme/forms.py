@@ -17,6 +17,7 @@ from typed_text.characters import PlainTextFormMixin
 from typed_text.parameters import AsciiKeyChoiceField
 from typed_text.phones import PhoneNumberField
 
+from .models.groups import Group
 from .models.participation import ParticipationRequest
 from .models.venues import Venue
 
@@ -213,6 +214,27 @@ class ParticipationRequestForm(SpamProtectedForm, ParticipationFieldsForm):
         pass
 
 
+def initial_from_address(query):
+    """What a link to the public form may preselect (the QR code of a printed flyer or
+    poster, issue 21): `?heard_from=flyer` (any ParticipationRequest.HeardFrom value)
+    and `?group=<id>` (a published group: its venue becomes the preferred venue).
+
+    query: a QueryDict. Returns the form's `initial` dict; a value that is unknown,
+    malformed or no longer published is ignored and the form shows as usual, so a flyer
+    printed long ago still leads to a working form. The person can change both."""
+    initial = {}
+    heard = query.get("heard_from", "")
+    if heard in ParticipationRequest.HeardFrom.values:
+        initial["heard_from"] = heard
+    group = query.get("group", "")
+    if group.isascii() and group.isdigit() and len(group) <= 9:
+        venue = (Group.objects.published().canonical().filter(pk=int(group))
+                 .values_list("venue_id", flat=True).first())
+        if venue is not None:
+            initial["preferred_venue"] = venue
+    return initial
+
+
 FIELDS_TEMPLATE = "programme/includes/participation_fields.html"
 FIELD_TEMPLATE = "forms/field.html"  # one field, as form_tags' {% render_field %} renders it
 # Where the venue field goes in the cached fields (its own HTML is kept apart).
@@ -221,7 +243,8 @@ VENUE_SLOT = mark_safe("<!-- preferred_venue -->")
 
 def blank_fields_html(request, form, template_name=FIELDS_TEMPLATE):
     """The HTML (a SafeString) of the unbound `form`'s fields as `template_name` renders
-    them, or None when `form` is bound (what was typed and its errors are the visitor's).
+    them, or None when `form` is bound (what was typed and its errors are the visitor's)
+    or has initial values (preselected by a flyer's link, `initial_from_address`).
 
     A blank form is the same for every visitor of a language, and rendering it widget by
     widget was most of the intake GET's cost (issue 16): its fields are rendered once per
@@ -231,7 +254,7 @@ def blank_fields_html(request, form, template_name=FIELDS_TEMPLATE):
     only. The per-visitor parts, the CSRF token and antispam's signed form token (the
     ALTCHA challenge is fetched by the browser), stay outside.
     """
-    if form.is_bound:
+    if form.is_bound or form.initial:  # preselected by a link: this visitor's own
         return None
     key = (template_name, type(form).__name__, form.prefix, get_language())
     fields = cached(

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 
 from antispam.rate_limit import rate_limit, too_many_requests
 
-from .forms import ParticipationRequestForm, blank_fields_html
+from .forms import ParticipationRequestForm, blank_fields_html, initial_from_address
 from .participation import submit_request
 
 SESSION_REFERENCE = "participation_reference"
@@ -26,7 +26,8 @@ def _render(request, page, form, status=200):
 
 def participation_form(request, page):
     if request.method != "POST":
-        return _render(request, page, ParticipationRequestForm(request=request))
+        return _render(request, page, ParticipationRequestForm(
+            request=request, initial=initial_from_address(request.GET)))
     form = ParticipationRequestForm(request.POST, request=request)
     limited = rate_limit(request, form.spam_form_name)
     if limited:

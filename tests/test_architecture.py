@@ -36,8 +36,9 @@ ALLOWED = {
     "facilitation": SERVICES | {"home", "programme", "accounts"},
     "jobservice": SERVICES | {"home", "programme", "accounts"},
     "outcomes": SERVICES | {"home", "programme", "accounts", "facilitation", "jobservice"},
+    "flyers": SERVICES | {"home", "programme"},
     "website": SERVICES | {"home", "programme", "accounts", "worker", "privacy", "booking",
-                           "opendata", "facilitation", "jobservice", "outcomes"},
+                           "opendata", "facilitation", "jobservice", "outcomes", "flyers"},
 }
 
 

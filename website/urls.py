@@ -82,6 +82,8 @@ urlpatterns += i18n_patterns(
     path("partner/", include("programme.partner_urls")),
     # The facilitators' area (facilitation/views.py): /it/facilitatori/, /en/facilitators/.
     path(pgettext_lazy("URL", "facilitators/"), include("facilitation.urls")),
+    # Print material (flyers/views.py): /it/volantini/…, /en/flyers/….
+    path(pgettext_lazy("URL", "flyers/"), include("flyers.urls")),
     path("partner/", include("accounts.urls")),
     path("partner/", include(former_italian_addresses("programme.partner_urls")
                              + former_italian_addresses("accounts.urls"))),

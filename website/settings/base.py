@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "facilitation",
     "jobservice",
     "outcomes",
+    "flyers",
     "auditlog",  # the audit trail's record of changes (privacy/audit.py)
     "worker",  # the background worker's command (run_worker)
     "wagtail_localize",
@@ -353,7 +354,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "WARNING"},
+        # WeasyPrint (flyers/) logs each step of each PDF at INFO, and every CSS rule it
+        # ignores at WARNING: its errors are what the operator needs.
+        "weasyprint": {"level": "ERROR"},
+        "weasyprint.progress": {"level": "ERROR"},
+    },
 }
 
 # The privacy notice version citizens acknowledge (forms store it with each request).
