@@ -245,7 +245,8 @@ class DayExportView(SafeSpreadsheetExportMixin, SpreadsheetExportMixin, View):
                                    request.GET["export"])
 
     def get_filename(self):
-        return f"{_('bookings')}-{self.day.isoformat()}"
+        stem = _("bookings")  # outside the f-string, where xgettext finds it
+        return f"{stem}-{self.day.isoformat()}"
 
     def get_heading(self, queryset, field):
         if field in self.export_headings:

@@ -61,6 +61,7 @@ class MonthField(forms.CharField):
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"})
     default_error_messages = {
         "invalid": gettext_lazy("Enter a month as year and month, e.g. 2026-01."),
+        "range": gettext_lazy("Enter a month from 2000-01 to 2099-12."),
     }
 
     def to_python(self, value):
@@ -68,8 +69,12 @@ class MonthField(forms.CharField):
         if value in self.empty_values:
             return None
         match = _MONTH.fullmatch(value)
-        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+        if not match or not 1 <= int(match[2]) <= 12:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        # Bounded so the period's arithmetic stays within dates (December 9999 has no
+        # next month: a 500 before the review of issue 20).
+        if not 2000 <= int(match[1]) <= 2099:
+            raise forms.ValidationError(self.error_messages["range"], code="range")
         return datetime.date(int(match[1]), int(match[2]), 1)
 
 

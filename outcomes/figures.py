@@ -496,8 +496,12 @@ def waiting_list(filters):
 
 def fill_rate(filters):
     """PERCENT: seats taken today (people assigned or attending) out of each group's
-    capacity (rows: canonical groups of the filters), one column; bases: the capacity.
-    The period does not apply."""
+    capacity (rows: canonical groups of the filters), one column; bases: the people
+    seated. The period does not apply.
+
+    The base is the people, not the capacity: the capacity is public (the groups page,
+    its JSON-LD and the open data), so a rate published for 3 people of 12 would tell
+    that 3 people sit in the group (review of issue 20)."""
     labelled = _canonical_groups(filters)
     groups = [group for group, _label in labelled]
     taken = dict(ParticipationRequest.objects.filter(group__in=[group.pk for group in groups],
@@ -512,8 +516,9 @@ def fill_rate(filters):
         columns=(_("fill rate"),),
         cells=tuple((round(100 * taken.get(group.pk, 0) / group.capacity, 1),)
                     for group in groups),
-        kind=Kind.PERCENT, bases=tuple((group.capacity,) for group in groups),
-        notes=(_("The base is the group's capacity."),),
+        kind=Kind.PERCENT, bases=tuple((taken.get(group.pk, 0),) for group in groups),
+        notes=(_("The base is the number of people seated: the rate of a group with "
+                 "fewer than 10 is not published."),),
     )
 
 

@@ -58,17 +58,20 @@ class PublicCell:
                              f"{text}</span>")
         if self.status == suppression.PRIMARY:
             if self.kind == Kind.COUNT:
-                return mark_safe(
+                words = escape(_("fewer than 10"))  # outside the f-string: xgettext
+                return mark_safe(                    # does not read inside one
                     f'<span data-suppressed="primary"><span aria-hidden="true">'
                     f"&lt; {suppression.THRESHOLD}</span>"
-                    f'<span class="visually-hidden">{escape(_("fewer than 10"))}</span></span>')
-            return mark_safe(f'<span data-suppressed="base">{escape(_("too few cases"))}</span>')
+                    f'<span class="visually-hidden">{words}</span></span>')
+            words = escape(_("too few cases"))
+            return mark_safe(f'<span data-suppressed="base">{words}</span>')
         if self.status == suppression.SECONDARY:
-            hidden = _("not shown, so that counts under 10 cannot be worked out")
+            words = escape(_("not shown, so that counts under 10 cannot be worked out"))
             return mark_safe('<span data-suppressed="secondary"><span aria-hidden="true">*'
-                             f'</span><span class="visually-hidden">{escape(hidden)}</span></span>')
+                             f'</span><span class="visually-hidden">{words}</span></span>')
+        words = escape(_("nothing to measure"))
         return mark_safe('<span aria-hidden="true">—</span><span class="visually-hidden">'
-                         f'{escape(_("nothing to measure"))}</span>')
+                         f"{words}</span>")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,9 +132,10 @@ def _cell(cell, kind):
     return PublicCell(cell.value if cell.shown else None, cell.status, kind)
 
 
-def public_figure(table):
-    """`table` (outcomes.tables.Table) suppressed, as a PublicFigure."""
-    result = suppression.suppress(table)
+def public_figure(table, result=None):
+    """`table` (outcomes.tables.Table) suppressed (`result`, a SuppressedTable, default
+    suppression.suppress(table)), as a PublicFigure."""
+    result = result or suppression.suppress(table)
     kind = table.kind
     rows = []
     for index, label in enumerate(table.rows):
@@ -155,9 +159,43 @@ def compute(language, today):
 
     filters = OutcomeFilters.last_months(today, months=PUBLIC_MONTHS)
     with translation.override(language):
-        figures = tuple(public_figure(table) for table in all_figures(filters))
+        tables = all_figures(filters)
+        results = suppression.suppress_linked(tables, shared_counts(tables))
+        figures = tuple(public_figure(table, results[table.slug]) for table in tables)
     return PublicFigures(start=filters.start, end=filters.end, computed_on=today,
                          threshold=suppression.THRESHOLD, figures=figures)
+
+
+BY_SOURCE = "requests-by-month-and-source"
+BY_STATUS = "requests-by-month-and-status"
+REFERRALS = "referrals-by-organisation"
+
+
+def shared_counts(tables):
+    """The counts two public figures share, as suppression.suppress_linked's links:
+
+    - requests by month and source, and by month and status: the same requests, so the
+      same total for each month and the same grand total;
+    - the referrals' grand total is the requests referred by an organisation: the
+      totals of the partner and union columns of requests by source
+      (programme.referrals.referral_source gives a referral one of the two)."""
+    from programme.models import ParticipationRequest
+
+    shapes = {table.slug: (len(table.rows), len(table.columns)) for table in tables}
+    links = []
+    if BY_SOURCE in shapes and BY_STATUS in shapes:
+        (months, sources), (_months, statuses) = shapes[BY_SOURCE], shapes[BY_STATUS]
+        links += [([(BY_SOURCE, (i, sources))], [(BY_STATUS, (i, statuses))])
+                  for i in range(months + 1)]  # each month's total, then the grand total
+    if BY_SOURCE in shapes and REFERRALS in shapes:
+        months, _sources = shapes[BY_SOURCE]
+        organisations, outcomes = shapes[REFERRALS]
+        Source = ParticipationRequest.Source
+        columns = [list(Source.values).index(source)
+                   for source in (Source.PARTNER_REFERRAL, Source.TRADE_UNION)]
+        links.append(([(BY_SOURCE, (months, j)) for j in columns],
+                      [(REFERRALS, (organisations, outcomes))]))
+    return links
 
 
 def public_figures(language, today=None):

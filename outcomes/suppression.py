@@ -162,14 +162,18 @@ def _smallest(grid, candidates, hidden):
     return (min(free)[2], min(free)[3]) if free else None
 
 
-def suppression_pattern(cells, threshold=THRESHOLD):
+def suppression_pattern(cells, threshold=THRESHOLD, forced=()):
     """Which cells of a count table to hide.
 
-    cells: r × c non-negative integers. Returns {(i, j): PRIMARY | SECONDARY} over the
-    augmented grid (`augmented(cells)`: row totals in column c, column totals in row r,
-    the grand total at (r, c)). Deterministic: same table, same pattern."""
+    cells: r × c non-negative integers; forced: positions of the augmented grid to hide
+    whatever their value (a count another figure hides, see suppress_linked). Returns
+    {(i, j): PRIMARY | SECONDARY} over the augmented grid (`augmented(cells)`: row
+    totals in column c, column totals in row r, the grand total at (r, c)).
+    Deterministic: same table, same pattern."""
     grid = augmented(cells)
     hidden = dict.fromkeys(primary_cells(grid, threshold), PRIMARY)
+    for position in forced:
+        hidden.setdefault(position, SECONDARY)
     if not hidden:
         return hidden
     height, width = len(grid), len(grid[0])
@@ -205,8 +209,9 @@ def suppression_pattern(cells, threshold=THRESHOLD):
         hidden[extra] = SECONDARY
 
 
-def suppress(table, threshold=THRESHOLD):
-    """`table` (outcomes.tables.Table) as the public may see it: a SuppressedTable."""
+def suppress(table, threshold=THRESHOLD, forced=()):
+    """`table` (outcomes.tables.Table) as the public may see it: a SuppressedTable.
+    `forced`: positions of a count table's augmented grid to hide too."""
     if table.kind != Kind.COUNT:
         bases = table.bases or tuple(tuple(0 for _ in row) for row in table.cells)
         cells = tuple(
@@ -220,7 +225,7 @@ def suppress(table, threshold=THRESHOLD):
     if not values or not values[0]:
         return SuppressedTable(table=table, cells=tuple(() for _ in values))
     grid = augmented(values)
-    hidden = suppression_pattern(values, threshold)
+    hidden = suppression_pattern(values, threshold, forced)
 
     def cell(i, j):
         status = hidden.get((i, j), SHOWN)
@@ -234,3 +239,65 @@ def suppress(table, threshold=THRESHOLD):
         column_totals=tuple(cell(height, j) for j in range(width)),
         grand_total=cell(height, width),
     )
+
+
+def suppress_linked(tables, links, threshold=THRESHOLD):
+    """{slug: SuppressedTable} of `tables` (outcomes.tables.Table), each suppressed as by
+    `suppress`, and the counts that two figures share kept hidden together.
+
+    Two figures of one page may publish the same count (the month totals of requests by
+    source and by status) or counts whose sums are equal (the referrals' grand total is
+    the partner and union columns' totals of requests by source). A count hidden in one
+    and shown in the other is disclosed, and so is one worked out from the other's
+    shown sum. `links`: [(side, side)], each side a list of (slug, (i, j)) positions of
+    the augmented grids whose counts sum to the other side's. For each link: when one
+    side hides a count, the other side hides one too (its smallest), and each table is
+    suppressed again with what it must hide, until nothing changes.
+
+    Within each table the exact check of suppression_pattern holds; across tables this
+    rule closes the equalities a reader can read off the page (the attack of the review
+    of issue 20), not every combination of them."""
+    tables = {table.slug: table for table in tables}
+    forced = {slug: set() for slug in tables}
+    results = {slug: suppress(table, threshold) for slug, table in tables.items()}
+    while True:
+        extra = {}
+        for left, right in links:
+            sides = [[(slug, position) for slug, position in side
+                      if slug in results and results[slug].row_totals]  # a count table
+                     for side in (left, right)]                         # with cells
+            if not all(sides):
+                continue
+            hides = [any(_hidden_at(results[slug], position) for slug, position in side)
+                     for side in sides]
+            for side, hides_one, other_hides in ((sides[0], hides[0], hides[1]),
+                                                 (sides[1], hides[1], hides[0])):
+                if other_hides and not hides_one:
+                    slug, position = min(side, key=lambda item: (
+                        _count_at(tables[item[0]], item[1]), item))
+                    extra.setdefault(slug, set()).add(position)
+        changed = {slug for slug, positions in extra.items() if positions - forced[slug]}
+        if not changed:
+            return results
+        for slug in changed:
+            forced[slug] |= extra[slug]
+            results[slug] = suppress(tables[slug], threshold, forced[slug])
+
+
+def _hidden_at(result, position):
+    i, j = position
+    height, width = len(result.cells), len(result.cells[0]) if result.cells else 0
+    if i < height and j < width:
+        cell = result.cells[i][j]
+    elif i < height:
+        cell = result.row_totals[i]
+    elif j < width:
+        cell = result.column_totals[j]
+    else:
+        cell = result.grand_total
+    return cell is not None and cell.status in (PRIMARY, SECONDARY)
+
+
+def _count_at(table, position):
+    i, j = position
+    return augmented([list(row) for row in table.cells])[i][j]

@@ -34,7 +34,8 @@ class NewsFeed(Feed):
     # may hold Word's line break U+000B): one would take the whole feed down.
 
     def title(self, index):
-        return editor_text(f"{index.title} · {gettext('Mutual Aid for Work')}")
+        site = gettext("Mutual Aid for Work")  # outside the f-string: xgettext
+        return editor_text(f"{index.title} · {site}")
 
     def link(self, index):
         return index.get_url(self.request)

@@ -135,10 +135,13 @@ def comment_line(day, stars, text):
 def answer_label(code):
     """An answer's text for staff (str): the two "Other" say which question they answer."""
     label = str(Answer(code).label)
+    # The words outside the f-strings, where xgettext finds them.
     if code == Answer.OTHER_POSITIVE:
-        return f"{label} ({pgettext('rating', 'liked')})"
+        question = pgettext("rating", "liked")
+        return f"{label} ({question})"
     if code == Answer.OTHER_NEGATIVE:
-        return f"{label} ({pgettext('rating', 'difficulty')})"
+        question = pgettext("rating", "difficulty")
+        return f"{label} ({question})"
     return label
 
 

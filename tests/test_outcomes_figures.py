@@ -169,7 +169,9 @@ def test_waiting_list_and_fill_rate_are_todays(seeded):
     fill = figures.fill_rate(in_venue(seeded))
     assert fill.rows == ("Aaa esiti due", "Aaa esiti uno")
     # due: one assigned of 5; uno: one attending of 10 (the completed one left her seat).
-    assert fill.cells == ((20.0,), (10.0,)) and fill.bases == ((5,), (10,))
+    # The bases are the people seated, not the capacity: the capacity is public, and a
+    # rate over it would tell how many people sit in a small group.
+    assert fill.cells == ((20.0,), (10.0,)) and fill.bases == ((1,), (1,))
     assert fill.kind == Kind.PERCENT
 
 

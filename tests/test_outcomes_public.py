@@ -261,3 +261,87 @@ def test_queries_do_not_grow_with_twenty_thousand_requests():
     assert ParticipationRequest.objects.count() >= 20_000
     after = {language: _page_queries(url) for language, url in URL.items()}
     assert after == before
+
+
+# --- Counts two figures share (the review of issue 20) ------------------------------------
+
+def _table(slug, cells):
+    from outcomes.tables import Table
+
+    return Table(slug=slug, title=slug, description="", row_heading="Row",
+                 rows=tuple(f"r{i}" for i in range(len(cells))),
+                 columns=tuple(f"c{j}" for j in range(len(cells[0]))),
+                 cells=tuple(tuple(row) for row in cells))
+
+
+def _shown(result, position):
+    i, j = position
+    height, width = len(result.cells), len(result.cells[0])
+    cell = (result.cells[i][j] if i < height and j < width else
+            result.row_totals[i] if i < height else
+            result.column_totals[j] if j < width else result.grand_total)
+    return cell.value if cell.shown else None
+
+
+def test_a_count_hidden_in_one_figure_is_not_read_off_another():
+    """The reviewer's attack: requests by source hid the partner total ("*") and showed
+    "< 10" for three sources that were all 0; the referrals' grand total (partner +
+    union) and the self-applications' total gave 0 for the three. And requests by
+    status showed the month totals requests by source hid."""
+    from outcomes import public, suppression
+    from programme.models import ParticipationRequest
+
+    sources = list(ParticipationRequest.Source.values)
+    partner, union = sources.index("partner_referral"), sources.index("trade_union")
+    by_source = []
+    for month in range(12):
+        row = [0] * len(sources)
+        row[sources.index("self")] = 780 + month
+        row[partner] = 80 + month if month != 3 else 4  # a small month: hidden
+        row[union] = 3  # under 10 every month
+        by_source.append(row)
+    months_totals = [sum(row) for row in by_source]
+    by_status = [[total - 40, 25, 15] for total in months_totals]
+    partner_total = sum(row[partner] for row in by_source)
+    union_total = sum(row[union] for row in by_source)
+    referrals_total = partner_total + union_total
+    referrals = [[referrals_total - 120, 100, 20]]
+    tables = [_table(public.BY_SOURCE, by_source), _table(public.BY_STATUS, by_status),
+              _table(public.REFERRALS, referrals)]
+
+    results = suppression.suppress_linked(tables, public.shared_counts(tables))
+
+    source, status, referred = (results[t.slug] for t in tables)
+    width_source, width_status = len(sources), 3
+    for month in range(13):  # each month's total and the grand total (row 12)
+        assert (_shown(source, (month, width_source)) is None) == (
+            _shown(status, (month, width_status)) is None), month
+    hidden_sources = [_shown(source, (12, j)) is None for j in (partner, union)]
+    assert any(hidden_sources)  # the union's 36 hides it
+    assert _shown(referred, (1, 3)) is None, "the referrals' total would give the union's"
+    # Each table still protects itself with what it was made to hide.
+    for table in tables:
+        result = results[table.slug]
+        grid = suppression.augmented([list(row) for row in table.cells])
+        hidden = {}
+        for i, row in enumerate(grid):
+            for j, _value in enumerate(row):
+                if _shown(result, (i, j)) is None:
+                    hidden[(i, j)] = (suppression.PRIMARY if grid[i][j] < THRESHOLD
+                                      else suppression.SECONDARY)
+        assert suppression.movable(grid, hidden) == set(hidden), table.slug
+
+
+def test_without_the_links_the_attack_works():
+    """The test above can fail: suppressed one by one, the same tables give it away."""
+    from outcomes import public, suppression
+
+    sources = 6
+    by_source = [[800, 80, 3, 0, 0, 0] for _month in range(12)]
+    tables = [_table(public.BY_SOURCE, by_source),
+              _table(public.REFERRALS, [[12 * 83 - 100, 100]])]
+    alone = {t.slug: suppression.suppress(t) for t in tables}
+    assert _shown(alone[public.BY_SOURCE], (12, 2)) is None  # the union's total is hidden
+    assert _shown(alone[public.REFERRALS], (1, 2)) == 12 * 83  # ...and read off here
+    assert _shown(alone[public.BY_SOURCE], (12, 1)) == 12 * 80
+    assert sources == len(by_source[0])
