@@ -72,6 +72,17 @@ def meeting_day(group, weeks=1):
     return day
 
 
+def last_meeting_day(group):
+    """The last date before today the group's first slot met, no holiday (counting back
+    from next week's date would land on 8 December when the 15th is the next one held)."""
+    slot = slot_of(group)
+    today = timezone.localdate()
+    day = today - datetime.timedelta(days=(today.weekday() - slot.weekday) % 7 or 7)
+    while is_public_holiday(day):
+        day -= datetime.timedelta(days=7)
+    return day
+
+
 def meeting_days(group, count):
     """`count` distinct dates the group's first slot meets, from a week ahead."""
     days = [meeting_day(group)]
@@ -299,7 +310,7 @@ def test_a_translation_is_read_as_its_canonical_group(group, facilitator):
 
 def _refusals(group):
     day = meeting_day(group)
-    past = meeting_day(group, weeks=0) - datetime.timedelta(days=7)
+    past = last_meeting_day(group)
     far = day + datetime.timedelta(days=400)
     return {
         "no meeting then": lambda by: cancel_meeting(
@@ -315,7 +326,7 @@ def _refusals(group):
         "the same time": lambda by: move_meeting(
             group, day, TEN, new_day=day, new_start=TEN, new_end=NOON, by=by),
         "onto another meeting": lambda by: move_meeting(
-            group, day, TEN, new_day=day + datetime.timedelta(days=7), new_start=TEN,
+            group, day, TEN, new_day=meeting_days(group, 2)[1], new_start=TEN,
             new_end=NOON, by=by),
     }
 
