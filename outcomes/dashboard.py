@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Locale
 
+from languages.versions import default_locale
 from programme.models.groups import Group
 from programme.models.venues import Venue
 from readable.dates import programme_timezone
@@ -102,7 +103,28 @@ class NameChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list("pk", "name")
+        rows = list(self.queryset.values_list("pk", "name", "translation_key"))
+        # Named in the reader's language, as the figures' rows are (the original's name
+        # where no translation exists), in that language's order.
+        names = translated_names(self.queryset.model, [key for _pk, _name, key in rows])
+        options = [(pk, names.get(key, name)) for pk, name, key in rows]
+        yield from sorted(options, key=lambda option: (option[1].casefold(), option[0]))
+
+
+def translated_names(model, keys):
+    """{translation_key: name} of `model`'s rows in the active language, or {} when it is
+    the default language (the canonical rows' names are already in it)."""
+    if (get_language() or "").split("-")[0] == default_locale().language_code:
+        return {}
+    return figures.names_in_language(model, keys)
+
+
+def chosen_name(instance):
+    """A chosen venue or group named in the active language (str), or None."""
+    if instance is None:
+        return None
+    key = instance.translation_key
+    return translated_names(type(instance), [key]).get(key, instance.name)
 
 
 class OutcomeFilterForm(forms.Form):
@@ -180,6 +202,8 @@ class OutcomesView(WagtailAdminTemplateMixin, TemplateView):
             return self.render_to_response(context, status=400)
         filters = form.cleaned_data["filters"]
         context["filters"] = filters
+        context["venue_name"] = chosen_name(filters.venue)
+        context["group_name"] = chosen_name(filters.group)
         context["query"] = request.GET.urlencode()
         context["figures"] = [
             {"table": display(table), "chart": chart(table), "slug": table.slug}

@@ -249,7 +249,7 @@ class GroupRow:
     capacity: int
 
 
-def _names_in_language(model, keys):
+def names_in_language(model, keys):
     """{translation_key: name} of `model`'s rows in the active language (one query)."""
     language = (get_language() or "").split("-")[0]
     return dict(model.objects.filter(translation_key__in=list(keys),
@@ -258,7 +258,7 @@ def _names_in_language(model, keys):
 
 
 def _group_labels(groups):
-    names = _names_in_language(Group, [group.translation_key for group in groups])
+    names = names_in_language(Group, [group.translation_key for group in groups])
     return tuple(names.get(group.translation_key, group.name) for group in groups)
 
 

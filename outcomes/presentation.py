@@ -69,7 +69,8 @@ class DisplayTable:
 
 def format_value(value, kind):
     """A cell as shown: thousands grouped, one decimal for days and percentages (with
-    «%»), "—" where there is nothing to measure; a str (e.g. "< 10") as it is."""
+    «%», after a space in Italian), "—" where there is nothing to measure; a str (e.g.
+    "< 10") as it is."""
     if value is None:
         return EMPTY
     if isinstance(value, str):
@@ -81,7 +82,10 @@ def format_value(value, kind):
     if kind == Kind.COUNT:
         return number_format(value, 0, force_grouping=True)
     text = number_format(value, 1)
-    return f"{text} %" if kind == Kind.PERCENT else text
+    if kind != Kind.PERCENT:
+        return text
+    # Italian writes a space before the sign («20,0 %»), English none ("20.0%").
+    return f"{text} %" if translation.get_language() == "it" else f"{text}%"
 
 
 def unit_label(kind):

@@ -15,7 +15,6 @@ import io
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -41,19 +40,16 @@ class PublicCell:
 
     @property
     def html(self):
-        """The cell's content in the active language: the value (counts grouped by three
-        as in the charts, "1.234"; its unlocalized number in `data-value`), or the mark
+        """The cell's content in the active language: the value as format_value writes
+        it ("1.234", "81,3 %"; its unlocalized number in `data-value`), or the mark
         of a hidden cell with its words for screen readers ("< 10" and "fewer than 10",
         "*", "too few cases", "—"). Built here rather than by a template include per
         cell, which cost the page most of its time on 300 groups
         (benchmarks/outcomes_dashboard.py)."""
         if self.status == suppression.SHOWN:
-            if self.kind == Kind.COUNT:
-                text = format_value(self.value, self.kind)  # grouped, as in the chart
-            elif self.kind == Kind.PERCENT:
-                text = f"{floatformat(self.value, '0')} %"
-            else:
-                text = floatformat(self.value, "1")
+            # As the chart, the CSV and the dashboard write it: counts grouped by three,
+            # one decimal for days and percentages.
+            text = format_value(self.value, self.kind)
             return mark_safe(f'<span data-value="{formats.localize(self.value, use_l10n=False)}">'
                              f"{text}</span>")
         if self.status == suppression.PRIMARY:
@@ -247,7 +243,8 @@ def public_chart(figure):
     One bar per row: the row's total (counts) or its value (a median, a rate). A hidden
     cell gets no bar and reads as in the table ("< 10", "*", "too few cases"): its
     value is not in the PublicFigure, so nothing of it can reach the SVG. Bars are
-    scaled to the largest value shown (100 for percentages)."""
+    scaled to the largest value shown (100 for percentages); a figure whose every bar
+    would be hidden gets no chart (its table says the same)."""
     found = _chart_series(figure)
     if found is None or figure.is_empty:
         return None
@@ -255,6 +252,8 @@ def public_chart(figure):
     truncated = len(series) > charts.MAX_BARS
     series = series[:charts.MAX_BARS]
     shown = [cell.value for _label, cell in series if cell.status == suppression.SHOWN]
+    if not shown:  # every bar hidden: a chart of "*" and "< 10" would show nothing
+        return None
     top = 100 if figure.kind == Kind.PERCENT else max(shown, default=0)
     bars = tuple(
         charts.Bar(label=charts._short(label), full_label=str(label),
@@ -266,6 +265,13 @@ def public_chart(figure):
     read_out = "; ".join(f"{bar.full_label}: {bar.value_text}" for bar in bars)
     description = _("Horizontal bar chart, one bar per row of the table (%(measure)s): "
                     "%(values)s.") % {"measure": measure, "values": read_out or "—"}
+    marks = {cell.status for _label, cell in series}
+    if suppression.PRIMARY in marks or suppression.SECONDARY in marks:
+        # What "< 10" and "*" mean, for whoever hears the description (review of
+        # issue 20: "dicembre 2025: *" said nothing).
+        description += " " + _("“< 10”: fewer than 10; “*”: not shown, so that counts "
+                               "under 10 cannot be worked out; “too few cases”: a rate "
+                               "or median from fewer than 10.")
     if truncated:
         description += " " + _("The chart shows the first %(count)d rows; the table has "
                                "them all.") % {"count": charts.MAX_BARS}

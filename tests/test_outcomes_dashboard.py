@@ -264,6 +264,7 @@ def test_the_dashboard_costs_the_same_queries_with_20000_requests(seeded, segret
                          start=datetime.time(15))
         for n, (pk, group) in enumerate(people)], batch_size=500)
     assert ParticipationRequest.objects.count() >= 20_000
+    client.get(DASHBOARD + period)  # the new rows renewed the data cache: warm it again
     assert _dashboard_queries(client, period) == small
     assert _dashboard_queries(client, one_venue) == small_venue
 
@@ -285,3 +286,23 @@ def test_counts_are_grouped_as_each_language_writes_them(language, expected):
         shown = [format_value(value, Kind.COUNT) for value in values]
         assert shown == [number_format(value, 0, force_grouping=True) for value in values]
     assert shown == expected
+
+
+def test_the_filters_name_venues_and_groups_in_the_readers_language(seeded, segreteria):  # noqa: F811
+    """The English dashboard named the choices and the chosen group in Italian while its
+    tables used the English names (review of issue 20)."""
+    from wagtail.models import Locale
+
+    english = Locale.objects.get(language_code="en")
+    venue = seeded["venue"]
+    translated = venue.copy_for_translation(english)
+    translated.name = "Scheibler Villa (in English)"
+    translated.save()
+    speaks(segreteria, "en")
+    client = Client()
+    client.force_login(segreteria)
+    html = client.get(DASHBOARD + f"?venue={venue.pk}").content.decode()
+    select = re.search(r'<select name="venue".*?</select>', html, re.S).group(0)
+    assert f'<option value="{venue.pk}" selected>Scheibler Villa (in English)</option>' \
+        in select
+    assert "Venue: Scheibler Villa (in English)." in html

@@ -4,6 +4,7 @@ recovered from the cells and totals on the rendered page (the HTML tables are pa
 back and attacked with the linear programme of test_outcomes_suppression)."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -194,11 +195,14 @@ def test_a_cell_reads_as_the_template_wrote_it(language):
     with translation.override(language):
         for cell in cells:
             expected = template.render(Context({"cell": cell}))
-            if cell.kind == "count" and cell.status == "shown":
-                # Except that counts are now grouped, as the charts and the dashboard
-                # write them (the template wrote 1234567 beside a bar reading 1.234.567).
-                expected = expected.replace(f">{cell.value}<", f">{cell_text(cell)}<")
+            if cell.status == "shown":
+                # Except that values are now written as the charts, the CSV and the
+                # dashboard write them: the template wrote 1234567 beside a bar reading
+                # 1.234.567, and "25 %" beside "25,0 %" (review of issue 20).
+                expected = re.sub(r">[^<]*</span>$", f">{cell_text(cell)}</span>", expected)
             assert cell.html == expected, cell
+        percent = {"it": ">25,0 %<", "en": ">25.0%<"}[language]
+        assert percent in PublicCell(25.0, "shown", "percent").html
         grouped = {"it": ">1.234.567<", "en": ">1,234,567<"}[language]
         assert grouped in PublicCell(1234567, "shown", "count").html
         assert grouped.strip("><") == cell_text(PublicCell(1234567, "shown", "count"))
@@ -345,3 +349,19 @@ def test_without_the_links_the_attack_works():
     assert _shown(alone[public.REFERRALS], (1, 2)) == 12 * 83  # ...and read off here
     assert _shown(alone[public.BY_SOURCE], (12, 1)) == 12 * 80
     assert sources == len(by_source[0])
+
+
+def test_a_figure_whose_every_bar_is_hidden_gets_no_chart_and_marks_are_explained():
+    from django.utils import translation
+
+    from outcomes import public
+
+    with translation.override("en"):
+        all_small = public.public_figure(_table("small", [[1, 2], [3, 0]]))
+        assert all_small.chart is None
+        mixed = public.public_figure(_table("mixed", [[4, 2], [30, 50], [60, 70]]))
+        assert mixed.chart is not None
+        assert "“*”: not shown" in mixed.chart.description
+        assert "“< 10”: fewer than 10" in mixed.chart.description
+        clear = public.public_figure(_table("clear", [[40, 20], [30, 50]]))
+        assert "“*”" not in clear.chart.description

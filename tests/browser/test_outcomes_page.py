@@ -37,6 +37,12 @@ def test_the_page_is_accessible_and_fits_a_phone(web, axe_source, seeded):
         assert page.locator("[data-suppressed]").count() >= 1
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 375, f"{url}: {width}px wide on a 375px screen"
+        # The charts' words and values as drawn (font size × the drawing's scale): 7 px
+        # before the review of issue 20.
+        smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            'svg.outcomes-chart text')].map(t => t.getScreenCTM().a
+                                         * parseFloat(t.getAttribute('font-size'))))""")
+        assert smallest >= 12, f"{url}: chart text {smallest:.1f}px at 375px"
         axe.check(page)
     axe.assert_clean()
 
