@@ -88,6 +88,11 @@ bench: install static  ## load test of the production configuration on 127.0.0.1
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/intake_burst.py
 	$(PY) benchmarks/booking_burst.py
+	$(PY) benchmarks/flyers.py
+
+.PHONY: bench-flyers
+bench-flyers: install static  ## the flyers' render time and the cache's hit ratio (issue 21)
+	$(PY) benchmarks/flyers.py
 
 .PHONY: bench-intake
 bench-intake: install static  ## 200 intake submissions at the same instant: all stored?

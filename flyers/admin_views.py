@@ -4,6 +4,7 @@ editors to download and print; where this server cannot make PDFs, why and what 
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
@@ -11,14 +12,13 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from flyers import content, rendering
 
 
-def flyer_links(group=None):
-    """[(language name, address)] of a flyer (the programme's, or `group`'s) in each of
-    the site's languages, Italian first."""
+def flyer_links(url_name="flyers:programme", *args):
+    """[(language code, language name, address)] of a flyer or poster (`url_name` with
+    `args`) in each of the site's languages, Italian first."""
     links = []
     for code, name in (("it", "Italiano"), ("en", "English")):
         with translation.override(code):
-            links.append((code, name, reverse("flyers:group", args=[group.pk]) if group
-                          else reverse("flyers:programme")))
+            links.append((code, name, reverse(url_name, args=args)))
     return links
 
 
@@ -31,12 +31,14 @@ class PrintMaterialView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
-        groups = content.published_groups()
+        # Rows of the two tables: (name, what it says more, [(code, language, address)]).
+        flyers = [(_("The programme"), "", flyer_links())] + [
+            (group.name, group.venue.name, flyer_links("flyers:group", group.pk))
+            for group in content.published_groups()]
+        posters = [(venue.name, "", flyer_links("flyers:poster", venue.pk))
+                   for venue in content.published_venues()]
         return super().get_context_data(
-            unavailable=rendering.unavailable(),
-            programme_links=flyer_links(),
-            groups=[(group, flyer_links(group)) for group in groups],
-            **kwargs)
+            unavailable=rendering.unavailable(), flyers=flyers, posters=posters, **kwargs)
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)

@@ -18,6 +18,7 @@ from programme.models import ParticipationRequest
 from programme.models.groups import Group
 from programme.models.pages import ProgrammePage
 from programme.models.participation_page import ParticipationPage
+from programme.models.venues import Venue
 from programme.schedule import slots_in_force, upcoming_meetings, with_translated_texts
 
 # How far ahead a flyer lists meetings, and how many at most.
@@ -25,6 +26,7 @@ WEEKS_AHEAD = 4
 MEETINGS_SHOWN = 4
 # What the QR code's address tells the intake form (ParticipationRequest.HeardFrom).
 FLYER = ParticipationRequest.HeardFrom.FLYER
+POSTER = ParticipationRequest.HeardFrom.POSTER
 
 
 def _in_language(queryset, language):
@@ -114,3 +116,34 @@ def programme_context(language):
             "today": today,
         }
 
+
+
+def venue_context(venue_id, language):
+    """What a venue's A4 poster shows, or None when `venue_id` is no published venue in
+    the default language: {"venue" (its text in `language`), "groups" (published, meeting
+    there, with .text and .slots_shown), "intake_url" (heard_from=poster), "contacts",
+    "language", "today"}."""
+    venue = Venue.objects.filter(pk=venue_id, live=True,
+                                 locale=Locale.get_default()).first()
+    if venue is None:
+        return None
+    today = timezone.localdate()
+    with translation.override(language):
+        groups = with_translated_texts(
+            [g for g in published_groups() if g.venue_id == venue.pk])
+        for group in groups:
+            group.slots_shown = slots_in_force(group, today)
+        translated = Venue.objects.filter(translation_key=venue.translation_key)
+        return {
+            "venue": _in_language(translated, language) or venue,
+            "groups": [g for g in groups if g.status != g.Status.PAUSED],
+            "intake_url": intake_url(language, heard_from=POSTER),
+            "contacts": contacts(language),
+            "language": language,
+            "today": today,
+        }
+
+
+def published_venues():
+    """The published venues in the default language, by name."""
+    return list(Venue.objects.filter(live=True, locale=Locale.get_default()).order_by("name"))

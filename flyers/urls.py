@@ -9,4 +9,6 @@ app_name = "flyers"
 urlpatterns = [
     path(pgettext_lazy("URL", "programme.pdf"), views.programme_flyer, name="programme"),
     path(pgettext_lazy("URL", "groups/<int:group_id>.pdf"), views.group_flyer, name="group"),
+    path(pgettext_lazy("URL", "venues/<int:venue_id>/poster.pdf"), views.venue_poster,
+         name="poster"),
 ]

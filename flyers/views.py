@@ -1,5 +1,6 @@
-"""The flyers as PDF files: /it/volantini/programma.pdf, /it/volantini/gruppi/<id>.pdf
-(and /en/flyers/programme.pdf, /en/flyers/groups/<id>.pdf).
+"""The flyers as PDF files: /it/volantini/programma.pdf, /it/volantini/gruppi/<id>.pdf and
+the A4 poster /it/volantini/sedi/<id>/manifesto.pdf (and /en/flyers/programme.pdf,
+/en/flyers/groups/<id>.pdf, /en/flyers/venues/<id>/poster.pdf).
 
 A flyer is made on demand and kept (Django's cache) under the digest of its HTML: any
 change to what it shows (a schedule published, a meeting cancelled, the office's phone,
@@ -11,6 +12,7 @@ language.
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
@@ -38,20 +40,78 @@ def flyer_html(template_name, context, language):
         })
 
 
-def flyer_pdf(html):
-    """(PDF bytes, True when drawn now / False when found in the cache) for `html`."""
+def flyer_pdf(html, draw=True):
+    """(PDF bytes, True when drawn now / False when found in the cache) for `html`;
+    (None, False) when it is not in the cache and `draw` is false."""
     key = "flyers:pdf:" + hashlib.sha256(html.encode()).hexdigest()
     found = cache.get(key)
-    if found is not None:
+    if found is not None or not draw:
         return found, False
     pdf = rendering.write_pdf(html)
     cache.set(key, pdf, CACHE_SECONDS)
     return pdf, True
 
 
-def _pdf_response(request, html, file_name):
+def programme_document(language):
+    """(HTML, file name) of the programme's flyer in `language`."""
+    context = content.programme_context(language)
+    with translation.override(language):
+        title = _("Mutual self-help groups for work")
+        html = flyer_html("flyers/programme.html", {
+            **context, "title": title, "heading": title,
+            "subject": _("Free groups for people looking for work, in Milan"),
+        }, language)
+        return html, pgettext("file name", "flyer-programme.pdf")
+
+
+def group_document(group_id, language):
+    """(HTML, file name) of a published group's flyer in `language`, or None."""
+    context = content.group_context(group_id, language)
+    if context is None:
+        return None
+    name = context["group"].text.name
+    with translation.override(language):
+        html = flyer_html("flyers/group.html", {
+            **context, "title": _("%(name)s: mutual self-help group") % {"name": name},
+            "heading": name, "subject": _("A free mutual self-help group for people "
+                                          "looking for work"),
+        }, language)
+        return html, pgettext("file name", "flyer-group-%(id)s.pdf") % {"id": group_id}
+
+
+def venue_document(venue_id, language):
+    """(HTML, file name) of a published venue's A4 poster in `language`, or None."""
+    context = content.venue_context(venue_id, language)
+    if context is None:
+        return None
+    venue = context["venue"].name
+    with translation.override(language):
+        html = flyer_html("flyers/poster.html", {
+            **context,
+            "title": _("Mutual self-help groups for work at %(venue)s") % {"venue": venue},
+            "heading": _("Looking for work? You are not alone."),
+            "subject": _("Free mutual self-help groups, here at %(venue)s") % {
+                "venue": venue},
+        }, language)
+        return html, pgettext("file name", "poster-venue-%(id)s.pdf") % {"id": venue_id}
+
+
+def pdf_size(document):
+    """The size in bytes of the PDF of `document` ((HTML, file name) as returned above),
+    drawing it now if it is not in the cache (unless settings.FLYERS_DRAW_FOR_SIZE is
+    false: then None until someone downloads it); None where PDFs cannot be made."""
+    if document is None or rendering.unavailable():
+        return None
+    pdf, _drawn = flyer_pdf(document[0], draw=settings.FLYERS_DRAW_FOR_SIZE)
+    return None if pdf is None else len(pdf)
+
+
+def _pdf_response(request, document):
+    if document is None:
+        raise Http404
     if rendering.unavailable():
         return TemplateResponse(request, "flyers/unavailable.html", status=503)
+    html, file_name = document
     pdf, _drawn = flyer_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{file_name}"'
@@ -60,27 +120,12 @@ def _pdf_response(request, html, file_name):
 
 
 def programme_flyer(request):
-    language = translation.get_language()
-    context = content.programme_context(language)
-    with translation.override(language):
-        title = _("Mutual self-help groups for work")
-    html = flyer_html("flyers/programme.html", {
-        **context, "title": title, "heading": title,
-        "subject": _("Free groups for people looking for work, in Milan"),
-    }, language)
-    return _pdf_response(request, html, pgettext("file name", "flyer-programme.pdf"))
+    return _pdf_response(request, programme_document(translation.get_language()))
 
 
 def group_flyer(request, group_id):
-    language = translation.get_language()
-    context = content.group_context(group_id, language)
-    if context is None:
-        raise Http404
-    name = context["group"].text.name
-    html = flyer_html("flyers/group.html", {
-        **context, "title": _("%(name)s: mutual self-help group") % {"name": name},
-        "heading": name, "subject": _("A free mutual self-help group for people looking "
-                                      "for work"),
-    }, language)
-    return _pdf_response(request, html,
-                         pgettext("file name", "flyer-group-%(id)s.pdf") % {"id": group_id})
+    return _pdf_response(request, group_document(group_id, translation.get_language()))
+
+
+def venue_poster(request, venue_id):
+    return _pdf_response(request, venue_document(venue_id, translation.get_language()))

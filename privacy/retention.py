@@ -65,7 +65,8 @@ ANONYMOUS_EMAIL = "anonymised@example.invalid"
 KEPT_FIELDS = frozenset({
     "id",
     "reference",  # a number, not a person: the audit trail and statistics name it
-    "preferred_channel", "employment_status", "preferred_venue", "prefers_mornings",
+    "preferred_channel", "employment_status", "preferred_venue", "preferred_group",
+    "prefers_mornings",
     "prefers_afternoons", "heard_from", "privacy_notice_version",
     "privacy_acknowledged_at", "language", "source", "organisation", "referred_by",
     "status", "group", "waiting_since", "merged_into", "created_at", "updated_at",

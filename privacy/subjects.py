@@ -202,8 +202,8 @@ def _find_requests(subject, known=None):
     ma_refs = {ref for ref in subject.references if ref.startswith("MA-")}
     if ma_refs:
         match |= Q(reference__in=ma_refs)
-    related = ("preferred_venue", "organisation", "referred_by", "group", "privacy_read_by",
-               "merged_into")
+    related = ("preferred_venue", "preferred_group", "organisation", "referred_by", "group",
+               "privacy_read_by", "merged_into")
     queryset = ParticipationRequest.objects.select_related(*related)
     new = {r.pk: r for r in queryset.filter(match) if r.pk not in found}
     # Merging joins one person's requests: follow the links both ways until none is new.

@@ -81,6 +81,27 @@ class VenueChoiceField(AsciiKeyChoiceField):
         return self.labels().get(obj.translation_key, obj.name)
 
 
+class GroupChoiceField(AsciiKeyChoiceField):
+    """The published groups by their original rows, labelled "name (venue)" in the
+    visitor's language (programme.schedule.with_translated_texts)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Group.objects.none(), **kwargs)
+
+    def prepare(self):
+        from .schedule import with_translated_texts
+
+        groups = list(Group.objects.published().canonical().select_related("venue")
+                      .order_by("name"))
+        self.queryset = Group.objects.filter(pk__in=[g.pk for g in groups])
+        self._labels = {
+            g.pk: f"{g.text.name} ({g.venue_text.name})"
+            for g in with_translated_texts(groups, locale=active_locale())}
+
+    def label_from_instance(self, obj):
+        return self._labels.get(obj.pk, obj.name)
+
+
 class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
     """What a person tells us to be contacted and placed in a group. Nothing about health."""
 
@@ -206,18 +227,43 @@ class ParticipationFieldsForm(PlainTextFormMixin, forms.ModelForm):
 
 
 class ParticipationRequestForm(SpamProtectedForm, ParticipationFieldsForm):
-    """The public form: the person's own request, behind the spam protection."""
+    """The public form: the person's own request, behind the spam protection.
+
+    Reached from a group's flyer (`?group=<id>`, initial_from_address), it also offers
+    "Preferred group" with that group chosen; the person may choose another or none. The
+    field is there only then (and when such a form is posted): the blank form most
+    people see stays as it was, and cached (blank_fields_html)."""
 
     spam_form_name = "intake"
+    preferred_group = GroupChoiceField(
+        label=_("Preferred group"), required=False, empty_label=_("No preference"),
+        help_text=_("Chosen from the flyer: you can choose another group or none."))
+    field_order = [*ParticipationFieldsForm.field_order[:9], "preferred_group",
+                   *ParticipationFieldsForm.field_order[9:]]
 
     class Meta(ParticipationFieldsForm.Meta):
         pass
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = (self.data.get(self.add_prefix("preferred_group")) is not None
+                   if self.is_bound else "preferred_group" in self.initial)
+        if offered:
+            self.fields["preferred_group"].prepare()
+        else:
+            del self.fields["preferred_group"]
+
+    def request_data(self):
+        data = super().request_data()
+        data["preferred_group"] = self.cleaned_data.get("preferred_group")
+        return data
 
 
 def initial_from_address(query):
     """What a link to the public form may preselect (the QR code of a printed flyer or
     poster, issue 21): `?heard_from=flyer` (any ParticipationRequest.HeardFrom value)
-    and `?group=<id>` (a published group: its venue becomes the preferred venue).
+    and `?group=<id>` (a published group: it becomes the preferred group, and its venue
+    the preferred venue).
 
     query: a QueryDict. Returns the form's `initial` dict; a value that is unknown,
     malformed or no longer published is ignored and the form shows as usual, so a flyer
@@ -231,6 +277,7 @@ def initial_from_address(query):
         venue = (Group.objects.published().canonical().filter(pk=int(group))
                  .values_list("venue_id", flat=True).first())
         if venue is not None:
+            initial["preferred_group"] = int(group)
             initial["preferred_venue"] = venue
     return initial
 

@@ -245,7 +245,8 @@ class ParticipationRequestViewSet(ModelViewSet):
     search_backend_name = None  # plain database search: these rows are not indexed
     list_export = ["reference", "created_at", "status", "source", "first_name", "last_name",
                    "email", "phone", "preferred_channel", "employment_status",
-                   "situation_since", "preferred_venue", "prefers_mornings",
+                   "situation_since", "preferred_venue", "preferred_group",
+                   "prefers_mornings",
                    "prefers_afternoons", "heard_from", "note", "group", "language",
                    "organisation"]
     export_filename = _("participation-requests")  # the file's name, in the reader's language

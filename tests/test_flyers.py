@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import zlib
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -97,10 +98,14 @@ def demo_group(name="Cassa integrazione: parliamone"):
     return Group.objects.get(locale=Locale.get_default(), name=name)
 
 
-def flyer(client, language, group=None):
+def flyer(client, language, group=None, venue=None):
     path = {"it": "/it/volantini/", "en": "/en/flyers/"}[language]
-    path += {"it": f"gruppi/{group.pk}.pdf", "en": f"groups/{group.pk}.pdf"}[language] \
-        if group else {"it": "programma.pdf", "en": "programme.pdf"}[language]
+    if venue is not None:
+        path += {"it": f"sedi/{venue.pk}/manifesto.pdf",
+                 "en": f"venues/{venue.pk}/poster.pdf"}[language]
+    else:
+        path += {"it": f"gruppi/{group.pk}.pdf", "en": f"groups/{group.pk}.pdf"}[language] \
+            if group else {"it": "programma.pdf", "en": "programme.pdf"}[language]
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
     assert response["Content-Type"] == "application/pdf"
@@ -156,6 +161,11 @@ def test_the_qr_code_leads_to_the_form_with_the_group_and_the_flyer_chosen(
     assert '<option value="flyer" selected>' in html
     venue_select = re.search(r'<select name="preferred_venue".*?</select>', html, re.S)
     assert f'<option value="{group.venue_id}" selected>' in venue_select.group(0)
+    group_select = re.search(r'<select name="preferred_group".*?</select>', html, re.S)
+    name = {"it": "Cassa integrazione: parliamone",
+            "en": "Wage support: let&#x27;s talk about it"}[language]
+    assert re.search(rf'<option value="{group.pk}" selected>{re.escape(name)} \(',
+                     group_select.group(0))
 
 
 def test_the_programmes_flyer_lists_the_groups_and_its_qr_code_says_flyer(client,
@@ -242,7 +252,8 @@ def test_the_pdf_fetches_nothing_but_its_fonts_and_the_qr_code():
 
 @pytest.mark.parametrize("query, expected", [
     ("heard_from=flyer", {"heard_from": "flyer"}),
-    ("heard_from=poster&group=abc", {}),
+    ("heard_from=poster&group=abc", {"heard_from": "poster"}),
+    ("heard_from=Flyer", {}),
     ("heard_from=<script>", {}),
     ("group=²", {}),
     ("group=-1", {}),
@@ -265,7 +276,7 @@ def test_a_link_naming_a_group_preselects_its_venue_and_a_bad_one_shows_the_form
 
     group = demo_group()
     assert initial_from_address(QueryDict(f"group={group.pk}")) == {
-        "preferred_venue": group.venue_id}
+        "preferred_group": group.pk, "preferred_venue": group.venue_id}
     for query in ["group=%C2%B2", "group=99999999999999999999", "heard_from=%00",
                   "group=1" + "0" * 5000]:
         response = client.get(f"/it/partecipa/?{query}")
@@ -285,6 +296,11 @@ def test_editors_find_every_flyer_in_the_admin_in_both_languages(django_user_mod
     for group in content.published_groups():
         assert f'href="/it/volantini/gruppi/{group.pk}.pdf"' in html
         assert f'href="/en/flyers/groups/{group.pk}.pdf"' in html
+    venues = content.published_venues()
+    assert venues
+    for venue in venues:
+        assert f'href="/it/volantini/sedi/{venue.pk}/manifesto.pdf"' in html
+        assert f'href="/en/flyers/venues/{venue.pk}/poster.pdf"' in html
     assert "WeasyPrint" not in html
 
 
@@ -298,3 +314,167 @@ def test_the_admin_says_why_when_pdfs_cannot_be_made(django_user_model, monkeypa
     html = client.get("/admin/print-material/").content.decode()
     assert "Pango" in html and "scripts/debian-packages.sh" in html
     assert "/it/volantini/programma.pdf" not in html
+
+
+# --- The A4 poster of a venue ------------------------------------------------------------
+
+def demo_venue():
+    return Venue.objects.get(locale=Locale.get_default(), live=True,
+                             name="Villa Scheibler – Quarto Oggiaro")
+
+
+@pytest.mark.parametrize("language, words", [
+    ("it", ["Gruppi nella sede: Villa Scheibler – Quarto Oggiaro", "Cassa integrazione: parliamone",
+            "ogni giovedì, 14:30–16:30", "Come partecipare", "02 884 47502"]),
+    ("en", ["The groups at Villa Scheibler – Quarto Oggiaro",
+            "Wage support: let's talk about it", "every Thursday, 14:30–16:30",
+            "How to apply", "02 884 47502"]),
+])
+def test_a_venues_poster_is_one_a4_page_of_its_groups_in_its_language(
+        client, language, words):
+    pdf = flyer(client, language, venue=demo_venue())
+    info = pdf_info(pdf)
+    assert info["Pages"].strip() == "1"
+    assert info["Page size"].split()[:3] == ["595.276", "x", "841.89"]  # A4 in points
+    assert info["Tagged"].strip() == "yes" and pdf_language(pdf) == language
+    text = pdf_text(pdf)
+    for word in words:
+        assert word.lower() in text.lower(), word
+
+
+def test_the_posters_qr_code_says_poster_and_the_form_opens_with_it(client, tmp_path):
+    (url,) = qr_codes(flyer(client, "it", venue=demo_venue()), tmp_path)
+    address = urlsplit(url)
+    assert address.query == "heard_from=poster"
+    html = client.get(f"{address.path}?{address.query}").content.decode()
+    assert '<option value="poster" selected>' in html
+    assert 'name="preferred_group"' not in html  # a poster names no single group
+
+
+@pytest.mark.parametrize("path", ["/it/volantini/sedi/999999/manifesto.pdf",
+                                  "/en/flyers/venues/abc/poster.pdf"])
+def test_an_unknown_venue_has_no_poster(client, path):
+    assert client.get(path).status_code == 404
+
+
+# --- The preferred group, chosen by a group's flyer ----------------------------------------
+
+def test_a_request_from_a_groups_flyer_keeps_the_group_chosen(client):
+    from programme.models import ParticipationRequest
+    from tests.forms_helpers import intake_data
+
+    group = demo_group()
+    response = client.post(f"/it/partecipa/?heard_from=flyer&group={group.pk}",
+                           intake_data(preferred_group=str(group.pk)))
+    assert response.status_code == 302, response.content.decode()[:500]
+    request = ParticipationRequest.objects.latest("pk")
+    assert request.preferred_group == group and request.heard_from == "flyer"
+
+
+def test_the_person_may_drop_the_group_the_flyer_chose(client):
+    from programme.models import ParticipationRequest
+    from tests.forms_helpers import intake_data
+
+    response = client.post("/it/partecipa/", intake_data(preferred_group=""))
+    assert response.status_code == 302
+    assert ParticipationRequest.objects.latest("pk").preferred_group is None
+
+
+@pytest.mark.parametrize("language, value, message", [
+    ("it", "abc", "Scegli un'opzione valida"),
+    ("it", "٢", "Scegli un'opzione valida"),
+    ("en", "999999", "Select a valid choice"),
+    ("en", "draft", "Select a valid choice"),
+])
+def test_a_group_no_flyer_offers_is_refused_with_a_clear_message(
+        client, language, value, message):
+    from programme.models import ParticipationRequest
+    from tests.forms_helpers import intake_data
+
+    if value == "draft":
+        group = demo_group()
+        Group.objects.filter(pk=group.pk).update(live=False)
+        value = str(group.pk)
+    before = ParticipationRequest.objects.count()
+    path = {"it": "/it/partecipa/", "en": "/en/apply/"}[language]
+    response = client.post(path, intake_data(preferred_group=value))
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert message in html and 'href="#id_preferred_group"' in html
+    assert ParticipationRequest.objects.count() == before
+
+
+def test_the_segreteria_sees_the_preferred_group_on_the_request(django_user_model):
+    from programme.models import ParticipationRequest
+    from tests.forms_helpers import intake_data
+    from tests.test_outcomes_dashboard import make_staff
+
+    group = demo_group()
+    Client().post("/it/partecipa/", intake_data(preferred_group=str(group.pk)))
+    request = ParticipationRequest.objects.latest("pk")
+    staff = make_staff(django_user_model, "segreteria", "Segreteria")
+    client = Client()
+    client.force_login(staff)
+    html = client.get(f"/admin/participation_requests/inspect/{request.pk}/").content.decode()
+    assert "gruppo preferito" in html.lower() or "preferred group" in html.lower()
+    assert group.name in html
+
+
+# --- The links on the public pages ----------------------------------------------------------
+
+def _download_link(html):
+    found = re.search(r'<p class="flyer-download[^"]*"><a href="([^"]+)"[^>]*>(.*?)</a>'
+                      r' <span class="text-nowrap">\(([^)]*)\)</span>', html, re.S)
+    return found and (found.group(1), re.sub(r"<[^>]+>", "", found.group(2)), found.group(3))
+
+
+@pytest.mark.parametrize("language, page, label", [
+    ("it", "/it/programma/", "Scarica il volantino"),
+    ("en", "/en/programme/", "Download the flyer"),
+])
+def test_the_programme_sheet_links_its_flyer_with_its_size(client, settings, language,
+                                                           page, label):
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+
+    settings.FLYERS_DRAW_FOR_SIZE = True
+    url, text, size = _download_link(client.get(page).content.decode())
+    assert text == label
+    pdf = client.get(url).content
+    with translation.override(language):
+        assert size == f"PDF, {filesizeformat(len(pdf))}"
+    assert pdf_language(pdf) == language
+
+
+def test_each_group_card_links_its_own_flyer_named_for_screen_readers(client, settings):
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+
+    settings.FLYERS_DRAW_FOR_SIZE = True
+    html = client.get("/it/gruppi/").content.decode()
+    links = re.findall(r'<p class="flyer-download[^"]*"><a href="([^"]+)"[^>]*>(.*?)</a>'
+                       r' <span class="text-nowrap">\(([^)]*)\)</span>', html, re.S)
+    groups = content.published_groups()
+    assert sorted(url for url, _text, _size in links) == sorted(
+        f"/it/volantini/gruppi/{g.pk}.pdf" for g in groups)
+    for url, text, size in links:
+        group = next(g for g in groups if url.endswith(f"/{g.pk}.pdf"))
+        assert re.sub(r"<[^>]+>", "", text) == f"Scarica il volantino: {group.name}"
+        with translation.override("it"):
+            assert size == f"PDF, {filesizeformat(len(client.get(url).content))}"
+
+
+def test_without_drawing_for_a_page_the_link_says_pdf_until_downloaded(client):
+    # The test settings' FLYERS_DRAW_FOR_SIZE = False: no WeasyPrint run for a page view.
+    url, _text, size = _download_link(client.get("/it/programma/").content.decode())
+    assert size == "PDF"
+    client.get(url)
+    assert _download_link(client.get("/it/programma/").content.decode())[2].startswith(
+        "PDF, ")
+
+
+def test_where_pdfs_cannot_be_made_the_pages_offer_no_flyer(client, monkeypatch):
+    monkeypatch.setattr(rendering, "unavailable", lambda: "libpango missing")
+    for page in ["/it/programma/", "/en/groups/"]:
+        html = client.get(page).content.decode()
+        assert "flyer-download" not in html and "/volantini/" not in html

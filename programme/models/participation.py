@@ -86,6 +86,7 @@ class ParticipationRequest(models.Model):
 
     class HeardFrom(models.TextChoices):
         FLYER = "flyer", _("Brochure or flyer")
+        POSTER = "poster", _("Poster at a venue")
         WEBSITE = "website", _("Website")
         FACEBOOK = "facebook", _("Facebook")
         TRADE_UNION = "trade_union", _("Trade union")
@@ -107,6 +108,12 @@ class ParticipationRequest(models.Model):
     situation_since = models.DateField(_("since"), help_text=_("First day of the month."))
     preferred_venue = models.ForeignKey(
         "programme.Venue", verbose_name=_("preferred venue"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # The group a person chose on arriving from a group's flyer (its QR code, issue 21);
+    # the Segreteria still decides where they are seated (`group`).
+    preferred_group = models.ForeignKey(
+        "programme.Group", verbose_name=_("preferred group"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
     prefers_mornings = models.BooleanField(_("weekday mornings"), default=False)

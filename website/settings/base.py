@@ -161,6 +161,11 @@ def database_from_env(default_sqlite_path):
 # database is unavailable: the 503 page of website/outage.py. SQLite waits up to
 # SQLITE_OPTIONS["timeout"] (20 s) for a lock before that page is sent.
 DATABASE_UNAVAILABLE_RETRY_AFTER = env.int("DATABASE_UNAVAILABLE_RETRY_AFTER", default=30)
+# The flyers' links give the PDF's size ("PDF, 18 KB"): the page that shows a link draws
+# the flyer when it is not in the cache yet (about 0.4 s each, once per change). False:
+# the link says "(PDF)" until someone downloads it (the test settings: a page view in a
+# test should not cost a WeasyPrint run).
+FLYERS_DRAW_FOR_SIZE = env.bool("FLYERS_DRAW_FOR_SIZE", default=True)
 
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
