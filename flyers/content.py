@@ -40,16 +40,20 @@ def _in_language(queryset, language):
     return rows[0] if rows else None
 
 
-def intake_url(language, *, heard_from=FLYER, group=None):
+def intake_url(language, *, heard_from=FLYER, group=None, venue=None):
     """The intake form's absolute address in `language` with what the QR code tells it:
     `?heard_from=flyer` (or "poster") and, for a group's flyer, `&group=<id>` (the
-    canonical group's id). None when no intake page is published."""
+    canonical group's id), for a venue's poster `&venue=<id>`. None when no intake page
+    is published. The host is the site's configured address (WAGTAILADMIN_BASE_URL, as
+    in the mails): what is printed must lead to the public site, whoever downloads it."""
     page = _in_language(ParticipationPage.objects.all(), language)
     if page is None:
         return None
     query = {"heard_from": heard_from}
     if group is not None:
         query["group"] = group.pk
+    if venue is not None:
+        query["venue"] = venue.pk
     url = page.get_url()
     url = url if url.startswith("http") else absolute_url(url)
     return f"{url}?{urlencode(query)}"
@@ -120,8 +124,9 @@ def programme_context(language):
 
 def venue_context(venue_id, language):
     """What a venue's A4 poster shows, or None when `venue_id` is no published venue in
-    the default language: {"venue" (its text in `language`), "groups" (published, meeting
-    there, with .text and .slots_shown), "intake_url" (heard_from=poster), "contacts",
+    the default language: {"page" (the service sheet or None), "for_whom" (its section as
+    plain text), "venue" (its text in `language`), "groups" (published, meeting there, with
+    .text and .slots_shown), "intake_url" (heard_from=poster&venue=<id>), "contacts",
     "language", "today"}."""
     venue = Venue.objects.filter(pk=venue_id, live=True,
                                  locale=Locale.get_default()).first()
@@ -134,10 +139,13 @@ def venue_context(venue_id, language):
         for group in groups:
             group.slots_shown = slots_in_force(group, today)
         translated = Venue.objects.filter(translation_key=venue.translation_key)
+        page = _in_language(ProgrammePage.objects.all(), language)
         return {
+            "page": page,
+            "for_whom": plain_text(page.for_whom, words=40) if page else "",
             "venue": _in_language(translated, language) or venue,
             "groups": [g for g in groups if g.status != g.Status.PAUSED],
-            "intake_url": intake_url(language, heard_from=POSTER),
+            "intake_url": intake_url(language, heard_from=POSTER, venue=venue),
             "contacts": contacts(language),
             "language": language,
             "today": today,

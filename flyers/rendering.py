@@ -74,13 +74,26 @@ def _fetcher():
     return LocalOnly(allowed_protocols={"data", "file"})
 
 
+# A flyer is one sheet: when the content runs over (a long description, an English
+# line more), the document is laid out again with these classes on <html>, tighter each
+# time (templates/flyers/base.html styles them), until it fits.
+DENSITIES = ("tight", "tighter")
+
+
 def write_pdf(html):
     """`html` (a complete document with its <title> and lang) as PDF bytes: PDF/UA-1,
-    tagged, the fonts embedded and subset. Raises RuntimeError when unavailable()."""
+    tagged, the fonts embedded and subset, on one page where DENSITIES make it fit.
+    Raises RuntimeError when unavailable()."""
     reason = unavailable()
     if reason:
         raise RuntimeError(reason)
     import weasyprint
 
-    return weasyprint.HTML(string=html, url_fetcher=_fetcher()).write_pdf(
-        pdf_variant="pdf/ua-1")
+    options = {"pdf_variant": "pdf/ua-1"}
+    document = weasyprint.HTML(string=html, url_fetcher=_fetcher()).render(**options)
+    for density in DENSITIES:
+        if len(document.pages) <= 1:
+            break
+        tighter = html.replace("<html ", f'<html class="{density}" ', 1)
+        document = weasyprint.HTML(string=tighter, url_fetcher=_fetcher()).render(**options)
+    return document.write_pdf(**options)

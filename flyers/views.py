@@ -14,7 +14,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import translation
@@ -112,10 +112,17 @@ def _pdf_response(request, document):
     if rendering.unavailable():
         return TemplateResponse(request, "flyers/unavailable.html", status=503)
     html, file_name = document
-    pdf, _drawn = flyer_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{file_name}"'
-    response["Cache-Control"] = "public, max-age=300"
+    # Browsers and proxies ask again each time (a published change shows at once) and
+    # get "304 Not Modified" while the flyer is the same.
+    etag = '"' + hashlib.sha256(html.encode()).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        pdf, _drawn = flyer_pdf(html)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{file_name}"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 

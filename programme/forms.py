@@ -263,7 +263,7 @@ def initial_from_address(query):
     """What a link to the public form may preselect (the QR code of a printed flyer or
     poster, issue 21): `?heard_from=flyer` (any ParticipationRequest.HeardFrom value)
     and `?group=<id>` (a published group: it becomes the preferred group, and its venue
-    the preferred venue).
+    the preferred venue) or `?venue=<id>` (a venue's poster: a published venue).
 
     query: a QueryDict. Returns the form's `initial` dict; a value that is unknown,
     malformed or no longer published is ignored and the form shows as usual, so a flyer
@@ -273,13 +273,22 @@ def initial_from_address(query):
     if heard in ParticipationRequest.HeardFrom.values:
         initial["heard_from"] = heard
     group = query.get("group", "")
-    if group.isascii() and group.isdigit() and len(group) <= 9:
+    if _is_key(group):
         venue = (Group.objects.published().canonical().filter(pk=int(group))
                  .values_list("venue_id", flat=True).first())
         if venue is not None:
             initial["preferred_group"] = int(group)
             initial["preferred_venue"] = venue
+    venue = query.get("venue", "")
+    if "preferred_venue" not in initial and _is_key(venue) and Venue.objects.filter(
+            pk=int(venue), live=True, locale=default_locale()).exists():
+        initial["preferred_venue"] = int(venue)
     return initial
+
+
+def _is_key(text):
+    """True for a row's id as a link writes it: 1 to 9 ASCII digits, no leading zero."""
+    return text.isascii() and text.isdigit() and len(text) <= 9 and text[0] != "0"
 
 
 FIELDS_TEMPLATE = "programme/includes/participation_fields.html"

@@ -19,6 +19,7 @@ from icalendar import Calendar
 from booking import availability, links
 from booking.calendar_file import booking_calendar
 from booking.models.bookings import Booking
+from programme.public_holidays import is_public_holiday
 from readable.dates import programme_timezone
 from tests.booking_helpers import booking_page, make_services
 
@@ -28,9 +29,10 @@ MILAN = programme_timezone()
 
 
 def next_weekday(days_ahead=3):
-    """A Monday-to-Friday date at least `days_ahead` days from today (Milan)."""
+    """A Monday-to-Friday date at least `days_ahead` days from today (Milan) on which the
+    office is open (not 7 December, Milan's patron day, nor any public holiday)."""
     day = timezone.localdate() + datetime.timedelta(days=days_ahead)
-    while day.weekday() > 4:
+    while day.weekday() > 4 or is_public_holiday(day):
         day += datetime.timedelta(days=1)
     return day
 

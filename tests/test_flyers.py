@@ -254,6 +254,9 @@ def test_the_pdf_fetches_nothing_but_its_fonts_and_the_qr_code():
     ("heard_from=flyer", {"heard_from": "flyer"}),
     ("heard_from=poster&group=abc", {"heard_from": "poster"}),
     ("heard_from=Flyer", {}),
+    ("group=01", {}),
+    ("venue=abc", {}),
+    ("venue=999999", {}),
     ("heard_from=<script>", {}),
     ("group=²", {}),
     ("group=-1", {}),
@@ -328,7 +331,7 @@ def demo_venue():
             "ogni giovedì, 14:30–16:30", "Come partecipare", "02 884 47502"]),
     ("en", ["The groups at Villa Scheibler – Quarto Oggiaro",
             "Wage support: let's talk about it", "every Thursday, 14:30–16:30",
-            "How to apply", "02 884 47502"]),
+            "How to apply", "02 884 47502", "(in Italian)"]),
 ])
 def test_a_venues_poster_is_one_a4_page_of_its_groups_in_its_language(
         client, language, words):
@@ -343,12 +346,37 @@ def test_a_venues_poster_is_one_a4_page_of_its_groups_in_its_language(
 
 
 def test_the_posters_qr_code_says_poster_and_the_form_opens_with_it(client, tmp_path):
-    (url,) = qr_codes(flyer(client, "it", venue=demo_venue()), tmp_path)
+    venue = demo_venue()
+    (url,) = qr_codes(flyer(client, "it", venue=venue), tmp_path)
     address = urlsplit(url)
-    assert address.query == "heard_from=poster"
+    assert address.query == f"heard_from=poster&venue={venue.pk}"
     html = client.get(f"{address.path}?{address.query}").content.decode()
     assert '<option value="poster" selected>' in html
+    venue_select = re.search(r'<select name="preferred_venue".*?</select>', html, re.S)
+    assert f'<option value="{venue.pk}" selected>' in venue_select.group(0)
     assert 'name="preferred_group"' not in html  # a poster names no single group
+
+
+def test_a_long_description_still_fits_on_one_sheet(client):
+    group = demo_group()
+    group.description = " ".join(["Un gruppo per ritrovare fiducia e contatti."] * 25)
+    group.save_revision().publish()
+    for language in ("it", "en"):
+        assert pdf_info(flyer(client, language, group))["Pages"].strip() == "1"
+
+
+def test_a_browser_asks_again_and_gets_304_while_the_flyer_is_the_same(client):
+    group = demo_group()
+    first = client.get(f"/it/volantini/gruppi/{group.pk}.pdf")
+    assert first["Cache-Control"] == "public, no-cache" and first["ETag"]
+    again = client.get(f"/it/volantini/gruppi/{group.pk}.pdf",
+                       HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and not again.content
+    group.slots = [MeetingSlot(weekday=3, start=datetime.time(17), end=datetime.time(19))]
+    group.save_revision().publish()
+    changed = client.get(f"/it/volantini/gruppi/{group.pk}.pdf",
+                         HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 
 
 @pytest.mark.parametrize("path", ["/it/volantini/sedi/999999/manifesto.pdf",
