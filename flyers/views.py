@@ -12,7 +12,6 @@ language.
 
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
@@ -40,12 +39,11 @@ def flyer_html(template_name, context, language):
         })
 
 
-def flyer_pdf(html, draw=True):
-    """(PDF bytes, True when drawn now / False when found in the cache) for `html`;
-    (None, False) when it is not in the cache and `draw` is false."""
+def flyer_pdf(html):
+    """(PDF bytes, True when drawn now / False when found in the cache) for `html`."""
     key = "flyers:pdf:" + hashlib.sha256(html.encode()).hexdigest()
     found = cache.get(key)
-    if found is not None or not draw:
+    if found is not None:
         return found, False
     pdf = rendering.write_pdf(html)
     cache.set(key, pdf, CACHE_SECONDS)
@@ -96,17 +94,33 @@ def venue_document(venue_id, language):
         return html, pgettext("file name", "poster-venue-%(id)s.pdf") % {"id": venue_id}
 
 
-def pdf_size(document):
-    """The size in bytes of the PDF of `document` ((HTML, file name) as returned above),
-    drawing it now if it is not in the cache (unless settings.FLYERS_DRAW_FOR_SIZE is
-    false: then None until someone downloads it); None where PDFs cannot be made."""
+def size_key(kind, item_id, language):
+    """The cache key of the last drawn size of a flyer: kind "programme", "group" or
+    "poster", the group's or venue's id (None for the programme's), language."""
+    return f"flyers:size:{kind}:{item_id}:{language}"
+
+
+def known_size(kind, item_id, language):
+    """The size in bytes of the flyer's PDF as last drawn, or None. One cache read, no
+    query: a page links its flyers at no cost that grows with them. After a change the
+    figure is the previous PDF's (a few hundred bytes apart) until the next download."""
+    return cache.get(size_key(kind, item_id, language))
+
+
+def draw_for_size(kind, item_id, language):
+    """Draw the flyer (when PDFs can be made) and return its size in bytes, or None."""
+    documents = {"programme": lambda: programme_document(language),
+                 "group": lambda: group_document(item_id, language),
+                 "poster": lambda: venue_document(item_id, language)}
+    document = documents[kind]()
     if document is None or rendering.unavailable():
         return None
-    pdf, _drawn = flyer_pdf(document[0], draw=settings.FLYERS_DRAW_FOR_SIZE)
-    return None if pdf is None else len(pdf)
+    pdf, _drawn = flyer_pdf(document[0])
+    cache.set(size_key(kind, item_id, language), len(pdf), CACHE_SECONDS)
+    return len(pdf)
 
 
-def _pdf_response(request, document):
+def _pdf_response(request, document, kind, item_id=None):
     if document is None:
         raise Http404
     if rendering.unavailable():
@@ -119,6 +133,8 @@ def _pdf_response(request, document):
         response = HttpResponseNotModified()
     else:
         pdf, _drawn = flyer_pdf(html)
+        cache.set(size_key(kind, item_id, translation.get_language()), len(pdf),
+                  CACHE_SECONDS)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{file_name}"'
     response["ETag"] = etag
@@ -127,12 +143,15 @@ def _pdf_response(request, document):
 
 
 def programme_flyer(request):
-    return _pdf_response(request, programme_document(translation.get_language()))
+    return _pdf_response(request, programme_document(translation.get_language()),
+                         "programme")
 
 
 def group_flyer(request, group_id):
-    return _pdf_response(request, group_document(group_id, translation.get_language()))
+    return _pdf_response(request, group_document(group_id, translation.get_language()),
+                         "group", group_id)
 
 
 def venue_poster(request, venue_id):
-    return _pdf_response(request, venue_document(venue_id, translation.get_language()))
+    return _pdf_response(request, venue_document(venue_id, translation.get_language()),
+                         "poster", venue_id)

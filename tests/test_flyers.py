@@ -450,9 +450,12 @@ def test_the_segreteria_sees_the_preferred_group_on_the_request(django_user_mode
 
 # --- The links on the public pages ----------------------------------------------------------
 
+LINK = (r'<a href="(/(?:it/volantini|en/flyers)/[^"]+)" type="application/pdf">(.*?)</a>'
+        r'&nbsp;\(([^)]*)\)')
+
+
 def _download_link(html):
-    found = re.search(r'<p class="flyer-download[^"]*"><a href="([^"]+)"[^>]*>(.*?)</a>'
-                      r' <span class="text-nowrap">\(([^)]*)\)</span>', html, re.S)
+    found = re.search(LINK, html, re.S)
     return found and (found.group(1), re.sub(r"<[^>]+>", "", found.group(2)), found.group(3))
 
 
@@ -480,8 +483,7 @@ def test_each_group_card_links_its_own_flyer_named_for_screen_readers(client, se
 
     settings.FLYERS_DRAW_FOR_SIZE = True
     html = client.get("/it/gruppi/").content.decode()
-    links = re.findall(r'<p class="flyer-download[^"]*"><a href="([^"]+)"[^>]*>(.*?)</a>'
-                       r' <span class="text-nowrap">\(([^)]*)\)</span>', html, re.S)
+    links = re.findall(LINK, html, re.S)
     groups = content.published_groups()
     assert sorted(url for url, _text, _size in links) == sorted(
         f"/it/volantini/gruppi/{g.pk}.pdf" for g in groups)
