@@ -115,9 +115,14 @@ def draw_for_size(kind, item_id, language):
     document = documents[kind]()
     if document is None or rendering.unavailable():
         return None
-    pdf, _drawn = flyer_pdf(document[0])
+    return len(_recorded_pdf(document[0], kind, item_id, language))
+
+
+def _recorded_pdf(html, kind, item_id, language):
+    """flyer_pdf's bytes, its size recorded for known_size."""
+    pdf, _drawn = flyer_pdf(html)
     cache.set(size_key(kind, item_id, language), len(pdf), CACHE_SECONDS)
-    return len(pdf)
+    return pdf
 
 
 def _pdf_response(request, document, kind, item_id=None):
@@ -132,9 +137,7 @@ def _pdf_response(request, document, kind, item_id=None):
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        pdf, _drawn = flyer_pdf(html)
-        cache.set(size_key(kind, item_id, translation.get_language()), len(pdf),
-                  CACHE_SECONDS)
+        pdf = _recorded_pdf(html, kind, item_id, translation.get_language())
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{file_name}"'
     response["ETag"] = etag
