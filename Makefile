@@ -15,7 +15,7 @@ TEST_WORKERS ?= auto
 # says (operators' first run, production settings, the SQLite side of the bursts):
 # on PostgreSQL they would only repeat the first pass. `make test-postgres
 # POSTGRES_MARKERS=` runs them all.
-POSTGRES_MARKERS ?= not browser and not own_sqlite
+POSTGRES_MARKERS ?= not browser and not own_sqlite and not cluster
 
 .PHONY: run test install debian deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean
 
@@ -27,7 +27,7 @@ run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(
 test: install  ## every check: pytest with coverage (browser tests included), ruff, migrations
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=website.settings.test
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --cov --cov-report=term $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --cov --cov-report=term -m "not cluster" $(PYTEST_ARGS)
 
 install: deps npm messages debian  ## everything both commands need, idempotent
 
@@ -125,3 +125,21 @@ bench-outcomes: install static  ## outcomes dashboard's server CPU on 20,000 req
 .PHONY: bench-scale
 bench-scale: install static  ## every view's queries and CPU on the demo and on a grown database (issue 16)
 	$(PY) benchmarks/scale.py
+
+# --- Several app servers (issue 22; README, "Several app servers") -------------------------
+
+.PHONY: cluster test-cluster bench-cluster cluster-packages
+cluster-packages:  ## Redis, nginx (with its cache-purge module) and wrk, from Debian
+	@scripts/debian-packages.sh cluster
+
+cluster: install cluster-packages static  ## PostgreSQL, Redis, S3, 2 app servers, a worker, nginx on 127.0.0.1:$(CLUSTER_PORT)
+	@$(PY) scripts/cluster.py --port $(CLUSTER_PORT)
+
+CLUSTER_PORT ?= 8080
+
+test-cluster: install  ## the cluster's own tests (tests/cluster/): two app servers agree
+	@scripts/debian-packages.sh cluster || echo "!! The cluster's Debian packages are missing: its tests will say so and be skipped" >&2
+	$(VENV)/bin/pytest -p no:xdist -m cluster -rs tests/cluster $(PYTEST_ARGS)
+
+bench-cluster: install cluster-packages static  ## wrk through nginx with 1 and 2 app servers, on PostgreSQL and Redis
+	$(PY) benchmarks/cluster.py

@@ -203,6 +203,14 @@ def django_side(command, *args):
     django.setup()
     if command == "bodies":
         print("JSON " + json.dumps(submissions(int(args[0]))))
+    elif command == "one-cookie-bodies":  # for wrk's post.lua (benchmarks/cluster.py)
+        from django.test.utils import override_settings
+
+        from benchmarks.run import intake_bodies
+
+        with override_settings(ALTCHA_MAX_NUMBER=1000):
+            bodies, cookie = intake_bodies(int(args[0]))
+        print("JSON " + json.dumps({"bodies": bodies, "cookie": cookie}))
     elif command == "stored":
         from django_tasks_db.models import DBTaskResult
 

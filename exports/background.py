@@ -6,8 +6,8 @@ settings.EXPORT_BACKGROUND_THRESHOLD rows; the list's view counts them and calls
 job's page (exports.views: progress, then the download link). The worker's
 `run_export` replays the same admin address with the same query string as the same
 user, so the list's own view applies the filters, the search and the permissions, and
-writes the file under settings.EXPORTS_ROOT through `write_job_file`, recording the rows
-written after each chunk. The file and its record are deleted
+writes the file to the exports' storage (exports.storage) through `write_job_file`,
+recording the rows written after each chunk. The file and its record are deleted
 settings.EXPORT_RETENTION_HOURS after it was written (`purge_expired_exports`, run by
 the nightly purge; a download asked after that time deletes it at once).
 
@@ -18,11 +18,11 @@ SafeSpreadsheetExportMixin gets this.
 import datetime
 import io
 import logging
-import os
-from pathlib import Path
+import tempfile
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files import File
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from exports.models import ExportJob
+from exports.storage import export_storage
 
 logger = logging.getLogger(__name__)
 
@@ -88,20 +89,21 @@ def write_job_file(view, queryset, export_format, job):
     total = queryset.count() if hasattr(queryset, "count") else len(queryset)
     ExportJob.objects.filter(pk=job.pk).update(total_rows=total, rows_done=0)
     view.export_progress = lambda rows_done: record_progress(job, rows_done)
-    path = job.file_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    try:
-        with open(partial, "wb") as out:
-            if export_format == view.FORMAT_CSV:
-                view.export_language = translation.get_language()
-                for chunk in view.stream_csv(queryset):
-                    out.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
-            else:
-                view.write_xlsx(queryset, out)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    # Written to a local temporary file first, then stored whole: a half-written file is
+    # never in the storage, and the job turns READY only after this returns.
+    with tempfile.TemporaryFile() as out:
+        if export_format == view.FORMAT_CSV:
+            view.export_language = translation.get_language()
+            for chunk in view.stream_csv(queryset):
+                out.write(chunk if isinstance(chunk, bytes) else chunk.encode("utf-8"))
+        else:
+            view.write_xlsx(queryset, out)
+        out.seek(0)
+        storage = export_storage()
+        storage.delete(job.stored_name)  # a vanished worker's earlier attempt
+        stored = storage.save(job.stored_name, File(out))
+    if stored != job.stored_name:  # only if another writer raced this one: keep one file
+        storage.delete(stored)
     return HttpResponse(status=WRITTEN)
 
 
@@ -151,7 +153,7 @@ def run_export(job_id):
     except Exception:
         # The traceback names the code, not the rows; the person sees "failed, try again".
         logger.exception("Export %s (%s) failed", job.pk, job.model_label)
-        job.file_path.unlink(missing_ok=True)
+        job.delete_file()
         ExportJob.objects.filter(pk=job.pk).update(status=Status.FAILED,
                                                    finished_at=timezone.now())
         return Status.FAILED.value
@@ -166,7 +168,7 @@ def run_export(job_id):
 def expire(job):
     """Delete `job`'s file now and mark it EXPIRED (its time is over, the purge has not
     run yet); the record goes with the next purge."""
-    job.file_path.unlink(missing_ok=True)
+    job.delete_file()
     if job.status != Status.EXPIRED:
         job.status = Status.EXPIRED
         job.save(update_fields=["status"])
@@ -176,20 +178,22 @@ def expire(job):
 def purge_expired_exports(now=None):
     """Delete every export whose time is over at `now` (aware datetime, default the
     current time): its file and its record, whatever its status; and any file under
-    settings.EXPORTS_ROOT older than the retention with no record (a worker killed while
+    the exports' storage older than the retention with no record (a worker killed while
     writing). Returns {"deleted": records deleted, "anonymised": 0}, as a rule of
     privacy.retention does."""
     now = now or timezone.now()
     old = list(ExportJob.objects.filter(expires_at__lte=now).only("id", "export_format"))
     for job in old:
-        job.file_path.unlink(missing_ok=True)
+        job.delete_file()
     deleted = ExportJob.objects.filter(pk__in=[job.pk for job in old]).delete()[0]
-    root = Path(settings.EXPORTS_ROOT)
-    if root.is_dir():
-        known = {str(pk) for pk in ExportJob.objects.values_list("pk", flat=True)}
-        cutoff = (now - retention()).timestamp()
-        for path in root.iterdir():
-            stem = path.name.split(".", 1)[0]
-            if path.is_file() and stem not in known and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+    storage = export_storage()
+    try:
+        _folders, names = storage.listdir("")
+    except FileNotFoundError:  # the folder of EXPORTS_ROOT is made by the first export
+        names = []
+    known = {str(pk) for pk in ExportJob.objects.values_list("pk", flat=True)}
+    cutoff = now - retention()
+    for name in names:
+        if name.split(".", 1)[0] not in known and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
     return {"deleted": deleted, "anonymised": 0}

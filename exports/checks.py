@@ -16,7 +16,8 @@ def _inside(path, folder):
 @register()
 def export_settings(app_configs=None, **kwargs):
     """EXPORTS_ROOT outside MEDIA_ROOT, STATIC_ROOT and STATICFILES_DIRS (a file there
-    would be served to anyone with its name); EXPORT_RETENTION_HOURS at least 1;
+    would be served to anyone with its name), and on an object store not in the media
+    bucket (MEDIA_STORAGE=s3); EXPORT_RETENTION_HOURS at least 1;
     EXPORT_BACKGROUND_THRESHOLD not negative."""
     errors = []
     root = settings.EXPORTS_ROOT
@@ -28,6 +29,13 @@ def export_settings(app_configs=None, **kwargs):
             "EXPORTS_ROOT is inside a folder the site serves to anyone.",
             hint="Set EXPORTS_ROOT to a private folder (default var/exports).",
             id="exports.E001"))
+    media = settings.STORAGES.get("default", {}).get("OPTIONS", {}).get("bucket_name")
+    exports = settings.STORAGES.get("exports", {}).get("OPTIONS", {}).get("bucket_name")
+    if exports and exports == media:
+        errors.append(Error(
+            "EXPORTS_BUCKET is the media bucket, whose images the proxy serves to anyone.",
+            hint="Give the exports a private bucket of their own (EXPORTS_BUCKET).",
+            id="exports.E004"))
     if settings.EXPORT_RETENTION_HOURS < 1:
         errors.append(Error("EXPORT_RETENTION_HOURS must be a whole number of hours, "
                             "at least 1.", id="exports.E002"))

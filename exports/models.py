@@ -1,7 +1,6 @@
 """A spreadsheet export too large to write within a request (exports.background)."""
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from exports.storage import export_storage
 
 
 class ExportJob(models.Model):
@@ -73,9 +74,20 @@ class ExportJob(models.Model):
         return f"{self.path}?{self.query}" if self.query else self.path
 
     @property
-    def file_path(self):
-        """Where the file is written (a pathlib.Path under settings.EXPORTS_ROOT)."""
-        return Path(settings.EXPORTS_ROOT) / f"{self.pk}.{self.export_format}"
+    def stored_name(self):
+        """The file's name in the exports' storage (exports.storage)."""
+        return f"{self.pk}.{self.export_format}"
+
+    def has_file(self):
+        return export_storage().exists(self.stored_name)
+
+    def open_file(self):
+        """The written file, opened for reading (bytes); FileNotFoundError when gone."""
+        return export_storage().open(self.stored_name, "rb")
+
+    def delete_file(self):
+        """Delete the file, if there is one."""
+        export_storage().delete(self.stored_name)
 
     @property
     def download_name(self):

@@ -48,7 +48,7 @@ def current(job):
     """`job`, its file deleted and marked expired when its time is over or the file
     has gone missing."""
     if job.status == ExportJob.Status.READY and (
-            job.is_past_expiry() or not job.file_path.is_file()):
+            job.is_past_expiry() or not job.has_file()):
         return expire(job)
     return job
 
@@ -89,7 +89,11 @@ def download_view(request, job_id):
     job = current(job)
     if job.status != ExportJob.Status.READY:
         return redirect(job)
-    response = FileResponse(open(job.file_path, "rb"), as_attachment=True,  # noqa: SIM115
+    try:
+        file = job.open_file()
+    except FileNotFoundError:  # deleted between the check above and now
+        return redirect(expire(job))
+    response = FileResponse(file, as_attachment=True,
                             filename=job.download_name,
                             content_type=CONTENT_TYPES[job.export_format])
     spreadsheet_exported.send(sender=ExportJob, request=request,

@@ -22,6 +22,7 @@ invalidate too. A bump happens at once and again when the transaction commits.
 
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from pagecache.tags import PAGES, children_tag, model_tag, page_tag, path_tag
@@ -182,8 +183,31 @@ def _on_page_pre_save(sender, instance, **kwargs):
     instance._pagecache_new_url_path = before != instance.url_path
 
 
+def purge_from_proxy(page):
+    """Ask the caching proxy in front (WAGTAILFRONTENDCACHE; none in development) to drop
+    what a publication of `page` changed beyond the page itself, which
+    wagtail.contrib.frontend_cache purges by its own handler: the page's translations
+    (their language links name it) and the parents of both (the lists that show it),
+    each under every language prefix (WAGTAILFRONTENDCACHE_LANGUAGES: an untranslated
+    page is also served under /en/). Queued as Wagtail's purge task, sent by the worker.
+    What no purge names (a menu, the footer) lags by PROXY_CACHE_SECONDS at most."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+    from wagtail.models import Page
+
+    pages = Page.objects.live().filter(translation_key=page.translation_key).exclude(
+        pk=page.pk) if page.translation_key else Page.objects.none()
+    paths = {path[:-Page.steplen] for path in [page.path, *pages.values_list("path", flat=True)]}
+    parents = Page.objects.live().filter(path__in=paths, depth__gt=1)
+    batch = PurgeBatch()
+    batch.add_pages([*pages, *parents])
+    batch.purge()
+
+
 def _on_page_published(sender, instance, **kwargs):
     bump_page(instance)
+    purge_from_proxy(instance)
 
 
 def _on_snippet_published(sender, instance, **kwargs):

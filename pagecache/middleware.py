@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
 try:
@@ -94,6 +94,31 @@ def _may_store_answer(request, response):
         return False  # the page holds a CSRF token
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
+
+
+# --- What a caching proxy in front may keep (README, "Several app servers") --------------
+
+
+def mark_public(response):
+    """Let a shared cache (the caching proxy in front, purged by Wagtail's frontend cache
+    on publication) keep `response` for PROXY_CACHE_SECONDS, and browsers keep it but ask
+    again each time (its ETag makes that a 304): `Cache-Control: public, max-age=0,
+    s-maxage=N`, `Vary: Accept-Encoding, Cookie` (a visitor who signs in has a cookie, so
+    is never served the anonymous copy). Only for what the page cache itself would store:
+    a 200 for an anonymous visitor, holding nothing personal and no form token."""
+    patch_cache_control(response, public=True, max_age=0,
+                        s_maxage=max(0, int(getattr(settings, "PROXY_CACHE_SECONDS", 0))))
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+    return response
+
+
+def mark_private(response):
+    """`Cache-Control: private, no-cache` on an answer that says nothing of its own: no
+    shared cache keeps it (it may be personal: a signed-in page, a form's token, a
+    redirect by the browser's language), a browser asks again before reusing it."""
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _entry(response):
@@ -198,18 +223,21 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = _page_cache_seconds()
-        if not seconds or request.method != "GET" or not _is_anonymous_request(request):
-            return self.get_response(request)
+        if request.method != "GET" or not _is_anonymous_request(request):
+            return mark_private(self.get_response(request))
         key = _cache_key(request)
         if key is None:
-            return self.get_response(request)
-        full_key = f"{key}:{page_version(request)}"
-        entry = _local_pages().get(full_key)
+            return mark_private(self.get_response(request))
+        seconds = _page_cache_seconds()
+        full_key = f"{key}:{page_version(request)}" if seconds else None
+        entry = _local_pages().get(full_key) if full_key else None
         if entry is not None:
             return _response(request, entry, "hit")
         response = self.get_response(request)
         if not _may_store(request, response):
+            return mark_private(response)
+        mark_public(response)
+        if not seconds:
             return response
         entry = _entry(response)
         _local_pages().set(full_key, entry, seconds)

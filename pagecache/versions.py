@@ -5,6 +5,7 @@ how a change clears what was cached under it (`invalidation.py` says when)."""
 
 import datetime
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -41,6 +42,40 @@ def version_time(version):
 
 _versions_store = None
 
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # pragma: no cover - redis is a dependency
+    RedisError = OSError
+# The shared cache did not answer (Redis down or too slow; the file cache's disk).
+UNAVAILABLE = (RedisError, OSError)
+
+# How many times this process found the shared cache unavailable. It is part of every
+# version this process uses (`_local`): what it kept before an outage is never read as
+# current after it, even if a change made meanwhile could not renew the shared versions.
+_outages = 0
+# Versions whose renewal failed during an outage: renewed at the first chance after it,
+# so that the other servers too let go of what they kept.
+_pending = set()
+_pending_lock = threading.Lock()
+logger = logging.getLogger(__name__)
+
+
+def _note_outage(error):
+    global _outages
+    _outages += 1
+    logger.warning("Shared cache unavailable (%s): this request is rendered uncached",
+                   type(error).__name__)
+
+
+def _local(version):
+    return f"{version}~{_outages}" if _outages else version
+
+
+def _unknown():
+    """A version nothing was stored under: with the shared cache unavailable, every
+    request is computed afresh."""
+    return _local(f"{int(time.time())}.unknown-{uuid.uuid4().hex}")
+
 
 def _versions():
     """Where the versions live: the default cache, shared by every worker.
@@ -57,8 +92,23 @@ def _versions():
         if isinstance(default, FileBasedCache):
             _versions_store = FileBasedCache(os.path.join(default._dir, "site-versions"), {})
         else:
-            _versions_store = default
+            # Redis (pagecache.backends): the versions are read strictly, so that an
+            # outage is known here instead of read as "no version yet".
+            _versions_store = getattr(default, "strict", default)
     return _versions_store
+
+
+def _read_version(key, make):
+    """The shared version under `key`, made with `make()` if there is none yet; raises
+    one of UNAVAILABLE when the shared cache does not answer."""
+    store = _versions()
+    version = store.get(key)
+    if version is None:
+        store.add(key, make(), timeout=None)
+        version = store.get(key) or "0"
+    if _pending:
+        _renew_pending()
+    return version
 
 
 def _version(request, key):
@@ -66,11 +116,11 @@ def _version(request, key):
     memo = getattr(request, "_site_cache_versions", None) if request is not None else None
     if memo is not None and key in memo:
         return memo[key]
-    store = _versions()
-    version = store.get(key)
-    if version is None:
-        store.add(key, _new_version(), timeout=None)
-        version = store.get(key) or "0"
+    try:
+        version = _local(_read_version(key, _new_version))
+    except UNAVAILABLE as error:
+        _note_outage(error)
+        version = _unknown()
     if request is not None:
         if memo is None:
             memo = request._site_cache_versions = {}
@@ -94,7 +144,25 @@ def page_version_time(request=None):
 
 
 def _renew(*keys):
-    _versions().set_many({key: _new_version() for key in keys}, timeout=None)
+    """Replace the versions under `keys`. When the shared cache does not answer, the
+    change is logged and renewed again at the first chance (`_pending`): the editor's
+    publication itself has succeeded and is not undone by a cache."""
+    try:
+        _versions().set_many({key: _new_version() for key in keys}, timeout=None)
+    except UNAVAILABLE as error:
+        _note_outage(error)
+        with _pending_lock:
+            _pending.update(keys)
+        logger.error("Could not renew %s in the shared cache: renewed when it is back",
+                     ", ".join(keys))
+
+
+def _renew_pending():
+    with _pending_lock:
+        keys = set(_pending)
+        _pending.clear()
+    if keys:
+        _renew(*keys)
 
 
 def _bump(*keys):
@@ -135,20 +203,25 @@ def tag_versions(request, tags):
     for tag in (EVERYTHING, *tags):
         version = known.get(tag)
         if version is None:
-            store = _versions()
-            key = tag_key(tag)
-            version = store.get(key)
-            if version is None:
-                store.add(key, uuid.uuid4().hex, timeout=None)
-                version = store.get(key) or "0"
+            try:
+                version = _local(_read_version(tag_key(tag), lambda: uuid.uuid4().hex))
+            except UNAVAILABLE as error:
+                _note_outage(error)
+                return (_unknown(), *(_unknown() for _tag in tags))
             known[tag] = version
         versions.append(version)
     return tuple(versions)
 
 
 def data_version_now():
-    """The data version as the shared cache holds it now (not the request's memo)."""
-    return _versions().get(DATA_VERSION_KEY)
+    """The data version as the shared cache holds it now (not the request's memo), as
+    this process uses it; None when the shared cache does not answer."""
+    try:
+        version = _versions().get(DATA_VERSION_KEY)
+    except UNAVAILABLE as error:
+        _note_outage(error)
+        return None
+    return _local(version) if version is not None else None
 
 
 def bump_tags(*tags):

@@ -17,6 +17,7 @@ from pagecache.middleware import (
     _may_store_answer,
     _page_cache_seconds,
     _response,
+    mark_public,
 )
 from pagecache.versions import page_version
 
@@ -60,8 +61,11 @@ def cached_like_pages(variant=None):
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
+            public = _is_anonymous_request(request) and _may_store_answer(request, response)
+            if public:
+                mark_public(response)
             entry = _entry(response)
-            if full_key and _may_store_answer(request, response):
+            if full_key and public:
                 _local_pages().set(full_key, entry, seconds)
             state = "miss" if full_key else "off"
             return _without_body_for_head(request, _response(request, entry, state))

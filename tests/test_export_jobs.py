@@ -13,6 +13,7 @@ import datetime
 import io
 import re
 import uuid
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -96,7 +97,7 @@ def test_a_long_export_is_queued_and_the_person_sent_to_its_page(client, staff,
     assert 'role="status"' in html
     assert '<meta http-equiv="refresh"' in html  # refreshes by itself, no JavaScript
     assert f"{requests_listed} righe è in attesa di iniziare" in html
-    assert not job.file_path.exists()
+    assert not job.has_file()
     # Nothing is recorded as exported until the file is downloaded.
     assert not AccessEvent.objects.filter(action=AccessEvent.Action.EXPORTED).exists()
 
@@ -146,7 +147,7 @@ def test_the_worker_writes_the_file_recording_its_progress(client, staff, reques
     job.refresh_from_db()
     assert job.status == ExportJob.Status.READY
     assert job.rows_done == job.total_rows == requests_listed
-    assert job.file_path.is_file()
+    assert job.has_file()
     html = client.get(page).content.decode()
     assert '<meta http-equiv="refresh"' not in html
     assert job.download_url in html
@@ -240,14 +241,13 @@ def test_after_the_retention_the_purge_deletes_the_file_and_the_record(client, s
     job, page = ask(client)
     run_worker()
     job.refresh_from_db()
-    path = job.file_path
-    assert path.is_file()
+    assert job.has_file()
     assert purge_expired_exports(timezone.now() + datetime.timedelta(hours=23)) == {
         "deleted": 0, "anonymised": 0}
-    assert path.is_file()
+    assert job.has_file()
     run = retention.purge(now=timezone.now() + datetime.timedelta(hours=25))
     assert run.counts["export_files"] == {"deleted": 1, "anonymised": 0}
-    assert not path.exists()
+    assert not job.has_file()
     assert not ExportJob.objects.filter(pk=job.pk).exists()
     gone = client.get(page)
     assert gone.status_code == 410  # Gone, and the page says why
@@ -265,7 +265,7 @@ def test_a_file_past_its_time_is_deleted_when_asked_for_before_the_purge(
         expires_at=timezone.now() - datetime.timedelta(minutes=1))
     download = client.get(job.download_url)
     assert download.status_code == 302 and download["Location"] == page
-    assert not job.file_path.exists()
+    assert not job.has_file()
     text = client.get(page).content.decode()
     assert "eliminata per proteggere i dati personali" in text
     assert f'href="{job.export_url}"' in text.replace("&amp;", "&")
@@ -278,7 +278,7 @@ def test_a_failed_export_says_so_and_offers_to_try_again(client, staff, requests
     run_worker()
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED
-    assert not job.file_path.exists()
+    assert not job.has_file()
     staff.groups.add(AuthGroup.objects.get(name="Segreteria"))
     text = client.get(page).content.decode()
     assert "L’esportazione non è riuscita" in text
@@ -322,3 +322,62 @@ def test_a_short_export_is_still_written_within_the_request(client, staff, setti
     response = client.get(f"{LIST}?export=csv")
     assert response.status_code == 200 and response.streaming
     assert not ExportJob.objects.exists()
+
+
+def test_exports_never_share_the_media_bucket(settings):
+    s3 = {"BACKEND": "storages.backends.s3.S3Storage"}
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {**s3, "OPTIONS": {"bucket_name": "media"}},
+                         "exports": {**s3, "OPTIONS": {"bucket_name": "media"}}}
+    assert [error.id for error in export_settings()] == ["exports.E004"]
+    settings.STORAGES = {**settings.STORAGES,
+                         "exports": {**s3, "OPTIONS": {"bucket_name": "exports"}}}
+    assert export_settings() == []
+
+
+# --- On an object store (MEDIA_STORAGE=s3: several app servers, issue 22) ---------------
+
+
+@pytest.fixture
+def exports_bucket(settings):
+    """The exports' storage as on several app servers: a private S3 bucket (moto's
+    in-process S3); the worker writes there and any app server reads it."""
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="exports")
+        settings.STORAGES = {**settings.STORAGES, "exports": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "exports", "region_name": "us-east-1",
+                        "access_key": "test", "secret_key": "test", "default_acl": None,
+                        "querystring_auth": False, "file_overwrite": True}}}
+        yield boto3.client("s3", region_name="us-east-1")
+
+
+def test_on_an_object_store_the_file_is_written_downloaded_and_purged(
+        client, staff, requests_listed, exports_bucket, settings):
+    job, page = ask(client)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.READY
+    listed = exports_bucket.list_objects_v2(Bucket="exports")["Contents"]
+    assert [item["Key"] for item in listed] == [f"{job.pk}.csv"]
+    assert not (Path(settings.EXPORTS_ROOT) / f"{job.pk}.csv").exists()  # not on this disk
+    download = client.get(job.download_url)
+    assert download.status_code == 200
+    text = body(download).decode("utf-8-sig")
+    assert text.count("\n") == requests_listed + 1  # the header and every row
+    retention.purge(now=timezone.now() + datetime.timedelta(hours=25))
+    assert exports_bucket.list_objects_v2(Bucket="exports").get("KeyCount") == 0
+    assert client.get(job.download_url).status_code == 410
+
+
+def test_on_an_object_store_a_file_with_no_record_goes_after_the_retention(
+        exports_bucket):
+    exports_bucket.put_object(Bucket="exports", Key="left-by-a-killed-worker.csv", Body=b"x")
+    assert purge_expired_exports(timezone.now() + datetime.timedelta(hours=1)) == {
+        "deleted": 0, "anonymised": 0}
+    assert exports_bucket.list_objects_v2(Bucket="exports")["KeyCount"] == 1
+    purge_expired_exports(timezone.now() + datetime.timedelta(hours=25))
+    assert exports_bucket.list_objects_v2(Bucket="exports").get("KeyCount") == 0

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",  # purges the caching proxy in front, if there is one
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -230,15 +231,56 @@ STATICFILES_DIRS = [
     ("animejs", BASE_DIR / "node_modules" / "animejs" / "lib"),
     ("uuid", BASE_DIR / "node_modules" / "uuid" / "dist"),
 ]
-MEDIA_URL = "/media/"
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Where uploaded images and documents (and the images' renditions) are kept: "filesystem"
+# (MEDIA_ROOT, one machine) or "s3", an S3-compatible object store every app server
+# reads (issue 22; README, "Several app servers"): bucket MEDIA_BUCKET at S3_ENDPOINT_URL
+# with S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY. Media stay addressed under MEDIA_URL
+# (/media/...): the proxy in front passes /media/images/ to the bucket, so pages load
+# nothing from another origin; documents are always served by the site
+# (WAGTAILDOCS_SERVE_METHOD), which checks their privacy first.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+S3_OPTIONS = {
+    "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+    "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+    "region_name": env.str("S3_REGION", default="") or None,
+    # Objects are private; nothing is sent with an ACL or a signed, expiring address.
+    "default_acl": None,
+    "querystring_auth": False,
+    # Two uploads of one name never replace each other (Wagtail's own expectation).
+    "file_overwrite": False,
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "website.media_storage.MediaStorage",
+        "OPTIONS": {**S3_OPTIONS, "bucket_name": env.str("MEDIA_BUCKET", default="media")},
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'filesystem' or 's3'.")
+# Documents through the site's own view, whatever the storage: a private document's
+# privacy is checked before a byte is sent (Wagtail would redirect to the object store).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 # --- Cache, mail, background tasks ---------------------------------------------------
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+
+def cache_from_env(default):
+    """CACHE_URL (django-environ's cache URLs), with Redis (redis://host:port/db) through
+    pagecache.backends.SharedRedisCache: Django's own backend, short timeouts, and an
+    outage that slows the site down instead of failing every page."""
+    config = env.cache_url("CACHE_URL", default=default)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "pagecache.backends.SharedRedisCache"
+    return config
+
+
+CACHES = {"default": cache_from_env("locmemcache://")}
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # Seconds to connect to the SMTP server and for each of its answers. Django's default
@@ -441,6 +483,15 @@ EXPORT_BACKGROUND_THRESHOLD = env.int("EXPORT_BACKGROUND_THRESHOLD", default=200
 # Where the background worker writes those files: never under MEDIA_ROOT or the static
 # files (exports/checks.py), since only the person who asked may download one.
 EXPORTS_ROOT = env.path("EXPORTS_ROOT", default=str(VAR_DIR / "exports"))
+# With MEDIA_STORAGE=s3 they go to a bucket of their own, EXPORTS_BUCKET, that no proxy
+# serves: the worker that writes a file and the app server that hands it to its owner may
+# be two machines (exports.storage).
+if MEDIA_STORAGE == "s3":
+    STORAGES["exports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "bucket_name": env.str("EXPORTS_BUCKET", default="exports"),
+                    "file_overwrite": True},
+    }
 # Hours such a file (and its record, which holds the list's filters) is kept once
 # written: long enough to download it, short for a file full of personal data.
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)
@@ -593,6 +644,22 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # clears them at once in every worker (versions in the shared default cache). Off while
 # DEBUG is on; 0 turns it off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long a caching proxy in front (Varnish, nginx) may keep an anonymous visitor's
+# public page (`Cache-Control: s-maxage`; browsers always ask again). Wagtail purges a
+# page from it when the page is published (WAGTAILFRONTENDCACHE, below); this bounds how
+# long what no purge names (a menu, the footer's contacts) can lag. 0: not kept.
+PROXY_CACHE_SECONDS = env.int("PROXY_CACHE_SECONDS", default=60)
+# The caching proxy in front, purged on publication by wagtail.contrib.frontend_cache
+# (an HTTP PURGE of each URL, sent by the worker): FRONTEND_CACHE_PURGE_URL is where it
+# listens for them (http://127.0.0.1:8080 for `make cluster`'s nginx; README, "Several
+# app servers"). Each URL is purged under both language prefixes: an untranslated page
+# is served under /en/ too. Unset: no purge is sent.
+FRONTEND_CACHE_PURGE_URL = env.str("FRONTEND_CACHE_PURGE_URL", default="")
+WAGTAILFRONTENDCACHE = {
+    "proxy": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+              "LOCATION": FRONTEND_CACHE_PURGE_URL},
+} if FRONTEND_CACHE_PURGE_URL else {}
+WAGTAILFRONTENDCACHE_LANGUAGES = [code for code, _name in LANGUAGES]
 # Menus, footer links, contact details, language versions and routes, same invalidation.
 SITE_CACHE_SECONDS = env.int("SITE_CACHE_SECONDS", default=3600)
 # Right after WhiteNoise: a cached page skips sessions, languages, CSRF and authentication.

@@ -13,7 +13,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALTCHA_HMAC_KEY, MFA_ENCRYPTION_KEYS, VAR_DIR, env
+from .base import ALTCHA_HMAC_KEY, MFA_ENCRYPTION_KEYS, VAR_DIR, cache_from_env, env
 
 
 def required(name, value):
@@ -84,12 +84,13 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 STAFF_NOTIFICATION_EMAILS = required(
     "STAFF_NOTIFICATION_EMAILS", env.list("STAFF_NOTIFICATION_EMAILS", default=[]))
 
-# A cache shared by every gunicorn worker (rate limits and page cache depend on it).
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+# A cache shared by every gunicorn worker (rate limits and page cache depend on it): a
+# folder on one machine, Redis (CACHE_URL=redis://...) for several app servers.
+CACHES = {"default": cache_from_env(f"filecache://{VAR_DIR / 'cache'}")}
 vars().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 (media and exports: base.py, MEDIA_STORAGE)
     "staticfiles": {"BACKEND": "website.static_storage.ModuleAwareStaticFilesStorage"},
 }
 
