@@ -139,7 +139,7 @@ CLUSTER_PORT ?= 8080
 
 test-cluster: install  ## the cluster's own tests (tests/cluster/): two app servers agree
 	@scripts/debian-packages.sh cluster || echo "!! The cluster's Debian packages are missing: its tests will say so and be skipped" >&2
-	$(VENV)/bin/pytest -p no:xdist -m cluster -rs tests/cluster $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -p no:xdist -m cluster -rs -s tests/cluster $(PYTEST_ARGS)
 
 bench-cluster: install cluster-packages static  ## wrk through nginx with 1 and 2 app servers, on PostgreSQL and Redis
 	$(PY) benchmarks/cluster.py

@@ -177,6 +177,7 @@ def test_a_publication_on_a_is_served_by_a_b_and_the_proxy_within_a_second(clust
         time.sleep(0.05)
     elapsed = time.monotonic() - started
     assert not pending, f"still the old page on {pending}"
+    print(f"== published through A: served by A, B and nginx after {elapsed:.2f} s ==")
     assert elapsed < 1, f"{elapsed:.2f} s"
 
 
