@@ -133,7 +133,7 @@ cluster-packages:  ## Redis, nginx (with its cache-purge module) and wrk, from D
 	@scripts/debian-packages.sh cluster
 
 cluster: install cluster-packages static  ## PostgreSQL, Redis, S3, 2 app servers, a worker, nginx on 127.0.0.1:$(CLUSTER_PORT)
-	@$(PY) scripts/cluster.py --port $(CLUSTER_PORT)
+	@$(PY) scripts/cluster.py --port $(CLUSTER_PORT) $(CLUSTER_ARGS)
 
 CLUSTER_PORT ?= 8080
 

@@ -10,6 +10,8 @@ connecting: `socket_connect_timeout`, 0.5 s; both OPTIONS, or `?socket_timeout=`
 CACHE_URL):
 
 - reads find nothing and writes keep nothing (a warning in the log at most every 10 s);
+  `add` answers True, as if the key were added: allauth's rate limits take a lock that
+  way, and a lock never taken would refuse every sign-in;
 - `incr` raises ValueError, as for a key that does not exist: the rate limits start a
   new count, so they let people through rather than lock everyone out;
 - the versions are read through `strict`, the same backend without this leniency, so
@@ -76,7 +78,9 @@ class SharedRedisCache(RedisCache):
     get = _fails_open("get", lambda _key, default=None, *_args, **_kwargs: default)
     get_many = _fails_open("get_many", lambda *_args, **_kwargs: {})
     has_key = _fails_open("has_key", lambda *_args, **_kwargs: False)
-    add = _fails_open("add", lambda *_args, **_kwargs: False)
+    # As if added: a lock taken on an unreachable cache (allauth's rate limits, its used
+    # TOTP codes) lets the request through, like the limits themselves.
+    add = _fails_open("add", lambda *_args, **_kwargs: True)
     set = _fails_open("set", lambda *_args, **_kwargs: None)
     set_many = _fails_open("set_many", lambda data, *_args, **_kwargs: list(data))
     touch = _fails_open("touch", lambda *_args, **_kwargs: False)

@@ -15,7 +15,8 @@ folder, and stopped together (Ctrl-C, SIGTERM, or the end of the `with` block):
 
 The README's "Several app servers" says which production machine each stands for.
 
-    .venv/bin/python scripts/cluster.py [--port 8080] [--app-servers 2] [--empty]
+    .venv/bin/python scripts/cluster.py [--port 8080] [--app-servers 2] [--empty] [--keep]
+    make cluster CLUSTER_PORT=8080 CLUSTER_ARGS=--keep
 
 `Cluster` is also used by the cluster tests (tests/cluster/) and `make bench-cluster`
 (benchmarks/cluster.py). `ClusterUnavailable` says which service could not start.
@@ -92,16 +93,21 @@ def fill(template, **fields):
 
 
 def _stop(process, name, seconds=20, sig=signal.SIGTERM):
-    if process.poll() is not None:
-        return
+    """Stop `process` and its process group (`sig`, then SIGKILL after `seconds`); what is
+    left of the group afterwards (workers of a master that died first) is killed too."""
     try:
-        os.killpg(process.pid, sig)
-        process.wait(timeout=seconds)
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+            process.wait(timeout=seconds)
     except ProcessLookupError:
         pass
     except subprocess.TimeoutExpired:
         print(f"== cluster: {name} did not stop within {seconds} s: killed ==", file=sys.stderr)
+    try:
         os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if process.poll() is None:
         process.wait(timeout=10)
 
 
@@ -121,7 +127,7 @@ class Cluster:
 
     def __init__(self, port=0, app_servers=2, settings="website.settings.production",
                  demo=True, workers=2, threads=4, log=print, proxy_cache=True,
-                 extra_env=None):
+                 extra_env=None, keep=False):
         self.port = port or free_port()
         self.purge_port = free_port()
         self.app_count = app_servers
@@ -131,6 +137,7 @@ class Cluster:
         self.log = log
         self.proxy_cache = proxy_cache
         self.extra_env = extra_env or {}
+        self.keep = keep
         self.apps = {}
         self._stack = ExitStack()
         self.workdir = None
@@ -155,7 +162,10 @@ class Cluster:
             raise ClusterUnavailable(
                 f"missing {', '.join(missing)}: scripts/debian-packages.sh cluster")
         self.workdir = Path(tempfile.mkdtemp(prefix="mutuo-aiuto-lavoro-cluster-"))
-        self._stack.callback(shutil.rmtree, self.workdir, ignore_errors=True)
+        if self.keep:
+            self._stack.callback(self.log, f"== cluster: its folder is kept: {self.workdir} ==")
+        else:
+            self._stack.callback(shutil.rmtree, self.workdir, ignore_errors=True)
         self.url = f"http://{HOST}:{self.port}"
         self.env = dict(os.environ)  # the services' own, until the site's is known
         self.database_url = self._start_postgres()
@@ -313,6 +323,7 @@ class Cluster:
             [str(PY.parent / "gunicorn"), "website.wsgi", "-c", "deploy/gunicorn.conf.py",
              "--bind", f"{HOST}:{port}", "--workers", str(self.workers),
              "--threads", str(self.threads), "--worker-tmp-dir", "/dev/shm",  # noqa: S108
+             "--control-socket", str(self.workdir / f"app-{name}.ctl"),
              "--access-logfile", str(self.workdir / f"app-{name}.access.log"),
              "--error-logfile", str(self.workdir / f"app-{name}.log")],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -356,7 +367,7 @@ class Cluster:
         folder = self.nginx_folder
         config = fill(
             NGINX_TEMPLATE.read_text(), purge_module=module, prefix=folder, port=self.port,
-            purge_port=self.purge_port,
+            purge_port=self.purge_port, public_host=f"{HOST}:{self.port}",
             upstreams="\n".join(f"        server {HOST}:{port} max_fails=1 fail_timeout=10s;"
                                 for port in app_ports),
             object_store=f"{HOST}:{self.s3_port}", media_bucket="media",
@@ -385,6 +396,8 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     parser.add_argument("--app-servers", type=int, default=2)
     parser.add_argument("--empty", action="store_true", help="no demo content")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the working folder (logs, data) after Ctrl-C")
     options = parser.parse_args(argv)
     stopping = []
 
@@ -400,16 +413,19 @@ def main(argv=None):
     signal.signal(signal.SIGINT, interrupted)
     try:
         with Cluster(port=options.port, app_servers=options.app_servers,
-                     demo=not options.empty) as cluster:
+                     demo=not options.empty, keep=options.keep) as cluster:
             print("\n".join(line for line in cluster.demo_output.splitlines()
                             if "password" in line.lower() or "@" in line)
                   if options.empty is False else "", flush=True)
             print(f"\nThe site, through nginx: {cluster.url}/  (Ctrl-C stops everything; "
-                  f"logs in {cluster.workdir})", flush=True)
+                  f"logs in {cluster.workdir}, deleted then unless --keep)", flush=True)
+            told = set()
             while True:
                 for name, process in cluster.apps.items():
-                    if process.poll() is not None:
-                        print(f"== cluster: app server {name} exited ==", flush=True)
+                    if process.poll() is not None and name not in told:
+                        told.add(name)
+                        print(f"== cluster: app server {name} exited (its log: "
+                              f"{cluster.workdir / f'app-{name}.log'}) ==", flush=True)
                 time.sleep(1)
     except KeyboardInterrupt:
         print("\n== cluster: stopped ==", flush=True)

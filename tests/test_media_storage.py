@@ -63,3 +63,32 @@ def test_a_document_is_served_by_the_site_not_by_the_bucket(media_bucket):
     response = Client().get(document.url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 protocollo"
+
+
+def test_with_the_object_store_down_a_download_gets_the_503_page(settings):
+    """The object store unreachable: the site's own 503 page in the page's language,
+    with Retry-After, never the 500 page (website/outage.py)."""
+    from botocore.config import Config
+
+    from scripts.cluster import free_port
+
+    with mock_aws():  # the document's row and file, made while the store is up
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="media")
+        options = {"bucket_name": "media", "region_name": "us-east-1",
+                   "access_key": "test", "secret_key": "test", "default_acl": None,
+                   "querystring_auth": False, "file_overwrite": False}
+        settings.STORAGES = {**settings.STORAGES, "default": {
+            "BACKEND": "website.media_storage.MediaStorage", "OPTIONS": options}}
+        from django.core.files.base import ContentFile
+
+        document = get_document_model().objects.create(
+            title="Protocollo", file=ContentFile(b"%PDF-1.4", name="protocollo.pdf"))
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "website.media_storage.MediaStorage",
+        "OPTIONS": {**options, "endpoint_url": f"http://127.0.0.1:{free_port()}",
+                    "client_config": Config(connect_timeout=1, retries={"max_attempts": 1})}}}
+    response = Client(raise_request_exception=False).get(
+        document.url, HTTP_ACCEPT_LANGUAGE="it")
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "Servizio temporaneamente non disponibile" in response.content.decode()

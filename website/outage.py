@@ -1,4 +1,7 @@
 """The database is unavailable: the site's own 503 page, never the 500 page (issue 12).
+The same for the object store that keeps media and exports on several app servers
+(MEDIA_STORAGE=s3, issue 22): a document's download or an image's upload while it cannot
+be reached (`is_object_store_unavailable`).
 
 PostgreSQL stopped or restarting, a connection dropped, SQLite locked past its busy
 timeout (`SQLITE_OPTIONS["timeout"]` in settings/base.py, 20 s): Django raises
@@ -84,6 +87,31 @@ def is_database_unavailable(exc):
             return not message.startswith(_PROGRAMMING_MISTAKES)
         exc = exc.__cause__
     return False
+
+
+try:
+    from botocore.exceptions import ConnectionError as _StoreConnectionError
+    from botocore.exceptions import HTTPClientError as _StoreHTTPError
+    _STORE_ERRORS = (_StoreConnectionError, _StoreHTTPError)
+except ImportError:  # pragma: no cover - django-storages[s3] installs botocore
+    _STORE_ERRORS = ()
+
+
+def is_object_store_unavailable(exc):
+    """True when `exc` (or an exception it was raised from) says the S3 object store
+    could not be reached or dropped the connection (botocore's connection errors and
+    timeouts); an S3 answer such as "no such key" is not an outage."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if _STORE_ERRORS and isinstance(exc, _STORE_ERRORS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def is_service_unavailable(exc):
+    return is_database_unavailable(exc) or is_object_store_unavailable(exc)
 
 
 def is_secret_field_name(name):
@@ -173,17 +201,21 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_database_unavailable(exception):
+        if is_database_unavailable(exception):
+            what = "Database"
+        elif is_object_store_unavailable(exception):
+            what = "Object store"
+        else:
             return None
-        logger.error("Database unavailable: %s %s answered 503", request.method,
+        logger.error("%s unavailable: %s %s answered 503", what, request.method,
                      request.path, exc_info=exception)
         return database_unavailable_response(request)
 
 
 def server_error(request):
-    """handler500: the 503 page when the exception being handled is a database outage,
-    else the site's 500 page (home.views.server_error)."""
+    """handler500: the 503 page when the exception being handled is an outage of the
+    database or the object store, else the site's 500 page (home.views.server_error)."""
     exc = sys.exc_info()[1]
-    if request is not None and is_database_unavailable(exc):
+    if request is not None and is_service_unavailable(exc):
         return database_unavailable_response(request)
     return home_views.server_error(request)

@@ -257,6 +257,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if MEDIA_STORAGE == "s3":
+    from botocore.config import Config as S3ClientConfig
+
+    # botocore waits 60 s to connect by default: a request would hold its app server that
+    # long while the object store is down (then the 503 page, website/outage.py).
+    S3_OPTIONS["client_config"] = S3ClientConfig(
+        connect_timeout=env.float("S3_CONNECT_TIMEOUT", default=2.0),
+        read_timeout=env.float("S3_READ_TIMEOUT", default=20.0),
+        retries={"max_attempts": 3, "mode": "standard"})
     STORAGES["default"] = {
         "BACKEND": "website.media_storage.MediaStorage",
         "OPTIONS": {**S3_OPTIONS, "bucket_name": env.str("MEDIA_BUCKET", default="media")},
