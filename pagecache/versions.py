@@ -60,11 +60,18 @@ _pending_lock = threading.Lock()
 logger = logging.getLogger(__name__)
 
 
+_warned_at = 0.0
+WARN_EVERY_SECONDS = 10  # one line in the log, not one per request, during an outage
+
+
 def _note_outage(error):
-    global _outages
+    global _outages, _warned_at
     _outages += 1
-    logger.warning("Shared cache unavailable (%s): this request is rendered uncached",
-                   type(error).__name__)
+    now = time.monotonic()
+    if now - _warned_at >= WARN_EVERY_SECONDS:
+        _warned_at = now
+        logger.warning("Shared cache unavailable (%s): requests are rendered uncached",
+                       type(error).__name__)
 
 
 def _local(version):
