@@ -185,20 +185,21 @@ def _on_page_pre_save(sender, instance, **kwargs):
 
 def purge_from_proxy(page):
     """Ask the caching proxy in front (WAGTAILFRONTENDCACHE; none in development) to drop
-    what a publication of `page` changed beyond the page itself, which
-    wagtail.contrib.frontend_cache purges by its own handler: the page's translations
+    what a publication or unpublication of `page` changed: the page, its translations
     (their language links name it) and the parents of both (the lists that show it),
     each under every language prefix (WAGTAILFRONTENDCACHE_LANGUAGES: an untranslated
-    page is also served under /en/). Queued as Wagtail's purge task, sent by the worker.
-    What no purge names (a menu, the footer) lags by PROXY_CACHE_SECONDS at most."""
+    page is also served under /en/). Through wagtail.contrib.frontend_cache's purge
+    batch, queued as its task and sent by the worker. What no purge names (a menu, the
+    footer) lags by PROXY_CACHE_SECONDS at most."""
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
     from wagtail.contrib.frontend_cache.utils import PurgeBatch
     from wagtail.models import Page
 
-    pages = Page.objects.live().filter(translation_key=page.translation_key).exclude(
-        pk=page.pk) if page.translation_key else Page.objects.none()
-    paths = {path[:-Page.steplen] for path in [page.path, *pages.values_list("path", flat=True)]}
+    pages = (Page.objects.live().filter(translation_key=page.translation_key)
+             if page.translation_key else Page.objects.filter(pk=page.pk))
+    pages = [page, *pages.exclude(pk=page.pk)]
+    paths = {other.path[:-Page.steplen] for other in pages}
     parents = Page.objects.live().filter(path__in=paths, depth__gt=1)
     batch = PurgeBatch()
     batch.add_pages([*pages, *parents])

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",  # replaces wagtail.locales
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.frontend_cache",  # purges the caching proxy in front, if there is one
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
@@ -657,8 +656,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # page from it when the page is published (WAGTAILFRONTENDCACHE, below); this bounds how
 # long what no purge names (a menu, the footer's contacts) can lag. 0: not kept.
 PROXY_CACHE_SECONDS = env.int("PROXY_CACHE_SECONDS", default=60)
-# The caching proxy in front, purged on publication by wagtail.contrib.frontend_cache
-# (an HTTP PURGE of each URL, sent by the worker): FRONTEND_CACHE_PURGE_URL is where it
+# The caching proxy in front, purged on publication through wagtail.contrib.frontend_cache
+# (an HTTP PURGE of each URL, sent by the worker; pagecache.invalidation.purge_from_proxy
+# says which, so the app itself is not installed: its handler would queue a purge task
+# for every publication even with no proxy): FRONTEND_CACHE_PURGE_URL is where it
 # listens for them (http://127.0.0.1:8080 for `make cluster`'s nginx; README, "Several
 # app servers"). Each URL is purged under both language prefixes: an untranslated page
 # is served under /en/ too. Unset: no purge is sent.
