@@ -17,7 +17,7 @@ TEST_WORKERS ?= auto
 # POSTGRES_MARKERS=` runs them all.
 POSTGRES_MARKERS ?= not browser and not own_sqlite and not cluster
 
-.PHONY: run test install debian deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean
+.PHONY: run test install debian deps npm messages static migrate demo serve lint check-migrations lock bench bench-booking clean assets
 
 run: install migrate demo  ## fresh clone -> running site on http://127.0.0.1:$(PORT)
 	@echo "Starting the background worker and the site on http://127.0.0.1:$(PORT)/"
@@ -68,6 +68,9 @@ static: deps npm  ## production: hashed, compressed static files for whitenoise
 		MFA_ENCRYPTION_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LWVuY3J5cHRzLW5vbmU= \
 		DEFAULT_FROM_EMAIL=collectstatic@example.org STAFF_NOTIFICATION_EMAILS=collectstatic@example.org \
 		$(PY) manage.py collectstatic --no-input -v0
+
+assets: deps npm  ## rebuild static/build/ (fonts subset, icon sprite, Bootstrap Italia's CSS cut to the templates' use), then commit it
+	$(PY) scripts/build_assets.py
 
 lock:  ## re-resolve requirements.lock from pyproject.toml (then commit it)
 	$(UV) pip compile pyproject.toml --extra dev -p 3.11 --generate-hashes --no-header -o requirements.lock

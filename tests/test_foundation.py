@@ -325,7 +325,7 @@ def static_css_files():
 
 def test_the_css_files_to_check_exist():
     names = {Path(name).name for name, _path in static_css_files()}
-    assert {"site.css", "fonts.css", "bootstrap-italia.min.css"} <= names
+    assert {"site.css", "fonts.css", "bootstrap-italia.css"} <= names
 
 
 @pytest.mark.parametrize(

@@ -72,7 +72,7 @@ PUBLIC_CSP = {
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "img-src": ["'self'", "data:"],
-    "font-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "worker-src": ["'self'"],
     "object-src": ["'none'"],
@@ -435,3 +435,29 @@ def test_production_settings_emit_hsts_csp_and_host_cookies(production_values):
         assert session["path"] == "/" and not session["domain"]
         assert session["samesite"] == "Lax"
         assert "sessionid" not in response.cookies
+
+
+# --- Static files: the document-only headers are not repeated (issue 23) ---------------
+
+
+@pytest.mark.parametrize(("path", "csp", "permissions"), [
+    ("/static/build/css/bootstrap-italia.css", False, False),
+    ("/static/build/fonts/titillium-web-400.woff2", False, False),
+    ("/static/js/site.js", True, False),  # a script's policy governs it as a worker
+    ("/static/altcha/worker.js", True, False),
+    ("/static/build/svg/sprite.svg", True, True),  # an SVG opened alone is a document
+    ("/static/img/favicon.svg", True, True),
+])
+def test_static_files_carry_only_the_headers_that_govern_them(client, path, csp, permissions):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.has_header("Content-Security-Policy") is csp
+    assert response.has_header("Permissions-Policy") is permissions
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_keep_every_header(client):
+    response = client.get("/it/")
+    assert response.has_header("Content-Security-Policy")
+    assert response.has_header("Permissions-Policy")

@@ -576,10 +576,10 @@ ADMIN_MFA_REQUIRED = True
 # styles of ours: ALTCHA and Bootstrap's JavaScript set element.style through the CSSOM,
 # which CSP allows. Checked in Chromium: no violation on the public pages, and ALTCHA
 # solves its challenge. Exceptions, each the narrowest that silences a violation:
-# - img-src data: the SVG icons inside bootstrap-italia.min.css.
-# - font-src data: bootstrap-italia.min.css embeds video.js's icon font as a data: URL,
-#   which Chromium loads as soon as it parses the stylesheet, on every page. A font
-#   cannot run code.
+# - img-src data: the SVG icons inside Bootstrap Italia's stylesheet.
+# Fonts are the site's own files only: the library's full stylesheet embedded video.js's
+#   icon font as a data: URL, which the site's cut of it (static/build/css/, issue 23)
+#   leaves out with the rest of video.js.
 # No inline style at all: the site loads only the Bootstrap Italia ES modules it uses
 #   (static/js/site.js, static/js/page-index.js), not its bundle, whose video.js would
 #   add a <style> to every page. No 'unsafe-inline' anywhere.
@@ -596,7 +596,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [CSP_SELF],
         "style-src": [CSP_SELF],
         "img-src": [CSP_SELF, "data:"],
-        "font-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
         "connect-src": [CSP_SELF],
         "worker-src": [CSP_SELF],
         "object-src": [CSP_NONE],
