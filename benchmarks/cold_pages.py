@@ -1,6 +1,7 @@
 """What the first visitor after a publication pays, and the intake form's GET (issue 16).
 
     .venv/bin/python benchmarks/cold_pages.py [--keep] [--reuse DIR] [--no-callgrind]
+                                              [--warm-only] [--profile DIR]
 
 Builds a throwaway site under benchmarks/results/<date-time>-cold/ (the production
 settings of benchmarks/server.py: SQLite, the file cache, DEBUG off; the demo content),
@@ -15,7 +16,13 @@ rendering, with the data cache as it is), requests with Django's test client:
    details are published (the two other kinds of change);
 4. the intake form's GET, each time as a new visitor (no cookies), warm in both languages
    and after a venue is saved (its venue field rendered again: programme.forms);
-5. an uncached content page (the programme sheet), warm, for comparison.
+5. uncached content pages, warm, for comparison: the programme sheet, a standard page
+   (the FAQ) and the groups page (the list of groups, programme.public_lists).
+
+`--warm-only` measures only the warm pages (home, the three content pages): a quicker
+before/after of rendering itself (issue 23). `--profile DIR` runs the same requests
+under cProfile instead (no valgrind), 20 times each, and writes one `.prof` file per page
+to DIR: where the Python time goes (`python -m pstats`).
 
 Each request is counted in CPU instructions by valgrind's callgrind (`--dump-before` on a
 marker function, `os.sched_yield`, called between two requests: one dump per request,
@@ -48,6 +55,8 @@ MEASURED = [
     ("home, after a venue is saved", "save-venue", "/it/", False),
     ("home, after the contact details are published", "publish-contacts", "/it/", False),
     ("programme sheet, warm", None, "/it/programma/", False),
+    ("standard page (FAQ), warm", None, "/it/domande-frequenti/", False),
+    ("groups page, warm", None, "/it/gruppi/", False),
     ("news index, after an article is published", "publish-news", "/it/notizie/", False),
     ("intake form GET, warm (new visitor)", None, "/it/partecipa/", True),
     ("intake form GET in English, warm (new visitor)", None, "/en/apply/", True),
@@ -80,7 +89,11 @@ def _change(kind):
         details.save_revision().publish()
 
 
-def django_side(use_marker):
+def _measured(warm_only):
+    return [row for row in MEASURED if not warm_only or (row[1] is None and not row[3])]
+
+
+def django_side(use_marker, warm_only=False, profile_dir=None):
     import django
 
     os.environ["PAGE_CACHE_SECONDS"] = "0"  # rendering, with the data cache as it is
@@ -101,12 +114,27 @@ def django_side(use_marker):
         return response
 
     shared = Client(HTTP_HOST=f"{HOST}:{port}")
+    measured = _measured(warm_only)
     # Warm the process: every path once (templates compiled, modules imported).
-    for _label, _change_kind, path, fresh in MEASURED:
+    for _label, _change_kind, path, fresh in measured:
         get(path, fresh)
         get(path, fresh)
+    if profile_dir:
+        import cProfile
+
+        for label, _change_kind, path, fresh in measured:
+            get(path, fresh)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(REPEATS):
+                get(path, fresh)
+            profiler.disable()
+            name = "".join(c if c.isalnum() else "-" for c in label.split(",")[0])
+            profiler.dump_stats(os.path.join(profile_dir, f"{name}.prof"))
+        print("JSON []", flush=True)
+        return
     results = []
-    for label, change_kind, path, fresh in MEASURED:
+    for label, change_kind, path, fresh in measured:
         get(path, fresh)  # the data cache filled, whatever the last step cleared
         cpu = []
         queries = None
@@ -139,7 +167,7 @@ def _build(workdir, env):
     shutil.copyfile(workdir / "db.sqlite3", workdir / "template.sqlite3")
 
 
-def _instructions_per_request(outdir):
+def _instructions_per_request(outdir, count):
     """Instructions of each measured request, in order, from callgrind's dumps.
 
     Part 1 is start-up and warming; then for each request a dump ends before it (the
@@ -156,7 +184,7 @@ def _instructions_per_request(outdir):
             parts[part] = total
     ordered = [parts[key] for key in sorted(parts)]
     # parts: [start-up..first marker, request 1, between, request 2, between, ..., tail]
-    return ordered[1::2][: len(MEASURED)]
+    return ordered[1::2][:count]
 
 
 def main():
@@ -167,10 +195,16 @@ def main():
     parser.add_argument("--reuse", help="a kept work folder (its demo database)")
     parser.add_argument("--no-callgrind", action="store_true",
                         help="CPU milliseconds instead of instructions")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="only the warm pages: home and three content pages")
+    parser.add_argument("--profile", help="cProfile each warm page into this folder")
     args = parser.parse_args()
     if args.django_side:
-        django_side(args.marker)
+        django_side(args.marker, args.warm_only, args.profile)
         return 0
+    if args.profile:
+        args.warm_only = args.no_callgrind = True
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
 
     callgrind = not args.no_callgrind and shutil.which("valgrind")
     if not args.no_callgrind and not callgrind:
@@ -187,6 +221,10 @@ def main():
         shutil.copyfile(workdir / "template.sqlite3", workdir / "db.sqlite3")
         shutil.rmtree(workdir / "cache", ignore_errors=True)
         command = [PY, str(Path(__file__).resolve()), "--django-side"]
+        if args.warm_only:
+            command.append("--warm-only")
+        if args.profile:
+            command += ["--profile", str(Path(args.profile).resolve())]
         outdir = workdir / "callgrind"
         shutil.rmtree(outdir, ignore_errors=True)
         outdir.mkdir()
@@ -202,8 +240,12 @@ def main():
             raise SystemExit("the Django side failed")
         line = next(line for line in child.stdout.splitlines() if line.startswith("JSON "))
         results = json.loads(line.removeprefix("JSON "))
+        if args.profile:
+            log(f"profiles written to {args.profile}")
+            return 0
         if callgrind:
-            for row, count in zip(results, _instructions_per_request(outdir), strict=True):
+            counts = _instructions_per_request(outdir, len(results))
+            for row, count in zip(results, counts, strict=True):
                 row["instructions"] = count
     finally:
         if not args.keep and not args.reuse:
