@@ -23,6 +23,7 @@ from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
 from pagecache.data import cached, get_cached, set_cached
+from pagecache.tags import page_tag
 
 _NO_SITE = "no-site"
 
@@ -72,6 +73,18 @@ def _load(entry):
         return None
 
 
+def _cached_load(request, entry):
+    """The routed page, from the data cache for a GET or HEAD: its row changes when it is
+    published, unpublished or saved, each of which renews its page_tag, or when it is
+    moved or deleted (a bump() of everything). A draft saved changes only the editor's
+    bookkeeping (latest revision, draft title), which serving a page does not read.
+    Other methods (a form's POST) load it afresh, as what they save may use it."""
+    if request.method not in ("GET", "HEAD"):
+        return _load(entry)
+    return cached(request, ("route-page", entry.page_id, entry.content_type_id),
+                  lambda: _load(entry), tags=(page_tag(entry.page_id),))
+
+
 class CachedRoutingMiddleware:
     """Remember which page answers each path (see the module's docstring). Last in
     MIDDLEWARE: it only acts in `process_view`, for Wagtail's `serve` view and the
@@ -101,7 +114,7 @@ class CachedRoutingMiddleware:
             return None
         key = _route_key(site, kind, path)
         entry = get_cached(request, key, tags=())
-        page = _load(entry) if entry is not None else None
+        page = _cached_load(request, entry) if entry is not None else None
         if page is None:
             request._route_cache_pending = (key, site, path)  # Wagtail routes it
             return None
