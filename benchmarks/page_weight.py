@@ -67,9 +67,11 @@ def _as_production(request, response, counted_body):
     return "", counted_body
 
 
-def first_visit(browser, url, *, static_as_production=False, viewport=PHONE):
-    """[Transfer] of every request a first visit to `url` makes, at phone size."""
-    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+def first_visit(browser, url, *, static_as_production=False, viewport=PHONE, headers=None):
+    """[Transfer] of every request a first visit to `url` makes, at phone size;
+    `headers` are sent with each request (the benchmark's X-Forwarded-Proto)."""
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce",
+                                  extra_http_headers=headers or {})
     requests, failures = [], []
     try:
         page = context.new_page()
@@ -99,7 +101,7 @@ def first_visit(browser, url, *, static_as_production=False, viewport=PHONE):
         context.close()
 
 
-def measure_pages(base_url, paths, *, static_as_production=False):
+def measure_pages(base_url, paths, *, static_as_production=False, headers=None):
     """{path: [Transfer]} for each path, one Chromium for them all."""
     from playwright.sync_api import sync_playwright
 
@@ -108,7 +110,8 @@ def measure_pages(base_url, paths, *, static_as_production=False):
                                              args=CHROMIUM_ARGS)
         try:
             return {path: first_visit(browser, base_url.rstrip("/") + path,
-                                      static_as_production=static_as_production)
+                                      static_as_production=static_as_production,
+                                      headers=headers)
                     for path in paths}
         finally:
             browser.close()
@@ -131,16 +134,20 @@ def report(weights):
     return "\n".join(lines)
 
 
-def main():
+def public_paths():
+    """Every public page type in both languages (tests/browser/helpers.py)."""
     from tests.browser.helpers import PUBLIC_PAGES
 
+    return [path for language in ("it", "en") for path in PUBLIC_PAGES[language]]
+
+
+def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url")
     parser.add_argument("--static-as-production", action="store_true")
     parser.add_argument("--detail", action="store_true", help="list every request")
     args = parser.parse_args()
-    paths = [path for language in ("it", "en") for path in PUBLIC_PAGES[language]]
-    weights = measure_pages(args.base_url, paths,
+    weights = measure_pages(args.base_url, public_paths(),
                             static_as_production=args.static_as_production)
     print(report(weights))
     if args.detail:
