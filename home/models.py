@@ -89,33 +89,56 @@ class HomePage(Page):
 
         # One query per page type, then kept in the cache until one of the home page's
         # children changes. Bodies included: a card without an introduction shows its
-        # first paragraph.
-        highlights = cached(
+        # first paragraph. Each is read when the template first asks for it: inside the
+        # cards' cached fragment (home_page.html), only when that is rendered again.
+        highlights = _once(lambda: cached(
             request, ("home-highlights", self.pk, code),
             lambda: with_descriptions(list(self.get_children().live().in_menu().specific())),
             tags=[children_tag(self.path)],
-        )
+        ))
+
         # Any section page that knows its latest items can fill the news slot; the home
         # app does not need to know the news models. An article published clears the
         # latest items only, not the highlights.
-        news_index = None
-        if self.news_index_id:
-            news_index = cached(
+        def news_index():
+            if not self.news_index_id:
+                return None
+            return cached(
                 request, ("home-news-index", self.pk, code),
                 lambda: _specific_or_none(
                     localized_pages(request, [self.news_index_id]).get(self.news_index_id)),
                 tags=[page_tag(self.news_index_id)],
             )
-        latest = getattr(news_index, "latest_items", None)
-        latest_news = []
-        if callable(latest):
-            latest_news = cached(request, ("home-latest-items", news_index.pk),
-                                 lambda: with_descriptions(latest(3)),
-                                 tags=[children_tag(news_index.path)])
+
+        news_index = _once(news_index)
+
+        def latest_news():
+            index = news_index()
+            latest = getattr(index, "latest_items", None)
+            if not callable(latest):
+                return []
+            return cached(request, ("home-latest-items", index.pk),
+                          lambda: with_descriptions(latest(3)),
+                          tags=[children_tag(index.path)])
+
+        latest_news = _once(latest_news)
         context["highlights"] = highlights
         context["news_index"] = news_index
         context["latest_news"] = latest_news
         return context
+
+
+def _once(compute):
+    """A function that computes its answer the first time it is called (a template's
+    variable calls it), then gives the same again."""
+    found = []
+
+    def answer():
+        if not found:
+            found.append(compute())
+        return found[0]
+
+    return answer
 
 
 def _specific_or_none(page):

@@ -1,15 +1,54 @@
 """The data cache: answers many pages need, kept in each worker's memory with the
 versions of the tags they depend on (`cached(request, name, compute, tags=...)`)."""
 
+import contextvars
 import hashlib
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 
 from pagecache.tags import PAGES
 from pagecache.versions import data_version, data_version_now, tag_versions
 
 _MISSING = object()
+
+# The sets of tags being gathered by `recording_tags()` blocks (innermost last): every
+# datum read inside such a block adds the tags it depends on to each of them.
+_recorders = contextvars.ContextVar("pagecache_data_recorders", default=())
+# How many `cached()` computations are running: a query made inside one is covered by
+# that datum's tags; one made outside all of them is not (`cached_html`).
+_computing = contextvars.ContextVar("pagecache_data_computing", default=0)
+
+
+def _compute(compute):
+    token = _computing.set(_computing.get() + 1)
+    try:
+        return compute()
+    finally:
+        _computing.reset(token)
+
+
+def record_tags(tags):
+    """Say that what is being computed depends on `tags` (for `recording_tags()`)."""
+    for found in _recorders.get():
+        found.update(tags)
+
+
+class recording_tags:  # noqa: N801 - used as a context manager, like a function
+    """`with recording_tags() as found:` gathers in `found` (a set) the tags of every datum
+    read inside the block through this module, whether it was cached or computed: what
+    something made of those data (a rendered fragment) depends on."""
+
+    def __enter__(self):
+        self.found = set()
+        self._token = _recorders.set((*_recorders.get(), self.found))
+        return self.found
+
+    def __exit__(self, *exc_info):
+        _recorders.reset(self._token)
+        record_tags(self.found)  # an enclosing block depends on them too
+        return False
 
 
 # --- Cached data ---------------------------------------------------------------------------
@@ -39,6 +78,7 @@ DEFAULT_TAGS = (PAGES,)
 def get_cached(request, name, default=None, tags=DEFAULT_TAGS):
     """The datum cached under `name`, if the versions of `tags` are still those it was
     computed under; else `default`."""
+    record_tags(tags)
     found = _data_store().get(_key_part(name), _MISSING)
     if found is _MISSING:
         return default
@@ -68,8 +108,9 @@ def cached(request, name, compute, timeout=None, tags=DEFAULT_TAGS):
             stored = get_cached(request, name, _MISSING, stored)
         if stored is _MISSING:
             started = data_version(request)
-            stored = compute()
+            stored = _compute(compute)
             found = tuple(tags(stored))
+            record_tags(found)
             versions = tag_versions(request, found)
             if data_version_now() == started:
                 store = _data_store()
@@ -81,10 +122,45 @@ def cached(request, name, compute, timeout=None, tags=DEFAULT_TAGS):
     stored = get_cached(request, name, _MISSING, tags)
     if stored is _MISSING:
         versions = tag_versions(request, tags)  # before computing: a change then clears it
-        stored = compute()
+        stored = _compute(compute)
         _data_store().set(_key_part(name), (versions, stored),
                           timeout or settings.SITE_CACHE_SECONDS)
     return stored
+
+
+def cached_html(request, name, render, tags=()):
+    """`render()` (a fragment of a page: text), cached until a datum it read changes.
+
+    Its tags are those of every datum read while it rendered (`recording_tags`) and
+    `tags`. It is not kept if the rendering asked the database anything outside a cached
+    datum (a dependency no tag would clear), nor if the data version changed meanwhile.
+    `name` must hold everything else the fragment depends on (language, host, page, path):
+    never a visitor's own data (user, CSRF token, messages).
+    """
+    stored = get_cached(request, ("tags", name), _MISSING, ())
+    if stored is not _MISSING:
+        html = get_cached(request, name, _MISSING, stored)
+        if html is not _MISSING:
+            return html
+    started = data_version(request)
+    depth = _computing.get()
+    untracked = []
+
+    def watch(execute, sql, params, many, context):
+        if _computing.get() == depth:
+            untracked.append(sql)
+        return execute(sql, params, many, context)
+
+    with recording_tags() as found, connection.execute_wrapper(watch):
+        html = render()
+    found = tuple(sorted({*found, *tags}))
+    if not untracked and data_version_now() == started:
+        store = _data_store()
+        store.set(_key_part(("tags", name)), (tag_versions(request, ()), found),
+                  settings.SITE_CACHE_SECONDS)
+        store.set(_key_part(name), (tag_versions(request, found), html),
+                  settings.SITE_CACHE_SECONDS)
+    return html
 
 
 def _key_part(name):

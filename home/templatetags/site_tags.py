@@ -16,6 +16,7 @@ from functools import reduce
 
 from django import template
 from django.db.models import Q
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Page
 
@@ -24,7 +25,7 @@ from languages.versions import language_code as _language_code
 from languages.versions import language_versions, localized_pages, request_memo
 from languages.versions import localized_q as _localized_q
 from languages.versions import resolve_localized as _resolve_localized
-from pagecache.data import cached
+from pagecache.data import cached, cached_html, record_tags, recording_tags
 from pagecache.routing import cached_site
 from pagecache.tags import PAGES, children_tag, page_tag, path_tag
 
@@ -45,11 +46,18 @@ def _cache(request):
 
 
 def _cached(request, key, compute):
+    """`compute()` once per request; each later call says again which data tags the
+    answer depends on (pagecache.data.record_tags), for a fragment rendered with it
+    (`cached_fragment`) to be cleared when they change."""
     cache = _cache(request)
     key = (key, get_language())
     if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+        with recording_tags() as found:
+            value = compute()
+        cache[key] = (value, tuple(found))
+    value, tags = cache[key]
+    record_tags(tags)
+    return value
 
 
 @register.simple_tag(takes_context=True)
@@ -239,3 +247,56 @@ def footer_links(context):
 @register.filter
 def tel_href(number):
     return ContactDetails.tel_href(number or "")
+
+
+class CachedFragmentNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        request, page = context.get("request"), context.get("page")
+        if (
+            request is None or not isinstance(page, Page) or not page.pk
+            or getattr(request, "is_preview", False)
+        ):
+            return self.nodelist.render(context)
+        # A fragment is the same for every visitor of this page in this language: what
+        # it shows of the page is the page itself (its page_tag), its place (the menu's
+        # current item) and its translations (the switcher, also on a sub-route: the
+        # path); the tags of the data it read say when it changes.
+        name = ("fragment", self.name, request.get_host(), _language_code(), page.pk,
+                request.path)
+        try:
+            return mark_safe(cached_html(request, name, lambda: _visitor_neutral(
+                self.nodelist.render(context)), tags=(page_tag(page.pk),)))
+        except _VisitorSpecific as found:  # rendered, not kept
+            return found.args[0]
+
+
+class _VisitorSpecific(Exception):
+    pass
+
+
+def _visitor_neutral(html):
+    """`html`, if nothing in it belongs to one visitor; a CSRF token does (a form inside
+    a fragment is a mistake of the template): then nothing is kept."""
+    if "csrfmiddlewaretoken" in html:
+        raise _VisitorSpecific(html)
+    return str(html)
+
+
+@register.tag
+def cached_fragment(parser, token):
+    """`{% cached_fragment "header" %}…{% endcached_fragment %}`: the block rendered once
+    per page, path, language and host, then from the data cache until a datum it read
+    changes (pagecache.data.cached_html: not kept if it read the database outside the
+    data cache). Only for what is the same for every visitor and does not depend on the
+    day or the query string. On views that are not a Wagtail page (and in previews) it
+    is rendered every time."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("cached_fragment takes one name")
+    nodelist = parser.parse(("endcached_fragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(bits[1].strip("\"'"), nodelist)
