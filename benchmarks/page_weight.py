@@ -15,7 +15,8 @@ compressed files, the page cache), where nothing is estimated. The browser test
 files as they are on disk: there, `static_as_production` counts a /static/ file's body
 as WhiteNoise would send it in production (its Compressor: Brotli when the browser asks
 for it, else gzip, only for the types it compresses and when that saves 5 %), computed
-from the very bytes the browser received.
+from the very bytes the browser received. A development server (`make run`) compresses
+neither pages nor static files: its figures are far above what a visitor receives.
 """
 
 import argparse

@@ -5,12 +5,13 @@
 Writes into static/build/ (committed; OUTPUT_FOLDER to build elsewhere, as the test that
 proves the committed files current does):
 
-- fonts/*.woff2: Bootstrap Italia's Titillium Web (the faces static/css/fonts.css
-  declares) and Roboto Mono, subset by fontTools' subsetter to the characters Italian and
-  English text needs (UNICODES), layout features and hinting kept, so they draw as
-  before; their licences beside them. Lora is subset too, and renamed SERIF_NAME in the
-  font and in the stylesheet: its licence (SIL OFL 1.1) reserves the name "Lora", which
-  a modified version (a subset is one) may not use.
+- fonts/*.woff2 and css/fonts.css: the faces of Bootstrap Italia's Titillium Web, Lora
+  and Roboto Mono the design uses (FACES), each cut by fontTools' subsetter into the
+  characters the site's pages show (UNICODES) and a second file with the rest, which
+  only a page showing one of them fetches (unicode-range); layout features and hinting
+  kept, so they draw as before; their licences beside them, with a notice that they are
+  modified. Lora is renamed SERIF_NAME in the fonts and in the stylesheet: its licence
+  (SIL OFL 1.1) reserves the name "Lora", which a modified version may not use.
 - svg/sprite.svg: the symbols of Bootstrap Italia's sprites.svg that the templates and
   the site's Python name (`it-…` words that are symbol ids), instead of all 179.
 - css/bootstrap-italia.css: Bootstrap Italia's stylesheet cut by PurgeCSS
@@ -22,7 +23,6 @@ own styles). Exits non-zero, with the tool's message, when a tool fails.
 """
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,34 +35,41 @@ FONTS = DIST / "fonts"
 # Basic Latin; Italian's and English's accented letters and those of the names of
 # Milan's other Western European communities (French, German, Spanish, Portuguese); the
 # no-break space, § © « ° · » ×; Œ œ; dashes, quotes, bullet, ellipsis and the euro
-# sign. Not every Latin-1 symbol (¤ ¦ ¨ ¬ ¯ ± ² ³ µ ¶ ¹ ¼ ½ ¾…): the cut saves about
-# 11 KB of the home page's five fonts. A character outside is drawn by the next font of
-# the stack (static/css/fonts.css gives the same unicode-range).
+# sign: what a page of the site shows (tests/test_assets.py reads every public page).
+# Each face's other characters (Ł ș Ğ ½ ™…: Romanian, Polish, Turkish names) go into a
+# second file of the same face, which the browser fetches only for a page that shows
+# one of them (its unicode-range): about 11 KB less on the home page's five fonts than
+# one file with everything, and no name drawn half in another font.
 UNICODES = ("U+0020-007E,U+00A0,U+00A7,U+00A9,U+00AB,U+00B0,U+00B7,U+00BB,U+00C0-00CF,"
             "U+00D1-00D7,U+00D9-00DC,U+00DF-00EF,U+00F1-00F6,U+00F9-00FC,U+00FF,"
             "U+0152-0153,U+2013-2014,U+2018-201A,U+201C-201E,U+2022,U+2026,U+20AC")
-# (source file under FONTS, output name): the faces static/css/fonts.css declares.
-SUBSET_FACES = [
-    ("Titillium_Web/titillium-web-v10-latin-ext_latin-300.woff2", "titillium-web-300.woff2"),
-    ("Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2",
-     "titillium-web-400.woff2"),
-    ("Titillium_Web/titillium-web-v10-latin-ext_latin-600.woff2", "titillium-web-600.woff2"),
-    ("Titillium_Web/titillium-web-v10-latin-ext_latin-700.woff2", "titillium-web-700.woff2"),
+SERIF_NAME = "MAL Serif"  # Lora's cut (the card texts, the hero's and callouts' paragraphs)
+# (source under FONTS, output name without .woff2, CSS family, weight, style): the faces
+# the design uses, as fonts.css declares them.
+FACES = [
+    ("Titillium_Web/titillium-web-v10-latin-ext_latin-300.woff2", "titillium-web-300",
+     "Titillium Web", 300, "normal"),
+    ("Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2", "titillium-web-400",
+     "Titillium Web", 400, "normal"),
+    ("Titillium_Web/titillium-web-v10-latin-ext_latin-600.woff2", "titillium-web-600",
+     "Titillium Web", 600, "normal"),
+    ("Titillium_Web/titillium-web-v10-latin-ext_latin-700.woff2", "titillium-web-700",
+     "Titillium Web", 700, "normal"),
     ("Titillium_Web/titillium-web-v10-latin-ext_latin-italic.woff2",
-     "titillium-web-400-italic.woff2"),
-    ("Roboto_Mono/roboto-mono-v13-latin-ext_latin-regular.woff2", "roboto-mono-400.woff2"),
+     "titillium-web-400-italic", "Titillium Web", 400, "italic"),
+    ("Lora/lora-v20-latin-ext_latin-regular.woff2", "mal-serif-400", SERIF_NAME, 400,
+     "normal"),
+    ("Lora/lora-v20-latin-ext_latin-700.woff2", "mal-serif-700", SERIF_NAME, 700, "normal"),
+    ("Roboto_Mono/roboto-mono-v13-latin-ext_latin-regular.woff2", "roboto-mono-400",
+     "Roboto Mono", 400, "normal"),
 ]
-# Lora's faces (the card texts, the hero's and callouts' paragraphs), renamed.
-SERIF_NAME = "MAL Serif"
-SERIF_FACES = [
-    ("Lora/lora-v20-latin-ext_latin-regular.woff2", "mal-serif-400.woff2"),
-    ("Lora/lora-v20-latin-ext_latin-700.woff2", "mal-serif-700.woff2"),
-]
-LICENCES = [("Titillium_Web/OFL.txt", "Titillium_Web-OFL.txt"),
-            ("Roboto_Mono/LICENSE.txt", "Roboto_Mono-LICENSE.txt"),
-            ("Lora/OFL.txt", "MAL_Serif-OFL.txt")]
-SERIF_NOTICE = (f"{SERIF_NAME} is a modified version of Lora (a subset, renamed as the"
-                " licence below requires), made by scripts/build_assets.py.\n\n")
+MODIFIED = ("The .woff2 files of {family} in this folder are modified versions of the"
+            " font: subsets of its characters{renamed}, made by scripts/build_assets.py"
+            " from Bootstrap Italia's copy.\n\n")
+LICENCES = [("Titillium_Web/OFL.txt", "Titillium_Web-OFL.txt", "Titillium Web", ""),
+            ("Roboto_Mono/LICENSE.txt", "Roboto_Mono-LICENSE.txt", "Roboto Mono", ""),
+            ("Lora/OFL.txt", "MAL_Serif-OFL.txt", "Lora",
+             f", renamed «{SERIF_NAME}» as the licence below requires of a modified version")]
 
 SPRITE = DIST / "svg" / "sprites.svg"
 SYMBOL = re.compile(r'<symbol id="([^"]+)".*?</symbol>', re.S)
@@ -71,25 +78,59 @@ ICON_NAME = re.compile(r"\bit-[a-z0-9-]+")
 ICON_SOURCES = ["templates/**/*.html", "*/*.py", "*/templatetags/*.py"]
 
 
+def unicode_range(points):
+    """{0x20, 0x21, 0x22, 0xA0} -> 'U+0020-0022, U+00A0' (CSS unicode-range)."""
+    parts, points = [], sorted(points)
+    start = previous = points[0]
+    for point in [*points[1:], None]:
+        if point is not None and point == previous + 1:
+            previous = point
+            continue
+        parts.append(f"U+{start:04X}" if start == previous else f"U+{start:04X}-{previous:04X}")
+        if point is not None:
+            start = previous = point
+    return ", ".join(parts)
+
+
+def code_points(ranges):
+    """'U+0020-007E, U+00A0' -> {0x20, …, 0x7E, 0xA0}."""
+    points = set()
+    for part in ranges.replace(" ", "").split(","):
+        first, _, last = part.removeprefix("U+").partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return points
+
+
 def build_fonts(output):
-    """Subset each face of SUBSET_FACES into output/fonts/ (fontTools' subsetter)."""
+    """Each face of FACES cut in two by fontTools' subsetter into output/fonts/: NAME.woff2
+    (UNICODES) and NAME-ext.woff2 (the rest of what the library's file holds); the
+    @font-face rules of both into output/css/fonts.css; the licences beside the fonts."""
     from fontTools import subset
+    from fontTools.ttLib import TTFont
 
     folder = output / "fonts"
     folder.mkdir(parents=True, exist_ok=True)
-    for source, name in SUBSET_FACES:
-        # The head table's modification time is left as it was (the subsetter's default
-        # is not to recalculate it), so a rebuild gives the same bytes.
-        subset.main([str(FONTS / source), f"--unicodes={UNICODES}", "--flavor=woff2",
-                     f"--output-file={folder / name}"])
-    for source, name in SERIF_FACES:
-        subset.main([str(FONTS / source), f"--unicodes={UNICODES}", "--flavor=woff2",
-                     f"--output-file={folder / name}"])
-        rename(folder / name, SERIF_NAME)
-    for source, name in LICENCES:
-        shutil.copyfile(FONTS / source, folder / name)
-    licence = folder / "MAL_Serif-OFL.txt"
-    licence.write_text(SERIF_NOTICE + licence.read_text(encoding="utf-8"), encoding="utf-8")
+    main = code_points(UNICODES)
+    rules = []
+    for source, name, family, weight, style in FACES:
+        held = set(TTFont(FONTS / source).getBestCmap()) - {0x0D}
+        for suffix, points in (("", held & main), ("-ext", held - main)):
+            target = folder / f"{name}{suffix}.woff2"
+            # Layout features and hinting are the subsetter's defaults: kept. The head
+            # table's time is left as it was, so a rebuild gives the same bytes.
+            subset.main([str(FONTS / source), f"--unicodes={unicode_range(points)}",
+                         "--flavor=woff2", f"--output-file={target}"])
+            if family == SERIF_NAME:
+                rename(target, SERIF_NAME)
+            rules.append(FONT_FACE.format(family=family, style=style, weight=weight,
+                                          file=target.name, range=unicode_range(points)))
+    for source, name, family, renamed in LICENCES:
+        text = (FONTS / source).read_text(encoding="utf-8")
+        (folder / name).write_text(MODIFIED.format(family=family, renamed=renamed) + text,
+                                   encoding="utf-8")
+    (output / "css").mkdir(parents=True, exist_ok=True)
+    (output / "css" / "fonts.css").write_text(FONTS_CSS_HEAD + "".join(rules),
+                                              encoding="utf-8")
 
 
 def rename(path, family):
@@ -107,6 +148,26 @@ def rename(path, family):
                 new = new.replace(" ", "")
             record.string = new
     font.save(path, reorderTables=None)
+
+
+FONTS_CSS_HEAD = """/* Bootstrap Italia's fonts, served by the site itself (SIL Open Font License;
+   Roboto Mono: Apache 2.0), written by scripts/build_assets.py (`make assets`): do not
+   edit.
+   Replaces the library's loadFonts(), which injects an inline <style> a strict CSP
+   blocks. Each face is two files: the characters of the site's pages, and the rest,
+   which the browser fetches only for a page that shows one of them (unicode-range).
+   Lora's cut is named "MAL Serif", in the fonts and in the stylesheet: its licence
+   reserves the name "Lora" for the unmodified font. */
+"""
+FONT_FACE = """@font-face {{
+  font-family: "{family}";
+  font-style: {style};
+  font-weight: {weight};
+  font-display: swap;
+  src: url("../fonts/{file}") format("woff2");
+  unicode-range: {range};
+}}
+"""
 
 
 def icon_names():

@@ -15,29 +15,21 @@ from django.test import Client
 from fontTools.ttLib import TTFont
 
 from scripts.build_assets import (
+    FACES,
+    FONTS,
     OUTPUT,
     ROOT,
-    SERIF_FACES,
     SERIF_NAME,
-    SUBSET_FACES,
     UNICODES,
     build,
+    code_points,
 )
 from tests.browser.helpers import PUBLIC_PAGES
 
 FULL_CSS = ROOT / "node_modules" / "bootstrap-italia" / "dist" / "css" / "bootstrap-italia.min.css"
 BUILT_CSS = OUTPUT / "css" / "bootstrap-italia.css"
 SPRITE = OUTPUT / "svg" / "sprite.svg"
-FONTS_CSS = ROOT / "static" / "css" / "fonts.css"
-
-
-def code_points(ranges):
-    """'U+0020-007E,U+00A0' -> {0x20, …, 0x7E, 0xA0}."""
-    points = set()
-    for part in ranges.replace(" ", "").split(","):
-        first, _, last = part.removeprefix("U+").partition("-")
-        points.update(range(int(first, 16), int(last or first, 16) + 1))
-    return points
+FONTS_CSS = OUTPUT / "css" / "fonts.css"
 
 
 # --- The committed files are what the build gives today --------------------------------
@@ -60,7 +52,8 @@ def test_the_committed_assets_are_what_make_assets_builds(tmp_path):
 
 # --- Every Bootstrap Italia class the templates use keeps its rules --------------------
 
-CLASS_ATTRIBUTE = re.compile(r"""class\s*=\s*["']([^"']*)["']""")
+# class="…", and classes="…" given to an include (includes/icon.html's sizes, colours).
+CLASS_ATTRIBUTE = re.compile(r"""\bclass(?:es)?\s*=\s*["']([^"']*)["']""")
 TEMPLATE_TAG = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
 CLASS_IN_SCRIPT = re.compile(
     r"""classList\.(?:add|remove|toggle|contains)\(\s*["']([\w-]+)["']""")
@@ -251,36 +244,40 @@ def test_the_fonts_draw_every_character_of_the_public_pages(language):
     assert not missing, f"drawn by a fallback font: {missing}"
 
 
-def test_each_subset_font_holds_every_character_of_the_subset_its_source_had():
+def test_each_face_is_cut_in_two_files_that_together_hold_all_its_characters():
     wanted = code_points(UNICODES)
-    source_folder = ROOT / "node_modules" / "bootstrap-italia" / "dist" / "fonts"
-    for source, name in [*SUBSET_FACES, *SERIF_FACES]:
-        original = set(TTFont(source_folder / source).getBestCmap())
-        subset = set(TTFont(OUTPUT / "fonts" / name).getBestCmap())
-        assert subset == wanted & original, name
-        assert len(subset) > 150, name
+    for source, name, _family, _weight, _style in FACES:
+        original = set(TTFont(FONTS / source).getBestCmap()) - {0x0D}
+        main = set(TTFont(OUTPUT / "fonts" / f"{name}.woff2").getBestCmap())
+        extended = set(TTFont(OUTPUT / "fonts" / f"{name}-ext.woff2").getBestCmap())
+        assert main == original & wanted and len(main) > 150, name
+        assert extended == original - wanted, name
+        assert {ord(letter) for letter in "ŁłșȘĞğŐő"} <= extended, name  # Polish, Romanian…
 
 
-def test_fonts_css_declares_the_subset_range_and_the_built_files():
+def test_fonts_css_declares_each_file_with_the_characters_it_holds():
     css = FONTS_CSS.read_text(encoding="utf-8")
-    ranges = re.findall(r"unicode-range:\s*([^;]+);", css)
-    faces = css.count("@font-face")
-    assert len(ranges) == faces == len(SUBSET_FACES) + len(SERIF_FACES)
-    assert all(code_points(value) == code_points(UNICODES) for value in ranges)
-    for _source, name in [*SUBSET_FACES, *SERIF_FACES]:
-        assert f"../build/fonts/{name}" in css
-    assert css.count("font-display: swap") == faces
+    rules = re.findall(r'src: url\("\.\./fonts/([^"]+)"\) format\("woff2"\);\s*'
+                       r"unicode-range: ([^;]+);", css)
+    assert len(rules) == css.count("@font-face") == 2 * len(FACES)
+    for file, ranges in rules:
+        assert code_points(ranges) == set(TTFont(OUTPUT / "fonts" / file).getBestCmap()), file
+    assert css.count("font-display: swap") == len(rules)
     assert 'font-family: "Lora"' not in css and "/Lora/" not in css
 
 
-def test_the_serif_subset_no_longer_bears_the_reserved_name():
-    for _source, name in SERIF_FACES:
-        names = TTFont(OUTPUT / "fonts" / name)["name"]
-        assert names.getDebugName(1) == SERIF_NAME
-        assert not any("Lora" in record.toUnicode() for record in names.names
-                       if record.nameID != 0)  # the copyright notice keeps its holder
+def test_the_serif_cut_no_longer_bears_the_reserved_name_and_every_cut_says_it_is_modified():
+    for _source, name, family, _weight, _style in FACES:
+        if family != SERIF_NAME:
+            continue
+        for file in (f"{name}.woff2", f"{name}-ext.woff2"):
+            names = TTFont(OUTPUT / "fonts" / file)["name"]
+            assert names.getDebugName(1) == SERIF_NAME
+            assert not any("Lora" in record.toUnicode() for record in names.names
+                           if record.nameID != 0)  # the copyright notice keeps its holder
     assert '"Lora"' not in BUILT_CSS.read_text(encoding="utf-8")
-    assert (OUTPUT / "fonts" / "MAL_Serif-OFL.txt").read_text().startswith(SERIF_NAME)
+    for licence in ("MAL_Serif-OFL.txt", "Titillium_Web-OFL.txt", "Roboto_Mono-LICENSE.txt"):
+        assert "modified versions" in (OUTPUT / "fonts" / licence).read_text().split("\n")[0]
 
 
 @pytest.mark.django_db
@@ -290,4 +287,5 @@ def test_pages_load_the_cut_files_not_the_library_s():
     assert "bootstrap-italia.min.css" not in html and "sprites.svg" not in html
     preloads = re.findall(r'<link rel="preload" href="([^"]+)"', html)
     assert preloads and all("/static/build/fonts/" in href for href in preloads)
-    assert Path(ROOT / "templates" / "503.html").read_text().count("build/css/") == 1
+    assert "/static/build/css/fonts.css" in html
+    assert Path(ROOT / "templates" / "503.html").read_text().count("build/css/") == 2

@@ -568,7 +568,7 @@ ADMIN_MFA_REQUIRED = True
 
 # --- Content-Security-Policy and other response headers ---------------------------------
 # django-csp 4 (csp.middleware.CSPMiddleware) sends the public policy. Everything the
-# site loads is its own: Bootstrap Italia (CSS, JS, fonts via static/css/fonts.css, not
+# site loads is its own: Bootstrap Italia (CSS, JS, fonts via static/build/css/fonts.css, not
 # the library's loadFonts(), which injects an inline <style>), the ALTCHA widget
 # (altcha.js as a module, altcha.css, and its proof-of-work worker at
 # /static/altcha/worker.js: hence worker-src 'self', with no blob: worker) and its
