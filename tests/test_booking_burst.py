@@ -13,9 +13,10 @@ On SQLite always; on PostgreSQL as well in the PostgreSQL pass (DATABASE_URL).
 import pytest
 
 from benchmarks.booking_burst import all_good, prepare, report, run_burst
-from benchmarks.intake_burst import build_site, site_env
+from benchmarks.intake_burst import site_env
 from benchmarks.server import free_port
 from tests import test_intake_burst
+from tests.built_site import built_site
 from tests.test_intake_burst import POSTGRES_URL, SETTINGS
 
 database_url = test_intake_burst.database_url  # the fixture: a file or a PostgreSQL database
@@ -28,10 +29,11 @@ BACKENDS = [
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-def test_twelve_people_for_three_places_then_two_for_the_last_one(tmp_path, database_url):
+def test_twelve_people_for_three_places_then_two_for_the_last_one(tmp_path, tmp_path_factory,
+                                                                  database_url):
     port = free_port()
     env = site_env(tmp_path, port, settings=SETTINGS, database_url=database_url)
-    build_site(env)
+    built_site(env, tmp_path_factory)
 
     figures = run_burst(env, port, prepare(env, 12, places=3))
     assert (figures["confirmed"], figures["full"], figures["errors"]) == (3, 9, 0), \

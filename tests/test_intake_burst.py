@@ -9,7 +9,8 @@ half of the 20 forms sent four times each, as a bot replaying a solved spam chec
 would: each solution is accepted once, even when its copies reach two workers together.
 
 On SQLite always (the embedded default); on PostgreSQL as well in the PostgreSQL pass
-(DATABASE_URL), on a throwaway database next to the test database.
+(DATABASE_URL), on a throwaway database next to the test database. The site is a copy
+of the run's one built site (tests/built_site.py).
 """
 
 import os
@@ -18,8 +19,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
-from benchmarks.intake_burst import build_site, prepare, run_burst, site_env
+from benchmarks.intake_burst import prepare, run_burst, site_env
 from benchmarks.server import free_port
+from tests.built_site import built_site
 
 PEOPLE = 20
 REPLAYED_COPIES = 3
@@ -53,10 +55,11 @@ def database_url(request, tmp_path):
     pytest.param("postgresql", marks=pytest.mark.skipif(
         not POSTGRES_URL, reason="PostgreSQL pass only (DATABASE_URL)")),
 ], indirect=True)
-def test_simultaneous_submissions_are_all_stored_and_confirmed(tmp_path, database_url):
+def test_simultaneous_submissions_are_all_stored_and_confirmed(tmp_path, tmp_path_factory,
+                                                              database_url):
     port = free_port()
     env = site_env(tmp_path, port, settings=SETTINGS, database_url=database_url)
-    build_site(env)
+    built_site(env, tmp_path_factory)
     submissions = prepare(env, PEOPLE + 1)
     unacknowledged = dict(parse_qsl(submissions[-1]["body"]))
     del unacknowledged["privacy"]
