@@ -210,14 +210,20 @@ def _start_of_a_fresh_window(period, needed):
 
 def test_the_per_ip_limit_counts_requests_spread_over_a_and_b(cluster):
     """ALTCHA challenges: 60 a minute per network (antispam/views.py), asked alternately
-    of A and B by one address."""
-    headers = {"X-Forwarded-For": f"203.0.113.{uuid.uuid4().int % 250 + 1}"}
-    _start_of_a_fresh_window(60, needed=40)
-    statuses = []
-    for n in range(61):
-        base = server(cluster, "AB"[n % 2])
-        statuses.append(requests.get(base + "/altcha/challenge/", headers=headers,
-                                     timeout=10).status_code)
+    of A and B by one address. An attempt whose 61 requests did not all fall in one
+    window (a machine slow enough to take over 40 s) proves nothing: it is made again,
+    from another address."""
+    for _attempt in range(3):
+        headers = {"X-Forwarded-For": f"203.0.113.{uuid.uuid4().int % 250 + 1}"}
+        _start_of_a_fresh_window(60, needed=40)
+        began = time.time()
+        statuses = []
+        for n in range(61):
+            base = server(cluster, "AB"[n % 2])
+            statuses.append(requests.get(base + "/altcha/challenge/", headers=headers,
+                                         timeout=10).status_code)
+        if int(began // 60) == int(time.time() // 60):
+            break
     assert statuses[:60] == [200] * 60
     assert statuses[60] == 429
 
