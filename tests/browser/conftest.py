@@ -13,6 +13,7 @@
 """
 
 import os
+import select
 import shutil
 import threading
 import time
@@ -142,47 +143,59 @@ def pytest_runtest_teardown(item, nextitem):
 # --- The live server -------------------------------------------------------------------------
 
 
-class InFlight:
-    """WSGI middleware that knows whether the server is still answering a request, so a
-    test's teardown can wait for the browser's last requests before the database flush."""
+class CountsConnections:
+    """A live server that knows whether it still has a connection to answer, so a test's
+    teardown can wait for the browser's last requests before the database flush.
 
-    def __init__(self, app):
-        self.app = app
-        self.count = 0
-        self.lock = threading.Lock()
+    Counted from before ``accept()`` until the connection is shut down: a connection the
+    browser opened as its context closed (Chrome's request for /favicon.ico, say) waits in
+    the listening socket's backlog, then is parsed before any WSGI code runs; counting only
+    inside the WSGI application let the flush start in that gap, on the connection the
+    server thread was about to use (CI of stop 36: "couldn't be flushed").
+    """
 
-    def __call__(self, environ, start_response):
-        with self.lock:
-            self.count += 1
+    def __init__(self, *args, **kwargs):
+        self.connections_open = 0
+        self.count_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def get_request(self):
+        with self.count_lock:
+            self.connections_open += 1
         try:
-            return _Body(self.app(environ, start_response), self._done)
+            return super().get_request()
         except BaseException:
-            self._done()
+            self._connection_done()
             raise
 
-    def _done(self):
-        with self.lock:
-            self.count -= 1
-
-    def wait_until_idle(self, timeout=10):
-        deadline = time.monotonic() + timeout
-        while self.count > 0 and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-
-class _Body:
-    def __init__(self, result, done):
-        self.result, self.done = result, done
-
-    def __iter__(self):
-        return iter(self.result)
-
-    def close(self):
+    def shutdown_request(self, request):
         try:
-            if hasattr(self.result, "close"):
-                self.result.close()
+            super().shutdown_request(request)
         finally:
-            self.done()
+            self._connection_done()
+
+    def _connection_done(self):
+        with self.count_lock:
+            self.connections_open -= 1
+
+    def _idle(self):
+        with self.count_lock:
+            if self.connections_open:
+                return False
+        waiting, _, _ = select.select([self.socket], [], [], 0)
+        return not waiting  # no connection left in the backlog
+
+    def wait_until_idle(self, timeout=10, quiet=0.05):
+        """Return once no connection is being answered or waits to be accepted, twice
+        ``quiet`` seconds apart; give up after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._idle():
+                time.sleep(quiet)
+                if self._idle():
+                    return
+            else:
+                time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
@@ -194,24 +207,32 @@ def live_server(request):
     mix their transactions ("no such savepoint"). One request at a time avoids it (Django
     answers "Connection: close", so the browser does not hold the server). PostgreSQL
     gives each thread its own connection: the server stays multi-threaded there.
+    ``live_server.in_flight.wait_until_idle()`` waits for the server to be done.
     """
-    from django.core.servers.basehttp import WSGIServer
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
     from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
     from pytest_django.live_server_helper import LiveServer
 
+    class CountingServer(CountsConnections, WSGIServer):
+        pass
+
+    class CountingThreadedServer(CountsConnections, ThreadedWSGIServer):
+        pass
+
     class OneRequestAtATime(LiveServerThread):
         def _create_server(self, connections_override=None):
-            return WSGIServer((self.host, self.port), QuietWSGIRequestHandler,
-                              allow_reuse_address=False)
+            return CountingServer((self.host, self.port), QuietWSGIRequestHandler,
+                                  allow_reuse_address=False)
 
     addr = (request.config.getvalue("liveserver")
             or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
     server = LiveServer(addr, start=False)
     if server.thread.connections_override:
         server.thread.__class__ = OneRequestAtATime  # not started yet
+    else:
+        server.thread.server_class = CountingThreadedServer
     server.start()
-    server.in_flight = InFlight(server.thread.httpd.get_app())
-    server.thread.httpd.set_app(server.in_flight)
+    server.in_flight = server.thread.httpd
     yield server
     server.stop()
 
